@@ -1,0 +1,16 @@
+//! Validate, price, build and send Kling 3.0 video-generation requests.
+//!
+//! The core (every module but `bindings`) is plain Rust: it compiles and is tested on the host
+//! with `cargo test`. The `bindings` module, built only for wasm, is the JavaScript surface.
+
+pub mod error;
+pub mod normalize;
+pub mod pricing;
+pub mod request;
+pub mod task;
+pub mod validate;
+pub mod value;
+pub mod wire;
+
+#[cfg(target_arch = "wasm32")]
+pub mod bindings;

@@ -1,0 +1,694 @@
+//! Validation: every problem of a request at once, each with the field's path, a stable code
+//! and a message a person understands.
+//!
+//! Errors are what would make the API refuse the task (or make the package send something
+//! else than the user meant); warnings are what the API will ignore or may not accept.
+
+use serde::Serialize;
+
+use crate::request::{
+    is_http_url, AspectRatio, Element, KlingRequest, Mode, Seconds, Shot, MAX_ELEMENTS, MAX_PROMPT_CHARS,
+    MAX_SECONDS, MAX_SHOTS, MAX_SHOT_PROMPT_CHARS, MIN_SECONDS, MIN_SHOT_SECONDS, MODEL,
+};
+use crate::value::{number_text, write_string, Value, TOO_LARGE};
+
+/// What kind of problem an [`Issue`] is: stable, for programs to act on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "snake_case")]
+pub enum Code {
+    /// A field that must be there is missing or empty.
+    Required,
+    /// The value has the wrong JSON type (a number where a string is needed...).
+    InvalidType,
+    /// The value is not one of the allowed values.
+    InvalidValue,
+    /// A number outside its bounds.
+    OutOfRange,
+    /// A text or a list longer than allowed.
+    TooLong,
+    /// Not an absolute http(s) URL.
+    InvalidUrl,
+    /// `duration` and the shots' total disagree.
+    DurationMismatch,
+    /// Two elements share a name.
+    Duplicate,
+    /// The input is nested too deeply or is too big to check.
+    TooLarge,
+    /// A field the API does not document (warning; the field is sent as is).
+    UnknownField,
+    /// A field the API will ignore in this request (warning).
+    Ignored,
+    /// An element the prompt never refers to as `@name` (warning).
+    Unreferenced,
+}
+
+/// One problem found in a request.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct Issue {
+    /// The field, written the way a user would: `""` for the whole input, `"prompt"`,
+    /// `"multi_prompt[1].duration"`.
+    pub path: String,
+    pub code: Code,
+    pub message: String,
+}
+
+/// The outcome of [`validate`].
+#[derive(Clone, Debug, PartialEq, Default, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct Validation {
+    /// `errors.length === 0`.
+    pub valid: bool,
+    pub errors: Vec<Issue>,
+    pub warnings: Vec<Issue>,
+}
+
+/// Checks a request and returns every problem, plus the request as far as it could be read.
+///
+/// ```
+/// use kling3_wasm::{validate::validate, value::Value};
+/// let input = Value::Object(vec![("duration".into(), Value::Number(20.0))]);
+/// let (_, report) = validate(&input);
+/// assert!(!report.valid);
+/// assert_eq!(report.errors.len(), 2); // the prompt is missing, the duration out of range
+/// ```
+pub fn validate(input: &Value) -> (KlingRequest, Validation) {
+    let mut c = Checker::default();
+    let mut req = KlingRequest::default();
+    match input {
+        Value::Object(entries) => check_request(entries, &mut req, &mut c),
+        other => c.error(
+            "",
+            Code::InvalidType,
+            format!("the request must be an object, got {}", other.kind()),
+        ),
+    }
+    let report = Validation { valid: c.errors.is_empty(), errors: c.errors, warnings: c.warnings };
+    (req, report)
+}
+
+#[derive(Default)]
+struct Checker {
+    errors: Vec<Issue>,
+    warnings: Vec<Issue>,
+}
+
+impl Checker {
+    fn error(&mut self, path: &str, code: Code, message: String) {
+        self.errors.push(Issue { path: path.to_string(), code, message });
+    }
+
+    fn warn(&mut self, path: &str, code: Code, message: String) {
+        self.warnings.push(Issue { path: path.to_string(), code, message });
+    }
+
+    /// Reports a value of the wrong type; `Unsupported` values say what they were.
+    fn wrong_type(&mut self, path: &str, expected: &str, got: &Value) {
+        let code = if *got == Value::Unsupported(TOO_LARGE) {
+            Code::TooLarge
+        } else {
+            Code::InvalidType
+        };
+        self.error(path, code, format!("{path} must be {expected}, got {}", got.kind()));
+    }
+
+    /// A string field; reports a wrong type and returns `None` for it.
+    fn string<'v>(&mut self, path: &str, v: &'v Value) -> Option<&'v str> {
+        match v {
+            Value::String(s) => Some(s),
+            Value::LongString(units) => {
+                self.error(
+                    path,
+                    Code::InvalidValue,
+                    format!("{path} got a string of about {units} characters, far longer than any allowed value"),
+                );
+                None
+            }
+            other => {
+                self.wrong_type(path, "a string", other);
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, path: &str, v: &Value) -> Option<bool> {
+        match v {
+            Value::Bool(b) => Some(*b),
+            other => {
+                self.wrong_type(path, "true or false", other);
+                None
+            }
+        }
+    }
+
+    fn array<'v>(&mut self, path: &str, v: &'v Value) -> Option<&'v [Value]> {
+        match v {
+            Value::Array(items) => Some(items),
+            other => {
+                self.wrong_type(path, "an array", other);
+                None
+            }
+        }
+    }
+
+    /// A text with a length limit in Unicode characters; empty (or blank) counts as missing.
+    fn text(&mut self, path: &str, v: &Value, max_chars: usize) -> Option<String> {
+        if let Value::LongString(units) = v {
+            self.error(
+                path,
+                Code::TooLong,
+                format!("{path} must be at most {max_chars} characters, got about {units}"),
+            );
+            return None;
+        }
+        let s = self.string(path, v)?;
+        if s.trim().is_empty() {
+            self.error(path, Code::Required, format!("{path} must not be empty"));
+            return None;
+        }
+        let chars = s.chars().count();
+        if chars > max_chars {
+            self.error(
+                path,
+                Code::TooLong,
+                format!("{path} must be at most {max_chars} characters, got {chars}"),
+            );
+            return None;
+        }
+        Some(s.to_string())
+    }
+
+    /// A whole number of seconds within `min..=max`.
+    fn seconds(&mut self, path: &str, v: &Value, min: u32, max: u32, what: &str) -> Option<Seconds> {
+        let n = match v {
+            Value::Number(n) => *n,
+            other => {
+                self.wrong_type(path, "a number", other);
+                return None;
+            }
+        };
+        let rule = format!("{path} must be a whole number of seconds {what}");
+        if !n.is_finite() || n.fract() != 0.0 {
+            self.error(path, Code::InvalidValue, format!("{rule}, got {}", number_text(n)));
+            return None;
+        }
+        if n < f64::from(min) || n > f64::from(max) {
+            self.error(path, Code::OutOfRange, format!("{rule}, got {}", number_text(n)));
+            return None;
+        }
+        Some(Seconds(n as u32))
+    }
+
+    fn url(&mut self, path: &str, v: &Value, what: &str) -> Option<String> {
+        if let Value::LongString(_) = v {
+            self.error(path, Code::InvalidUrl, format!("{path} must be {what}, got a string far too long for a URL"));
+            return None;
+        }
+        let s = self.string(path, v)?;
+        if !is_http_url(s) {
+            self.error(path, Code::InvalidUrl, format!("{path} must be {what}, got {}", quoted(s)));
+            return None;
+        }
+        Some(s.to_string())
+    }
+
+    fn unknown_fields(&mut self, prefix: &str, entries: &[(String, Value)], known: &[&str]) {
+        for (key, _) in entries {
+            if !known.contains(&key.as_str()) {
+                let path = join(prefix, key);
+                self.warn(
+                    &path,
+                    Code::UnknownField,
+                    format!("{path} is not a field the API documents; it is sent as is"),
+                );
+            }
+        }
+    }
+}
+
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+/// A user's text in a message: JSON-quoted, and cut short when long.
+fn quoted(s: &str) -> String {
+    const MAX: usize = 60;
+    let mut out = String::new();
+    match s.char_indices().nth(MAX) {
+        Some((cut, _)) => {
+            write_string(&s[..cut], &mut out);
+            out.push('…');
+        }
+        None => write_string(s, &mut out),
+    }
+    out
+}
+
+fn get<'v>(entries: &'v [(String, Value)], key: &str) -> Option<&'v Value> {
+    entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+fn check_request(entries: &[(String, Value)], req: &mut KlingRequest, c: &mut Checker) {
+    c.unknown_fields("", entries, &crate::request::FIELDS);
+
+    if let Some(v) = get(entries, "model") {
+        if let Some(s) = c.string("model", v) {
+            if s == MODEL {
+                req.model = Some(s.to_string());
+            } else {
+                c.error("model", Code::InvalidValue, format!("model must be \"{MODEL}\", got {}", quoted(s)));
+            }
+        }
+    }
+
+    if let Some(v) = get(entries, "multi_shots") {
+        req.multi_shots = c.boolean("multi_shots", v);
+    }
+    let multi = req.is_multi_shot();
+
+    match get(entries, "prompt") {
+        Some(v) => {
+            req.prompt = c.text("prompt", v, MAX_PROMPT_CHARS);
+            if multi && req.prompt.is_some() {
+                c.warn(
+                    "prompt",
+                    Code::Ignored,
+                    "prompt is ignored in multi-shot mode: each shot's prompt is used instead".to_string(),
+                );
+            }
+        }
+        None if !multi => c.error(
+            "prompt",
+            Code::Required,
+            "prompt is required (a text of at most 2500 characters) unless multi_shots is true".to_string(),
+        ),
+        None => {}
+    }
+
+    if let Some(v) = get(entries, "mode") {
+        if let Some(s) = c.string("mode", v) {
+            req.mode = Mode::parse(s);
+            if req.mode.is_none() {
+                c.error("mode", Code::InvalidValue, format!("mode must be \"std\" or \"pro\", got {}", quoted(s)));
+            }
+        }
+    }
+
+    if let Some(v) = get(entries, "duration") {
+        req.duration = c.seconds("duration", v, MIN_SECONDS, MAX_SECONDS, "from 3 to 15");
+    }
+
+    if let Some(v) = get(entries, "aspect_ratio") {
+        if let Some(s) = c.string("aspect_ratio", v) {
+            req.aspect_ratio = AspectRatio::parse(s);
+            if req.aspect_ratio.is_none() {
+                c.error(
+                    "aspect_ratio",
+                    Code::InvalidValue,
+                    format!("aspect_ratio must be \"16:9\", \"9:16\" or \"1:1\", got {}", quoted(s)),
+                );
+            }
+        }
+    }
+
+    if let Some(v) = get(entries, "sound") {
+        req.sound = c.boolean("sound", v);
+    }
+
+    if let Some(v) = get(entries, "image") {
+        req.image = c.url("image", v, "an http(s) URL of a JPG or PNG image");
+        if req.image.is_some() && get(entries, "aspect_ratio").is_some() {
+            c.warn(
+                "aspect_ratio",
+                Code::Ignored,
+                "aspect_ratio is ignored when an image is given: the video takes the image's shape".to_string(),
+            );
+        }
+    }
+
+    if let Some(v) = get(entries, "callback_url") {
+        req.callback_url = c.url("callback_url", v, "an http(s) URL");
+    }
+
+    check_shots(get(entries, "multi_prompt"), multi, req, c);
+
+    if let Some(v) = get(entries, "kling_elements") {
+        req.kling_elements = check_elements(v, c);
+    }
+    check_element_references(req, c);
+}
+
+fn check_shots(value: Option<&Value>, multi: bool, req: &mut KlingRequest, c: &mut Checker) {
+    let Some(value) = value else {
+        if multi {
+            c.error(
+                "multi_prompt",
+                Code::Required,
+                "multi_prompt is required in multi-shot mode: a list of 1 to 6 shots, each {prompt, duration}".to_string(),
+            );
+        }
+        return;
+    };
+    if !multi {
+        c.warn(
+            "multi_prompt",
+            Code::Ignored,
+            "multi_prompt is ignored unless multi_shots is true".to_string(),
+        );
+    }
+    let Some(items) = c.array("multi_prompt", value) else { return };
+    if multi && items.is_empty() {
+        c.error("multi_prompt", Code::Required, "multi_prompt needs at least one shot".to_string());
+        return;
+    }
+    if items.len() > MAX_SHOTS {
+        c.error(
+            "multi_prompt",
+            Code::TooLong,
+            format!("multi_prompt can hold at most {MAX_SHOTS} shots, got {}", items.len()),
+        );
+    }
+    let mut shots = Vec::with_capacity(items.len());
+    // The shots' total, while every shot has a valid duration.
+    let mut total = Some(0u32);
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("multi_prompt[{i}]");
+        let Value::Object(fields) = item else {
+            c.wrong_type(&path, "an object {prompt, duration}", item);
+            total = None;
+            continue;
+        };
+        c.unknown_fields(&path, fields, &["prompt", "duration"]);
+        let prompt_path = format!("{path}.prompt");
+        let prompt = match get(fields, "prompt") {
+            Some(v) => c.text(&prompt_path, v, MAX_SHOT_PROMPT_CHARS),
+            None => {
+                c.error(&prompt_path, Code::Required, format!("{prompt_path} is required: what happens in this shot"));
+                None
+            }
+        };
+        let duration_path = format!("{path}.duration");
+        let duration = match get(fields, "duration") {
+            Some(v) => c.seconds(&duration_path, v, MIN_SHOT_SECONDS, MAX_SECONDS, "from 1 to 15"),
+            None => {
+                c.error(&duration_path, Code::Required, format!("{duration_path} is required: this shot's length in seconds"));
+                None
+            }
+        };
+        total = total.zip(duration).map(|(t, d)| t.saturating_add(d.0));
+        if let (Some(prompt), Some(duration)) = (prompt, duration) {
+            shots.push(Shot { prompt, duration });
+        }
+    }
+    req.multi_prompt = Some(shots);
+    let Some(total) = total.filter(|_| multi) else { return };
+    if !(MIN_SECONDS..=MAX_SECONDS).contains(&total) {
+        c.error(
+            "multi_prompt",
+            Code::OutOfRange,
+            format!("the shots must add up to 3 to 15 seconds, got {total}"),
+        );
+    } else {
+        match req.duration {
+            Some(duration) if duration.0 != total => c.error(
+                "duration",
+                Code::DurationMismatch,
+                format!(
+                    "duration is {} seconds but the shots add up to {total}: make them agree, or leave duration out",
+                    duration.0
+                ),
+            ),
+            // The API takes the shots' total as the video's length.
+            None if items.len() <= MAX_SHOTS => req.duration = Some(Seconds(total)),
+            _ => {}
+        }
+    }
+}
+
+fn check_elements(value: &Value, c: &mut Checker) -> Option<Vec<Element>> {
+    let items = c.array("kling_elements", value)?;
+    if items.len() > MAX_ELEMENTS {
+        c.error(
+            "kling_elements",
+            Code::TooLong,
+            format!("kling_elements can hold at most {MAX_ELEMENTS} elements, got {}", items.len()),
+        );
+    }
+    let mut elements = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("kling_elements[{i}]");
+        let Value::Object(fields) = item else {
+            c.wrong_type(&path, "an object {name, description, element_input_urls}", item);
+            continue;
+        };
+        c.unknown_fields(&path, fields, &["name", "description", "element_input_urls", "element_input_video_urls"]);
+        let name_path = format!("{path}.name");
+        let name = match get(fields, "name") {
+            Some(v) => c.text(&name_path, v, MAX_PROMPT_CHARS),
+            None => {
+                c.error(&name_path, Code::Required, format!("{name_path} is required: prompts refer to the element as @name"));
+                None
+            }
+        };
+        if let Some(n) = &name {
+            if elements.iter().any(|e: &Element| &e.name == n) {
+                c.error(&name_path, Code::Duplicate, format!("{name_path} {} is already the name of another element", quoted(n)));
+            }
+        }
+        let description = get(fields, "description").and_then(|v| c.string(&format!("{path}.description"), v)).map(str::to_string);
+        let images = url_list(fields, &path, "element_input_urls", (2, 4), "image", c);
+        let videos = url_list(fields, &path, "element_input_video_urls", (1, 1), "video", c);
+        if images.is_none() && videos.is_none() && !fields.iter().any(|(k, _)| k.starts_with("element_input")) {
+            c.warn(
+                &path,
+                Code::Required,
+                format!("{path} has no element_input_urls (2 to 4 images) or element_input_video_urls (1 video)"),
+            );
+        }
+        if let Some(name) = name {
+            elements.push(Element { name, description, element_input_urls: images, element_input_video_urls: videos });
+        }
+    }
+    Some(elements)
+}
+
+/// A list of http(s) URLs; its expected count is only a warning, as the provider does not
+/// document it.
+fn url_list(
+    fields: &[(String, Value)],
+    parent: &str,
+    key: &str,
+    (min, max): (usize, usize),
+    what: &str,
+    c: &mut Checker,
+) -> Option<Vec<String>> {
+    let path = format!("{parent}.{key}");
+    let items = c.array(&path, get(fields, key)?)?;
+    let mut urls = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        if let Some(u) = c.url(&format!("{path}[{i}]"), item, &format!("an http(s) URL of a {what}")) {
+            urls.push(u);
+        }
+    }
+    if items.len() < min || items.len() > max {
+        let expected = if min == max { format!("{min} {what} URL") } else { format!("{min} to {max} {what} URLs") };
+        c.warn(&path, Code::OutOfRange, format!("{path} usually holds {expected}, got {}", items.len()));
+    }
+    (urls.len() == items.len()).then_some(urls)
+}
+
+/// Warns about elements that no prompt the API will read refers to as `@name`.
+fn check_element_references(req: &KlingRequest, c: &mut Checker) {
+    let Some(elements) = &req.kling_elements else { return };
+    let prompts: Vec<&str> = if req.is_multi_shot() {
+        req.multi_prompt.iter().flatten().map(|s| s.prompt.as_str()).collect()
+    } else {
+        req.prompt.iter().map(String::as_str).collect()
+    };
+    for (i, element) in elements.iter().enumerate() {
+        let tag = format!("@{}", element.name);
+        if !prompts.iter().any(|p| mentions(p, &tag)) {
+            c.warn(
+                &format!("kling_elements[{i}]"),
+                Code::Unreferenced,
+                format!("element {} is not used: refer to it as {tag} in the prompt", quoted(&element.name)),
+            );
+        }
+    }
+}
+
+/// Whether `text` contains `tag` not followed by more of a name (so `@cat` is not found in
+/// `@caterpillar`).
+fn mentions(text: &str, tag: &str) -> bool {
+    text.match_indices(tag).any(|(at, _)| {
+        text[at + tag.len()..].chars().next().is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '-'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::tests::json;
+
+    fn check(text: &str) -> Validation {
+        validate(&json(text)).1
+    }
+
+    fn codes(issues: &[Issue]) -> Vec<(String, Code)> {
+        issues.iter().map(|i| (i.path.clone(), i.code)).collect()
+    }
+
+    /// One row per rule, in the words of the API docs: input, expected errors, expected warnings.
+    #[test]
+    fn every_rule_reports_its_path_and_code() {
+        use Code::*;
+        let long = "x".repeat(2501);
+        let exact = "é".repeat(2500);
+        let shot_long = "y".repeat(513);
+        let rows: Vec<(String, Vec<(&str, Code)>, Vec<(&str, Code)>)> = vec![
+            (r#"{"prompt":"a cat"}"#.into(), vec![], vec![]),
+            (r#"{"model":"kling-3","prompt":"a","mode":"pro","duration":15,"aspect_ratio":"1:1","sound":false}"#.into(), vec![], vec![]),
+            ("null".into(), vec![("", InvalidType)], vec![]),
+            ("[]".into(), vec![("", InvalidType)], vec![]),
+            ("42".into(), vec![("", InvalidType)], vec![]),
+            ("{}".into(), vec![("prompt", Required)], vec![]),
+            (r#"{"prompt":""}"#.into(), vec![("prompt", Required)], vec![]),
+            (r#"{"prompt":"   "}"#.into(), vec![("prompt", Required)], vec![]),
+            (r#"{"prompt":5}"#.into(), vec![("prompt", InvalidType)], vec![]),
+            (format!(r#"{{"prompt":"{long}"}}"#), vec![("prompt", TooLong)], vec![]),
+            (format!(r#"{{"prompt":"{exact}"}}"#), vec![], vec![]),
+            (r#"{"prompt":"a","model":"kling-2"}"#.into(), vec![("model", InvalidValue)], vec![]),
+            (r#"{"prompt":"a","model":3}"#.into(), vec![("model", InvalidType)], vec![]),
+            (r#"{"prompt":"a","mode":"ultra"}"#.into(), vec![("mode", InvalidValue)], vec![]),
+            (r#"{"prompt":"a","mode":"STD"}"#.into(), vec![("mode", InvalidValue)], vec![]),
+            (r#"{"prompt":"a","mode":null}"#.into(), vec![("mode", InvalidType)], vec![]),
+            (r#"{"prompt":"a","duration":20}"#.into(), vec![("duration", OutOfRange)], vec![]),
+            (r#"{"prompt":"a","duration":2}"#.into(), vec![("duration", OutOfRange)], vec![]),
+            (r#"{"prompt":"a","duration":3}"#.into(), vec![], vec![]),
+            (r#"{"prompt":"a","duration":5.5}"#.into(), vec![("duration", InvalidValue)], vec![]),
+            (r#"{"prompt":"a","duration":"5"}"#.into(), vec![("duration", InvalidType)], vec![]),
+            (r#"{"prompt":"a","aspect_ratio":"4:3"}"#.into(), vec![("aspect_ratio", InvalidValue)], vec![]),
+            (r#"{"prompt":"a","aspect_ratio":"9:16"}"#.into(), vec![], vec![]),
+            (r#"{"prompt":"a","sound":"yes"}"#.into(), vec![("sound", InvalidType)], vec![]),
+            (r#"{"prompt":"a","image":"ftp://x/y.png"}"#.into(), vec![("image", InvalidUrl)], vec![]),
+            (r#"{"prompt":"a","image":"https://x/y.png"}"#.into(), vec![], vec![]),
+            (r#"{"prompt":"a","image":"https://x/y.png","aspect_ratio":"1:1"}"#.into(), vec![], vec![("aspect_ratio", Ignored)]),
+            (r#"{"prompt":"a","callback_url":"javascript:alert(1)"}"#.into(), vec![("callback_url", InvalidUrl)], vec![]),
+            (r#"{"prompt":"a","callback_url":"https://hook.example/x"}"#.into(), vec![], vec![]),
+            (r#"{"prompt":"a","seed":1}"#.into(), vec![], vec![("seed", UnknownField)]),
+            (r#"{"prompt":"a","multi_shots":"yes"}"#.into(), vec![("multi_shots", InvalidType)], vec![]),
+            (r#"{"multi_shots":true}"#.into(), vec![("multi_prompt", Required)], vec![]),
+            (r#"{"multi_shots":true,"multi_prompt":[]}"#.into(), vec![("multi_prompt", Required)], vec![]),
+            (r#"{"multi_shots":true,"multi_prompt":[{"prompt":"a","duration":3}]}"#.into(), vec![], vec![]),
+            (r#"{"multi_shots":true,"prompt":"p","multi_prompt":[{"prompt":"a","duration":3}]}"#.into(), vec![], vec![("prompt", Ignored)]),
+            (r#"{"prompt":"p","multi_prompt":[{"prompt":"a","duration":3}]}"#.into(), vec![], vec![("multi_prompt", Ignored)]),
+            (r#"{"multi_shots":true,"multi_prompt":{}}"#.into(), vec![("multi_prompt", InvalidType)], vec![]),
+            (r#"{"multi_shots":true,"multi_prompt":[{"prompt":"a","duration":2},{"prompt":"","duration":2}]}"#.into(), vec![("multi_prompt[1].prompt", Required)], vec![]),
+            (format!(r#"{{"multi_shots":true,"multi_prompt":[{{"prompt":"{shot_long}","duration":3}}]}}"#), vec![("multi_prompt[0].prompt", TooLong)], vec![]),
+            (r#"{"multi_shots":true,"multi_prompt":[{"prompt":"a"},{"duration":0,"prompt":"b"},"c"]}"#.into(), vec![("multi_prompt[0].duration", Required), ("multi_prompt[1].duration", OutOfRange), ("multi_prompt[2]", InvalidType)], vec![]),
+            (r#"{"multi_shots":true,"multi_prompt":[{"prompt":"a","duration":1.5,"x":1}]}"#.into(), vec![("multi_prompt[0].duration", InvalidValue)], vec![("multi_prompt[0].x", UnknownField)]),
+            (r#"{"multi_shots":true,"multi_prompt":[{"prompt":"a","duration":1},{"prompt":"b","duration":1}]}"#.into(), vec![("multi_prompt", OutOfRange)], vec![]),
+            (r#"{"multi_shots":true,"multi_prompt":[{"prompt":"a","duration":9},{"prompt":"b","duration":9}]}"#.into(), vec![("multi_prompt", OutOfRange)], vec![]),
+            (r#"{"multi_shots":true,"duration":10,"multi_prompt":[{"prompt":"a","duration":4},{"prompt":"b","duration":4}]}"#.into(), vec![("duration", DurationMismatch)], vec![]),
+            (r#"{"multi_shots":true,"duration":8,"multi_prompt":[{"prompt":"a","duration":4},{"prompt":"b","duration":4}]}"#.into(), vec![], vec![]),
+            (r#"{"multi_shots":true,"multi_prompt":[{"prompt":"a","duration":1},{"prompt":"a","duration":1},{"prompt":"a","duration":1},{"prompt":"a","duration":1},{"prompt":"a","duration":1},{"prompt":"a","duration":1},{"prompt":"a","duration":1}]}"#.into(), vec![("multi_prompt", TooLong)], vec![]),
+            (r#"{"prompt":"@cat runs","kling_elements":[{"name":"cat","description":"a cat","element_input_urls":["https://a/1.png","https://a/2.png"]}]}"#.into(), vec![], vec![]),
+            (r#"{"prompt":"a dog","kling_elements":[{"name":"cat","element_input_urls":["https://a/1.png","https://a/2.png"]}]}"#.into(), vec![], vec![("kling_elements[0]", Unreferenced)]),
+            (r#"{"prompt":"@caterpillar","kling_elements":[{"name":"cat","element_input_urls":["https://a/1.png","https://a/2.png"]}]}"#.into(), vec![], vec![("kling_elements[0]", Unreferenced)]),
+            (r#"{"prompt":"@cat","kling_elements":{}}"#.into(), vec![("kling_elements", InvalidType)], vec![]),
+            (r#"{"prompt":"@cat","kling_elements":[5]}"#.into(), vec![("kling_elements[0]", InvalidType)], vec![]),
+            (r#"{"prompt":"@a @b @c @d","kling_elements":[{"name":"a","element_input_video_urls":["https://v/1.mp4"]},{"name":"b","element_input_video_urls":["https://v/1.mp4"]},{"name":"c","element_input_video_urls":["https://v/1.mp4"]},{"name":"d","element_input_video_urls":["https://v/1.mp4"]}]}"#.into(), vec![("kling_elements", TooLong)], vec![]),
+            (r#"{"prompt":"@cat","kling_elements":[{"name":"cat","element_input_urls":["https://a/1.png","https://a/2.png"]},{"name":"cat","element_input_urls":["https://a/1.png","https://a/2.png"]}]}"#.into(), vec![("kling_elements[1].name", Duplicate)], vec![]),
+            (r#"{"prompt":"@cat","kling_elements":[{"element_input_urls":["https://a/1.png","https://a/2.png"]}]}"#.into(), vec![("kling_elements[0].name", Required)], vec![]),
+            (r#"{"prompt":"@cat","kling_elements":[{"name":"cat","element_input_urls":["https://a/1.png","file:///etc/passwd"]}]}"#.into(), vec![("kling_elements[0].element_input_urls[1]", InvalidUrl)], vec![]),
+            (r#"{"prompt":"@cat","kling_elements":[{"name":"cat","element_input_urls":["https://a/1.png"]}]}"#.into(), vec![], vec![("kling_elements[0].element_input_urls", OutOfRange)]),
+            (r#"{"prompt":"@cat","kling_elements":[{"name":"cat","element_input_urls":"https://a/1.png"}]}"#.into(), vec![("kling_elements[0].element_input_urls", InvalidType)], vec![]),
+            (r#"{"prompt":"@cat","kling_elements":[{"name":"cat"}]}"#.into(), vec![], vec![("kling_elements[0]", Required)]),
+            (r#"{"multi_shots":true,"multi_prompt":[{"prompt":"@cat jumps","duration":5}],"kling_elements":[{"name":"cat","element_input_urls":["https://a/1.png","https://a/2.png"]}]}"#.into(), vec![], vec![]),
+        ];
+        for (input, errors, warnings) in rows {
+            let report = check(&input);
+            let want_errors: Vec<(String, Code)> = errors.iter().map(|(p, c)| (p.to_string(), *c)).collect();
+            let want_warnings: Vec<(String, Code)> = warnings.iter().map(|(p, c)| (p.to_string(), *c)).collect();
+            let short: String = input.chars().take(120).collect();
+            assert_eq!(codes(&report.errors), want_errors, "errors of {short}");
+            assert_eq!(codes(&report.warnings), want_warnings, "warnings of {short}");
+            assert_eq!(report.valid, report.errors.is_empty());
+        }
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let report = check(r#"{"prompt":7,"mode":"ultra","duration":20,"aspect_ratio":"4:3","sound":1,"image":"x","extra":true}"#);
+        let paths: Vec<&str> = report.errors.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(paths, ["prompt", "mode", "duration", "aspect_ratio", "sound", "image"]);
+        assert_eq!(codes(&report.warnings), [("extra".to_string(), Code::UnknownField)]);
+    }
+
+    #[test]
+    fn messages_say_what_was_wrong_in_plain_words() {
+        let report = check(r#"{"prompt":"a","duration":20,"mode":"ultra"}"#);
+        let messages: Vec<&str> = report.errors.iter().map(|i| i.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "mode must be \"std\" or \"pro\", got \"ultra\"",
+                "duration must be a whole number of seconds from 3 to 15, got 20",
+            ]
+        );
+        let too_long = check(&format!(r#"{{"prompt":"{}"}}"#, "字".repeat(2501)));
+        assert_eq!(too_long.errors[0].message, "prompt must be at most 2500 characters, got 2501");
+    }
+
+    #[test]
+    fn limits_count_unicode_characters_not_bytes_or_utf16_units() {
+        // 2500 emoji are 5000 UTF-16 units and 10000 bytes, and still within the limit.
+        let report = check(&format!(r#"{{"prompt":"{}"}}"#, "🎬".repeat(2500)));
+        assert!(report.valid, "{:?}", report.errors);
+    }
+
+    #[test]
+    fn long_user_text_is_cut_short_in_messages() {
+        let report = check(&format!(r#"{{"prompt":"a","mode":"{}"}}"#, "m".repeat(500)));
+        assert!(report.errors[0].message.chars().count() < 120);
+        assert!(report.errors[0].message.ends_with("…"));
+    }
+
+    #[test]
+    fn values_that_json_cannot_carry_are_type_errors() {
+        let input = Value::Object(vec![
+            ("prompt".into(), Value::Unsupported("a function")),
+            ("duration".into(), Value::Number(f64::NAN)),
+            ("mode".into(), Value::LongString(10_000_000)),
+        ]);
+        let (_, report) = validate(&input);
+        assert_eq!(
+            codes(&report.errors),
+            [("prompt".into(), Code::InvalidType), ("mode".into(), Code::InvalidValue), ("duration".into(), Code::InvalidValue)]
+        );
+        assert_eq!(report.errors[0].message, "prompt must be a string, got a function");
+    }
+
+    #[test]
+    fn in_multi_shot_mode_a_missing_duration_is_the_shots_total() {
+        let (req, report) = validate(&json(
+            r#"{"multi_shots":true,"multi_prompt":[{"prompt":"a","duration":4},{"prompt":"","duration":6}]}"#,
+        ));
+        assert_eq!(req.duration, Some(Seconds(10)), "the total counts shots whose prompt is wrong too");
+        assert_eq!(codes(&report.errors), [("multi_prompt[1].prompt".to_string(), Code::Required)]);
+    }
+
+    #[test]
+    fn the_parsed_request_holds_the_checked_values() {
+        let (req, _) = validate(&json(r#"{"prompt":"a","mode":"pro","duration":7,"sound":false,"aspect_ratio":"9:16"}"#));
+        assert_eq!(req.mode, Some(Mode::Pro));
+        assert_eq!(req.duration, Some(Seconds(7)));
+        assert_eq!(req.sound, Some(false));
+        assert_eq!(req.aspect_ratio, Some(AspectRatio::Portrait));
+    }
+}

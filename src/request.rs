@@ -79,7 +79,11 @@ pub enum AspectRatio {
 }
 
 impl AspectRatio {
-    pub const ALL: [AspectRatio; 3] = [AspectRatio::Square, AspectRatio::Portrait, AspectRatio::Landscape];
+    pub const ALL: [AspectRatio; 3] = [
+        AspectRatio::Square,
+        AspectRatio::Portrait,
+        AspectRatio::Landscape,
+    ];
 
     pub fn parse(s: &str) -> Option<AspectRatio> {
         AspectRatio::ALL.into_iter().find(|a| a.as_str() == s)
@@ -208,7 +212,9 @@ impl KlingRequest {
 /// assert!(!is_http_url("https://"));
 /// ```
 pub fn is_http_url(s: &str) -> bool {
-    let lower_scheme = |p: &str| s.len() >= p.len() && s.is_char_boundary(p.len()) && s[..p.len()].eq_ignore_ascii_case(p);
+    let lower_scheme = |p: &str| {
+        s.len() >= p.len() && s.is_char_boundary(p.len()) && s[..p.len()].eq_ignore_ascii_case(p)
+    };
     let rest = if lower_scheme("https://") {
         &s["https://".len()..]
     } else if lower_scheme("http://") {
@@ -230,14 +236,31 @@ mod tests {
 
     #[test]
     fn http_and_https_urls_are_accepted_in_any_case() {
-        for ok in ["http://a.b/c", "HTTPS://A.B", "https://user@host:8080/x?y#z", "http://127.0.0.1:8080"] {
+        for ok in [
+            "http://a.b/c",
+            "HTTPS://A.B",
+            "https://user@host:8080/x?y#z",
+            "http://127.0.0.1:8080",
+        ] {
             assert!(is_http_url(ok), "{ok}");
         }
     }
 
     #[test]
     fn other_schemes_and_broken_urls_are_refused() {
-        for bad in ["", "ftp://a.b", "data:image/png;base64,AA", "javascript:x", "https://", "https:///x", "https://a b", "//a.b", "https://:80", "a.b/c", "https://é\n"] {
+        for bad in [
+            "",
+            "ftp://a.b",
+            "data:image/png;base64,AA",
+            "javascript:x",
+            "https://",
+            "https:///x",
+            "https://a b",
+            "//a.b",
+            "https://:80",
+            "a.b/c",
+            "https://é\n",
+        ] {
             assert!(!is_http_url(bad), "{bad:?}");
         }
     }

@@ -26,6 +26,9 @@ pub enum Value {
 /// What an input nested too deeply, or too big to check, is read as.
 pub const TOO_LARGE: &str = "an input too large or too deeply nested";
 
+/// What an object that contains itself is read as, where it repeats.
+pub const CYCLE: &str = "a reference to an object that contains it (a cycle)";
+
 impl Value {
     /// The member `key` of an object, or `None` for anything else.
     pub fn get(&self, key: &str) -> Option<&Value> {
@@ -204,7 +207,9 @@ pub fn write_string(s: &str, out: &mut String) {
 impl Serialize for Value {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Value::Null | Value::Unsupported(_) | Value::LongString(_) => serializer.serialize_unit(),
+            Value::Null | Value::Unsupported(_) | Value::LongString(_) => {
+                serializer.serialize_unit()
+            }
             Value::Bool(b) => serializer.serialize_bool(*b),
             Value::Number(n) => serializer.serialize_f64(*n),
             Value::String(s) => serializer.serialize_str(s),
@@ -253,8 +258,14 @@ pub(crate) mod tests {
         let text = r#"{"b":1,"a":[true,null,"x\ny\u0001",2.5,-3],"c":{"d":1e21}}"#;
         let v = json(text);
         let back: serde_json::Value = serde_json::from_str(&v.to_json()).unwrap();
-        assert_eq!(back, serde_json::from_str::<serde_json::Value>(text).unwrap());
-        assert!(v.to_json().starts_with(r#"{"b":1,"a""#), "key order is kept");
+        assert_eq!(
+            back,
+            serde_json::from_str::<serde_json::Value>(text).unwrap()
+        );
+        assert!(
+            v.to_json().starts_with(r#"{"b":1,"a""#),
+            "key order is kept"
+        );
     }
 
     #[test]
@@ -265,6 +276,9 @@ pub(crate) mod tests {
 
     #[test]
     fn line_separators_are_escaped() {
-        assert_eq!(Value::String("a\u{2028}b".into()).to_json(), "\"a\\u2028b\"");
+        assert_eq!(
+            Value::String("a\u{2028}b".into()).to_json(),
+            "\"a\\u2028b\""
+        );
     }
 }

@@ -1,0 +1,44 @@
+import type { Issue, Task } from "./node/kling3_wasm.js";
+
+/** Base of every error this package throws. `code` is a stable snake_case word. */
+export declare class KlingError extends Error {
+  constructor(message: string, options?: { code?: string; cause?: unknown });
+  code: string;
+}
+
+/** The input breaks one or more rules: `errors` lists every problem, as `validateRequest` does. */
+export declare class ValidationError extends KlingError {
+  constructor(message: string, errors?: Issue[], warnings?: Issue[]);
+  code: "validation_failed";
+  errors: Issue[];
+  warnings: Issue[];
+}
+
+/** The API answered with an error. */
+export declare class ApiError extends KlingError {
+  constructor(
+    message: string,
+    fields?: { status?: number; code?: string | number; type?: string | null; body?: unknown; retryAfterMs?: number | null },
+  );
+  /** HTTP status (0 when the request never got an answer). */
+  status: number;
+  /** The error body's code. */
+  code: any;
+  type: string | null;
+  /** The response body, parsed when it was JSON. */
+  body: unknown;
+  retryAfterMs: number | null;
+}
+
+/** The task ended in failure: `task` is the last status read. */
+export declare class TaskFailedError extends KlingError {
+  constructor(message: string, fields?: { taskId?: string | null; task?: Task | null });
+  taskId: string | null;
+  task: Task | null;
+}
+
+/** Waiting took too long. The task may still finish: keep polling `taskId`. */
+export declare class TimeoutError extends KlingError {
+  constructor(message: string, fields?: { taskId?: string | null });
+  taskId: string | null;
+}

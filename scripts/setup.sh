@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, from the package registries only. Idempotent and
+# quick when everything is there already.
+#   bash scripts/setup.sh            Rust wasm target, wasm-bindgen CLI, npm dependencies
+#   bash scripts/setup.sh --browser  the same, plus Debian's Chromium and ChromeDriver
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+command -v cargo >/dev/null || die "cargo is missing: install Rust with rustup (https://rustup.rs), then run this again"
+command -v rustup >/dev/null || die "rustup is missing: the wasm32 target is added with rustup; install Rust with rustup"
+command -v node >/dev/null || die "node is missing: install Node.js 20 or newer"
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+[ "$node_major" -ge 20 ] || die "Node.js $(node --version) is too old: 20 or newer is needed"
+
+# 1. The Rust target for WebAssembly.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the Rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. The wasm-bindgen CLI, at exactly the version Cargo.toml pins.
+want=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
+[ -n "$want" ] || die "could not read the pinned wasm-bindgen version from Cargo.toml"
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  say "installing wasm-bindgen-cli $want with cargo (a few minutes, once)"
+  # --locked is tried first; some releases' lockfiles name crates the registry no longer serves.
+  cargo install wasm-bindgen-cli --version "$want" --locked \
+    || cargo install wasm-bindgen-cli --version "$want" \
+    || die "could not install wasm-bindgen-cli $want"
+fi
+
+# 3. npm dependencies, when package-lock.json changed since the last install.
+stamp=node_modules/.setup-stamp
+if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
+  say "installing npm dependencies"
+  export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+  if [ -f package-lock.json ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+  else
+    npm install --no-audit --no-fund --loglevel=error
+  fi
+  touch "$stamp"
+fi
+
+# 4. For browser tests: Debian's Chromium and its driver (no browser download).
+if [ "${1:-}" = "--browser" ]; then
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    command -v apt-get >/dev/null || die "Chromium is missing and apt-get is not there: install chromium and chromium-driver"
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    say "installing Debian's chromium and chromium-driver (about a minute, once)"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+fi

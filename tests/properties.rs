@@ -1,0 +1,214 @@
+//! Property tests: no input makes any public function panic (a panic would trap the wasm
+//! module), and the invariants users rely on hold for every input.
+#![cfg(not(target_arch = "wasm32"))]
+
+use kling3_wasm::error::Error;
+use kling3_wasm::normalize::normalize;
+use kling3_wasm::pricing::{estimate, rate};
+use kling3_wasm::task::parse_task;
+use kling3_wasm::validate::validate;
+use kling3_wasm::value::{Value, CYCLE, TOO_LARGE};
+use kling3_wasm::wire::{build_request, to_curl, BuildOptions, BuiltRequest};
+use proptest::prelude::*;
+
+const FIELDS: [&str; 16] = [
+    "model", "prompt", "mode", "duration", "aspect_ratio", "sound", "image", "multi_shots", "multi_prompt",
+    "kling_elements", "callback_url", "name", "element_input_urls", "data", "status", "video_url",
+];
+
+/// Strings that hit the rules: allowed values, URLs, and any text at all.
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("kling-3".to_string()),
+        Just("std".to_string()),
+        Just("pro".to_string()),
+        Just("16:9".to_string()),
+        Just("9:16".to_string()),
+        Just("https://example.com/a.png".to_string()),
+        Just("@cat".to_string()),
+        Just("COMPLETED".to_string()),
+        "[a-z@ ]{0,12}",
+        any::<String>(),
+        "\\PC{0,40}",
+    ]
+}
+
+fn number() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        (0u32..20).prop_map(f64::from),
+        any::<f64>(),
+        Just(f64::NAN),
+        Just(f64::INFINITY),
+        Just(-0.0),
+        Just(1e300),
+    ]
+}
+
+fn leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        number().prop_map(Value::Number),
+        text().prop_map(Value::String),
+        (0usize..10_000_000).prop_map(Value::LongString),
+        Just(Value::Unsupported("a function")),
+        Just(Value::Unsupported(TOO_LARGE)),
+        Just(Value::Unsupported(CYCLE)),
+    ]
+}
+
+/// Any value, with object keys drawn mostly from the API's own field names.
+fn value() -> impl Strategy<Value = Value> {
+    leaf().prop_recursive(5, 64, 8, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+            prop::collection::vec(
+                (prop_oneof![prop::sample::select(FIELDS.to_vec()).prop_map(str::to_string), text()], inner),
+                0..8
+            )
+            .prop_map(Value::Object),
+        ]
+    })
+}
+
+/// Requests close to valid ones, so the deeper rules run too.
+fn request() -> impl Strategy<Value = Value> {
+    (
+        prop::option::of(text()),
+        prop::option::of(prop_oneof![Just("std"), Just("pro"), Just("x")]),
+        prop::option::of(number()),
+        prop::option::of(any::<bool>()),
+        prop::option::of(any::<bool>()),
+        prop::option::of(prop::collection::vec((text(), 0u32..8), 0..8)),
+        prop::option::of(prop::collection::vec((text(), prop::collection::vec(text(), 0..5)), 0..5)),
+        prop::option::of(value()),
+    )
+        .prop_map(|(prompt, mode, duration, sound, multi, shots, elements, extra)| {
+            let mut v = Value::Object(vec![]);
+            if let Some(p) = prompt {
+                v.insert("prompt", Value::String(p));
+            }
+            if let Some(m) = mode {
+                v.insert("mode", Value::String(m.to_string()));
+            }
+            if let Some(d) = duration {
+                v.insert("duration", Value::Number(d));
+            }
+            if let Some(s) = sound {
+                v.insert("sound", Value::Bool(s));
+            }
+            if let Some(m) = multi {
+                v.insert("multi_shots", Value::Bool(m));
+            }
+            if let Some(shots) = shots {
+                let items = shots
+                    .into_iter()
+                    .map(|(p, d)| Value::Object(vec![("prompt".into(), Value::String(p)), ("duration".into(), Value::Number(f64::from(d)))]))
+                    .collect();
+                v.insert("multi_prompt", Value::Array(items));
+            }
+            if let Some(elements) = elements {
+                let items = elements
+                    .into_iter()
+                    .map(|(name, urls)| {
+                        Value::Object(vec![
+                            ("name".into(), Value::String(name)),
+                            ("element_input_urls".into(), Value::Array(urls.into_iter().map(Value::String).collect())),
+                        ])
+                    })
+                    .collect();
+                v.insert("kling_elements", Value::Array(items));
+            }
+            if let Some(extra) = extra {
+                v.insert("extra", extra);
+            }
+            v
+        })
+}
+
+fn any_input() -> impl Strategy<Value = Value> {
+    prop_oneof![request(), value()]
+}
+
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(4096)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    #[test]
+    fn validation_never_panics_and_valid_means_no_errors(input in any_input()) {
+        let (_, report) = validate(&input);
+        prop_assert_eq!(report.valid, report.errors.is_empty());
+        for issue in report.errors.iter().chain(&report.warnings) {
+            prop_assert!(!issue.message.is_empty());
+        }
+    }
+
+    #[test]
+    fn normalize_succeeds_exactly_when_valid_and_its_body_is_valid_json(input in any_input()) {
+        let (_, report) = validate(&input);
+        match normalize(&input) {
+            Ok(body) => {
+                prop_assert!(report.valid);
+                let text = body.to_json();
+                let parsed: serde_json::Value = serde_json::from_str(&text).expect("the body is JSON");
+                prop_assert_eq!(parsed["model"].as_str(), Some("kling-3"));
+                // Normalizing the body again changes nothing.
+                prop_assert_eq!(normalize(&body).map(|b| b.to_json()).ok(), Some(text));
+            }
+            Err(r) => prop_assert_eq!(r, report),
+        }
+    }
+
+    #[test]
+    fn the_price_is_always_the_rate_times_the_seconds(input in any_input()) {
+        if let Ok(cost) = estimate(&input) {
+            prop_assert_eq!(cost.credits.0, rate(cost.mode, cost.sound) * cost.seconds.0);
+            prop_assert!((3..=15).contains(&cost.seconds.0));
+            prop_assert!((120..=1200).contains(&cost.credits.0));
+        }
+        // A request that can be sent can always be priced.
+        if normalize(&input).is_ok() {
+            prop_assert!(estimate(&input).is_ok());
+        }
+    }
+
+    #[test]
+    fn building_and_curl_never_panic_and_never_leak_a_redacted_key(
+        input in any_input(),
+        key in prop::option::of("[ -~]{0,30}"),
+        base in prop::option::of(text()),
+    ) {
+        let opts = BuildOptions { api_key: key.clone(), base_url: base };
+        match build_request(&input, &opts) {
+            Ok(request) => {
+                let curl = to_curl(&request, true);
+                if let Some(k) = key.filter(|k| k.len() > 3) {
+                    let leaked = curl.contains(&format!("Bearer {}", k));
+                    prop_assert!(!leaked, "the key is in the command");
+                }
+                prop_assert!(curl.starts_with("curl -X POST '"));
+            }
+            Err(Error::Validation(r)) => prop_assert!(!r.errors.is_empty()),
+            Err(other) => prop_assert!(false, "unexpected error {:?}", other),
+        }
+    }
+
+    #[test]
+    fn reading_a_request_object_for_curl_never_panics(input in value()) {
+        if let Ok(request) = BuiltRequest::from_value(&input) {
+            let _ = to_curl(&request, false);
+        }
+    }
+
+    #[test]
+    fn task_parsing_never_panics_and_only_gives_http_urls(input in value()) {
+        if let Ok(task) = parse_task(&input) {
+            if let Some(url) = task.video_url {
+                prop_assert!(url.to_ascii_lowercase().starts_with("http"));
+            }
+        }
+    }
+}

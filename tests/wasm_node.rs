@@ -1,0 +1,5 @@
+//! The binding layer in Node: `cargo test --target wasm32-unknown-unknown --test wasm_node`.
+#![cfg(target_arch = "wasm32")]
+
+#[path = "wasm/cases.rs"]
+mod cases;

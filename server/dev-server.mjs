@@ -1,0 +1,63 @@
+// The development server behind `npm start`: the tester page from www/ at /, the built
+// package from pkg/ at /pkg/. Node's standard library only.
+//
+//   PORT  port to listen on (default 8080); HOST  address (default 127.0.0.1)
+import { createServer } from "node:http";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { staticFiles } from "./static.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** The page's security policy: its own scripts and wasm only, media from http(s). */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' http: https: data:",
+  "media-src 'self' http: https:",
+  "connect-src 'self' http: https:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/**
+ * Starts the server; resolves to `{ server, url, close() }` once it listens. `mounts` adds
+ * folders to serve (tests use it for their fixtures).
+ */
+export function startDevServer({ port = 8080, host = "127.0.0.1", mounts = [] } = {}) {
+  const serve = staticFiles([["/pkg/", join(root, "pkg")], ...mounts, ["/", join(root, "www")]]);
+  const server = createServer(async (req, res) => {
+    try {
+      if (await serve(req, res, { "Content-Security-Policy": CONTENT_SECURITY_POLICY })) return;
+      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
+      res.end("Not found\n");
+    } catch (error) {
+      console.error(`dev-server: ${req.method} ${new URL(req.url, "http://x").pathname}: ${error.message}`);
+      if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
+      res.end("Server error\n");
+    }
+  });
+  return new Promise((resolvePromise, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      const { port: actual } = server.address();
+      const url = `http://${host}:${actual}`;
+      resolvePromise({ server, url, close: () => new Promise((r) => server.close(() => r())) });
+    });
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const port = Number(process.env.PORT ?? 8080);
+  const host = process.env.HOST ?? "127.0.0.1";
+  startDevServer({ port, host }).then(
+    ({ url }) => console.log(`kling3-wasm tester: ${url}/  (Ctrl-C to stop)`),
+    (error) => {
+      console.error(`dev-server: cannot listen on ${host}:${port}: ${error.message}${error.code === "EADDRINUSE" ? " (set PORT to use another port)" : ""}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,289 @@
+// The pure functions' contract (js-api.md, "Pure functions" and "Errors"), as cases that run
+// unchanged in Node (tests/node/pure.test.mjs) and in Chromium (tests/browser/pure.test.mjs).
+// Each case gets the package's module and throws on failure. No Node or DOM APIs here.
+
+function fail(message) {
+  throw new Error(message);
+}
+function eq(actual, expected, what = "value") {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) fail(`${what}: expected ${e}, got ${a}`);
+}
+function ok(cond, what) {
+  if (!cond) fail(what);
+}
+function throws(fn, check, what) {
+  let thrown = null;
+  try {
+    fn();
+  } catch (e) {
+    thrown = e;
+  }
+  if (thrown === null) fail(`${what}: did not throw`);
+  check(thrown);
+}
+const pathsAndCodes = (issues) => issues.map((i) => [i.path, i.code]);
+
+export const cases = [
+  {
+    name: "validateRequest accepts a valid request with no errors or warnings",
+    run(k) {
+      eq(k.validateRequest({ prompt: "A golden retriever running through sunflowers" }), { valid: true, errors: [], warnings: [] });
+      eq(k.validateRequest({ model: "kling-3", prompt: "x", mode: "pro", duration: 15, aspect_ratio: "1:1", sound: false }).valid, true);
+    },
+  },
+  {
+    name: "validateRequest never throws, for any JS value",
+    run(k) {
+      const cyclic = { prompt: "a" };
+      cyclic.self = cyclic;
+      const revoked = Proxy.revocable({}, {});
+      revoked.revoke();
+      let deep = {};
+      for (let i = 0; i < 5000; i++) deep = { a: deep };
+      const values = [
+        null, undefined, 0, NaN, -1, "", "text", true, [], [1, 2], () => 1, Symbol("s"), 10n,
+        cyclic, deep, revoked.proxy, { get prompt() { throw new Error("getter"); } },
+        new Proxy({}, { ownKeys() { throw new Error("trap"); } }),
+        { prompt: "x".repeat(3_000_000) }, new Array(300_000).fill({ a: 1 }), Object.create(null), new Date(0),
+      ];
+      for (const v of values) {
+        const r = k.validateRequest(v);
+        ok(Array.isArray(r.errors) && Array.isArray(r.warnings), "errors and warnings are arrays");
+        eq(r.valid, r.errors.length === 0, "valid");
+        ok(r.valid === false, `${String(typeof v)} input is invalid`);
+      }
+      eq(k.validateRequest({ prompt: "still works" }).valid, true, "the module still answers");
+    },
+  },
+  {
+    name: "a non-object input is an invalid_type error at the empty path",
+    run(k) {
+      for (const v of [null, 5, "prompt", [], true]) eq(pathsAndCodes(k.validateRequest(v).errors), [["", "invalid_type"]]);
+    },
+  },
+  {
+    name: "every problem is reported at once, with the paths and codes of the contract",
+    run(k) {
+      const r = k.validateRequest({ prompt: 1, mode: "ultra", duration: 20, aspect_ratio: "4:3", image: "ftp://x", extra: 1 });
+      eq(pathsAndCodes(r.errors), [
+        ["prompt", "invalid_type"],
+        ["mode", "invalid_value"],
+        ["duration", "out_of_range"],
+        ["aspect_ratio", "invalid_value"],
+        ["image", "invalid_url"],
+      ]);
+      eq(pathsAndCodes(r.warnings), [["extra", "unknown_field"]]);
+      eq(r.valid, false);
+    },
+  },
+  {
+    name: "messages say what was wrong in plain words",
+    run(k) {
+      const r = k.validateRequest({ prompt: "a", duration: 20 });
+      eq(r.errors[0].message, "duration must be a whole number of seconds from 3 to 15, got 20");
+      eq(k.validateRequest({}).errors[0], {
+        path: "prompt",
+        code: "required",
+        message: "prompt is required (a text of at most 2500 characters) unless multi_shots is true",
+      });
+    },
+  },
+  {
+    name: "multi-shot paths name the shot and the element",
+    run(k) {
+      const r = k.validateRequest({
+        multi_shots: true,
+        duration: 10,
+        multi_prompt: [{ prompt: "a", duration: 4 }, { prompt: "b", duration: 0 }],
+        kling_elements: [{ name: "", element_input_urls: ["https://a/1.png", "https://a/2.png"] }],
+      });
+      eq(pathsAndCodes(r.errors), [["multi_prompt[1].duration", "out_of_range"], ["kling_elements[0].name", "required"]]);
+      const mismatch = k.validateRequest({ multi_shots: true, duration: 10, multi_prompt: [{ prompt: "a", duration: 4 }, { prompt: "b", duration: 4 }] });
+      eq(pathsAndCodes(mismatch.errors), [["duration", "duration_mismatch"]]);
+      const ignored = k.validateRequest({ multi_shots: true, prompt: "p", multi_prompt: [{ prompt: "a", duration: 5 }] });
+      eq(pathsAndCodes(ignored.warnings), [["prompt", "ignored"]]);
+    },
+  },
+  {
+    name: "character limits count Unicode code points, not UTF-16 units or bytes",
+    run(k) {
+      eq(k.validateRequest({ prompt: "🎬".repeat(2500) }).valid, true, "2500 emoji");
+      eq(pathsAndCodes(k.validateRequest({ prompt: "🎬".repeat(2501) }).errors), [["prompt", "too_long"]]);
+      eq(k.validateRequest({ prompt: "é".repeat(2500) }).valid, true, "2500 accented letters");
+    },
+  },
+  {
+    name: "warnings: aspect ratio with an image, multi_prompt without multi_shots, an element not referenced",
+    run(k) {
+      const urls = ["https://a/1.png", "https://a/2.png"];
+      eq(pathsAndCodes(k.validateRequest({ prompt: "a", image: "https://i/x.png", aspect_ratio: "1:1" }).warnings), [["aspect_ratio", "ignored"]]);
+      eq(pathsAndCodes(k.validateRequest({ prompt: "a", multi_prompt: [{ prompt: "b", duration: 3 }] }).warnings), [["multi_prompt", "ignored"]]);
+      eq(pathsAndCodes(k.validateRequest({ prompt: "a dog", kling_elements: [{ name: "cat", element_input_urls: urls }] }).warnings), [["kling_elements[0]", "unreferenced"]]);
+      eq(k.validateRequest({ prompt: "@cat sleeps", kling_elements: [{ name: "cat", element_input_urls: urls }] }).warnings, []);
+    },
+  },
+  {
+    name: "normalizeRequest makes every default explicit and keeps unknown fields",
+    run(k) {
+      eq(k.normalizeRequest({ prompt: "a cat", seed: 7 }), {
+        model: "kling-3", prompt: "a cat", mode: "std", duration: 5, aspect_ratio: "16:9", sound: true, seed: 7,
+      });
+      const multi = k.normalizeRequest({ multi_shots: true, multi_prompt: [{ prompt: "a", duration: 4 }, { prompt: "b", duration: 6 }] });
+      eq(multi.duration, 10, "a missing duration is the sum of the shots");
+    },
+  },
+  {
+    name: "normalizeRequest throws a ValidationError listing every error",
+    run(k) {
+      throws(() => k.normalizeRequest({ duration: 20 }), (e) => {
+        ok(e instanceof k.ValidationError && e instanceof k.KlingError && e instanceof Error, "class chain");
+        eq(e.name, "ValidationError");
+        eq(pathsAndCodes(e.errors), [["prompt", "required"], ["duration", "out_of_range"]]);
+        ok(e.message.includes("prompt is required"), "the message names the first problem");
+      }, "normalizeRequest");
+    },
+  },
+  {
+    name: "estimateCost prices every mode and sound by the second",
+    run(k) {
+      eq(k.estimateCost({}), { credits: 300, creditsPerSecond: 60, seconds: 5, mode: "std", sound: true });
+      eq(k.estimateCost({ mode: "std", sound: false, duration: 5 }).credits, 200);
+      eq(k.estimateCost({ mode: "pro", sound: true, duration: 5 }).credits, 400);
+      eq(k.estimateCost({ mode: "std", sound: false, duration: 3 }).credits, 120);
+      eq(k.estimateCost({ mode: "pro", sound: true, duration: 15 }).credits, 1200);
+      eq(k.estimateCost({ mode: "pro", sound: false, duration: 10 }).credits, 540);
+      const rates = { "std,false": 40, "std,true": 60, "pro,false": 54, "pro,true": 80 };
+      for (const [key, rate] of Object.entries(rates)) {
+        const [mode, sound] = key.split(",");
+        for (let s = 3; s <= 15; s++) eq(k.estimateCost({ mode, sound: sound === "true", duration: s }).credits, rate * s, `${key} ${s}s`);
+      }
+    },
+  },
+  {
+    name: "estimateCost works on a half-filled form and prices multi-shot on the shots' total",
+    run(k) {
+      eq(k.estimateCost({ prompt: "", image: "not yet", duration: 8 }).credits, 480);
+      eq(k.estimateCost({ multi_shots: true, mode: "pro", multi_prompt: [{ prompt: "", duration: 4 }, { duration: 3 }] }).seconds, 7);
+    },
+  },
+  {
+    name: "estimateCost throws a ValidationError when a price field is invalid",
+    run(k) {
+      throws(() => k.estimateCost({ duration: 16, prompt: 5 }), (e) => {
+        ok(e instanceof k.ValidationError, "ValidationError");
+        eq(pathsAndCodes(e.errors), [["duration", "out_of_range"]]);
+      }, "estimateCost");
+      throws(() => k.estimateCost({ mode: "ultra" }), (e) => eq(e.errors[0].path, "mode"), "mode");
+    },
+  },
+  {
+    name: "buildRequest gives method, url, headers and the JSON of the normalized body",
+    run(k) {
+      const input = { prompt: "a cat", duration: 7 };
+      const r = k.buildRequest(input, { apiKey: "aio_test" });
+      eq(r.method, "POST");
+      eq(r.url, "https://apiin.one/api/v1/videos/generations");
+      eq(r.headers, { "Content-Type": "application/json", Authorization: "Bearer aio_test" });
+      eq(r.body, JSON.stringify(k.normalizeRequest(input)));
+      eq(k.buildRequest(input).headers, { "Content-Type": "application/json" }, "no key, no Authorization");
+      eq(k.buildRequest(input, { baseUrl: "http://127.0.0.1:8080/api/v1/" }).url, "http://127.0.0.1:8080/api/v1/videos/generations");
+      eq(k.buildRequest(input, { baseUrl: "/api/v1" }).url, "/api/v1/videos/generations");
+    },
+  },
+  {
+    name: "buildRequest throws a ValidationError for an invalid request or options, never echoing the key",
+    run(k) {
+      throws(() => k.buildRequest({ duration: 2 }, { baseUrl: "nope" }), (e) => {
+        eq(pathsAndCodes(e.errors), [["prompt", "required"], ["duration", "out_of_range"], ["baseUrl", "invalid_url"]]);
+      }, "buildRequest");
+      throws(() => k.buildRequest({ prompt: "a" }, { apiKey: "aio_leak me" }), (e) => {
+        eq(e.errors[0].path, "apiKey");
+        ok(!JSON.stringify([e.message, e.errors]).includes("aio_leak"), "the key is not in the error");
+      }, "bad key");
+    },
+  },
+  {
+    name: "toCurl redacts the key by default and can show it",
+    run(k) {
+      const r = k.buildRequest({ prompt: "a" }, { apiKey: "aio_secret" });
+      const redacted = k.toCurl(r);
+      ok(!redacted.includes("aio_secret"), "redacted");
+      ok(redacted.includes('"Authorization: Bearer $KLING_API_KEY"'), "a placeholder the shell fills");
+      ok(k.toCurl(r, { redactKey: true }) === redacted, "explicit true");
+      ok(k.toCurl(r, { redactKey: false }).includes("'Authorization: Bearer aio_secret'"), "shown on request");
+      ok(redacted.startsWith("curl -X POST 'https://apiin.one/api/v1/videos/generations'"), "starts with the URL");
+    },
+  },
+  {
+    name: "toCurl quotes quotes, $(), backticks and newlines so a shell passes them through",
+    run(k) {
+      const prompt = "it's `whoami` $(id) ${HOME}\nnext line \\ \"q\"";
+      const curl = k.toCurl(k.buildRequest({ prompt }));
+      const data = curl.slice(curl.indexOf("--data-raw ") + "--data-raw ".length);
+      ok(data.startsWith("'") && data.endsWith("'"), "single-quoted");
+      const unquoted = data.slice(1, -1).split("'\\''").join("'");
+      eq(JSON.parse(unquoted).prompt, prompt, "the body survives quoting");
+    },
+  },
+  {
+    name: "parseTask maps every documented shape and status",
+    run(k) {
+      const created = k.parseTask({ code: 200, message: "success", data: { task_id: "n75xxxx_kling3", status: "IN_PROGRESS" } });
+      eq([created.taskId, created.status, created.rawStatus, created.videoUrl, created.error], ["n75xxxx_kling3", "running", "IN_PROGRESS", null, null]);
+      eq(created.raw.data.task_id, "n75xxxx_kling3", "raw is the body");
+      eq(k.parseTask({ id: "x", status: "pending", model: "kling-3", created_at: "2026-01-01" }).status, "queued");
+      const words = {
+        IN_PROGRESS: "running", PENDING: "queued", QUEUED: "queued", PROCESSING: "running", COMPLETED: "succeeded",
+        SUCCESS: "succeeded", SUCCEEDED: "succeeded", FAILED: "failed", ERROR: "failed", submitted: "queued",
+        processing: "running", succeed: "succeeded", failed: "failed", waiting: "queued", queuing: "queued",
+        generating: "running", success: "succeeded", fail: "failed", completed: "succeeded", brand_new_word: "running",
+      };
+      for (const [word, status] of Object.entries(words)) {
+        eq(k.parseTask({ data: { status: word } }).status, status, word);
+        eq(k.parseTask({ status: word }).status, status, `top-level ${word}`);
+      }
+      const url = "https://cdn.example/v.mp4";
+      for (const body of [
+        { data: { status: "COMPLETED", output: { video_url: url } } },
+        { data: { status: "COMPLETED", video_url: url } },
+        { status: "COMPLETED", output: { video_url: url } },
+        { data: { status: "succeed", result: { videos: [{ url }] } } },
+        { data: { status: "succeed", task_result: { videos: [{ url }] } } },
+      ]) eq(k.parseTask(body).videoUrl, url, JSON.stringify(body));
+      for (const body of [
+        { data: { status: "FAILED", error: "nsfw" } },
+        { data: { status: "FAILED", error_message: "nsfw" } },
+        { data: { status: "FAILED", fail_reason: "nsfw" } },
+        { error: { code: 400, message: "nsfw", type: "invalid_request" } },
+      ]) eq([k.parseTask(body).status, k.parseTask(body).error], ["failed", "nsfw"], JSON.stringify(body));
+    },
+  },
+  {
+    name: "parseTask gives a video URL only when it is http(s), and reads JSON text",
+    run(k) {
+      for (const bad of ["javascript:alert(1)", "data:video/mp4;base64,AA", "file:///etc/passwd", "//x/v.mp4", 42]) {
+        eq(k.parseTask({ data: { status: "COMPLETED", video_url: bad } }).videoUrl, null, String(bad));
+      }
+      eq(k.parseTask('{"data":{"task_id":"t","status":"SUCCESS","video_url":"http://x/v.mp4"}}').videoUrl, "http://x/v.mp4");
+      throws(() => k.parseTask("<html>Bad gateway</html>"), (e) => {
+        ok(e instanceof k.KlingError && !(e instanceof SyntaxError), "a KlingError, not a SyntaxError");
+        eq(e.code, "invalid_json");
+      }, "HTML");
+      throws(() => k.parseTask(null), (e) => ok(e instanceof k.KlingError, "KlingError"), "null");
+    },
+  },
+  {
+    name: "every error class is exported and extends KlingError",
+    run(k) {
+      for (const name of ["ValidationError", "ApiError", "TaskFailedError", "TimeoutError"]) {
+        ok(typeof k[name] === "function", `${name} is exported`);
+        ok(k[name].prototype instanceof k.KlingError, `${name} extends KlingError`);
+      }
+      ok(k.KlingError.prototype instanceof Error, "KlingError extends Error");
+      const e = new k.TimeoutError("late", { taskId: "t1" });
+      eq([e.name, e.taskId, e.code], ["TimeoutError", "t1", "timeout"]);
+    },
+  },
+];

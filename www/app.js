@@ -1,0 +1,295 @@
+// The tester page: reads the form into a request, and shows what the package says of it.
+// Every rule and price comes from kling3-wasm; this file only moves values in and out of the
+// page, always as text (textContent), never as HTML.
+import { validateRequest, estimateCost, buildRequest, toCurl, ValidationError } from "/pkg/web.js";
+
+const $ = (id) => document.getElementById(id);
+const form = $("form");
+const MAX_PROMPT = 2500;
+
+const PRESETS = {
+  marketing: {
+    prompt: "A sleek reusable water bottle on a sunlit beach, waves rolling in, slow camera orbit, upbeat summer mood, bold social media style",
+    mode: "std", duration: 5, aspect_ratio: "9:16", sound: true,
+  },
+  product: {
+    prompt: "The product slowly rotates as soft studio light sweeps across it, subtle reflections, premium advertising look",
+    mode: "pro", duration: 5, aspect_ratio: "1:1", sound: false, image: "https://images.example.com/product.jpg",
+  },
+  cinematic: {
+    prompt: "A lone rider crosses a misty mountain pass at dawn, sweeping aerial shot, anamorphic lens flare, film grain, epic orchestral score",
+    mode: "pro", duration: 10, aspect_ratio: "16:9", sound: true,
+  },
+};
+
+/** Shots and elements live here; the DOM lists are drawn from these arrays. */
+const state = {
+  shots: [{ prompt: "", duration: 3 }, { prompt: "", duration: 2 }],
+  elements: [],
+};
+
+function radio(name) {
+  return form.querySelector(`input[name="${name}"]:checked`)?.value;
+}
+
+/** The request the form describes, with the API's field names. */
+export function readForm() {
+  const request = {};
+  const prompt = $("prompt").value;
+  if (prompt.trim() !== "") request.prompt = prompt;
+  request.mode = radio("mode");
+  request.duration = Number($("duration").value);
+  request.aspect_ratio = radio("aspect_ratio");
+  request.sound = $("sound").checked;
+  const image = $("image").value.trim();
+  if (image) request.image = image;
+  const callback = $("callback_url").value.trim();
+  if (callback) request.callback_url = callback;
+  if ($("multi_shots").checked) {
+    request.multi_shots = true;
+    request.multi_prompt = state.shots.map((s) => ({ prompt: s.prompt, duration: Number(s.duration) }));
+    // In multi-shot mode the video is as long as its shots.
+    delete request.duration;
+  }
+  if (state.elements.length > 0) {
+    request.kling_elements = state.elements.map((e) => {
+      const element = { name: e.name };
+      if (e.description.trim()) element.description = e.description;
+      element.element_input_urls = e.urls.split("\n").map((u) => u.trim()).filter(Boolean);
+      return element;
+    });
+  }
+  return request;
+}
+
+function connection() {
+  const options = {};
+  const key = $("api-key").value;
+  const base = $("base-url").value.trim();
+  if (key) options.apiKey = key;
+  if (base) options.baseUrl = base;
+  return options;
+}
+
+// ---- drawing the shots and elements ------------------------------------------------------
+
+function drawShots() {
+  const list = $("shot-list");
+  list.replaceChildren();
+  state.shots.forEach((shot, i) => {
+    const row = $("shot-template").content.firstElementChild.cloneNode(true);
+    row.dataset.path = `multi_prompt[${i}]`;
+    row.querySelector(".row-title").textContent = `Shot ${i + 1}`;
+    const prompt = row.querySelector('[data-key="prompt"]');
+    const seconds = row.querySelector('[data-key="duration"]');
+    prompt.value = shot.prompt;
+    seconds.value = String(shot.duration);
+    prompt.addEventListener("input", () => { shot.prompt = prompt.value; update(); });
+    seconds.addEventListener("input", () => { shot.duration = seconds.value; update(); });
+    row.querySelector('[data-act="up"]').disabled = i === 0;
+    row.querySelector('[data-act="down"]').disabled = i === state.shots.length - 1;
+    row.querySelector('[data-act="up"]').addEventListener("click", () => moveShot(i, -1));
+    row.querySelector('[data-act="down"]').addEventListener("click", () => moveShot(i, 1));
+    row.querySelector('[data-act="remove"]').addEventListener("click", () => {
+      state.shots.splice(i, 1);
+      drawShots();
+      update();
+    });
+    list.append(row);
+  });
+  $("add-shot").disabled = state.shots.length >= 6;
+}
+
+function moveShot(i, by) {
+  const j = i + by;
+  [state.shots[i], state.shots[j]] = [state.shots[j], state.shots[i]];
+  drawShots();
+  update();
+  $("shot-list").children[j]?.querySelector(`[data-act="${by < 0 ? "up" : "down"}"]`)?.focus();
+}
+
+function drawShotBar() {
+  const bar = $("shot-bar");
+  bar.replaceChildren();
+  const lengths = state.shots.map((s) => Math.max(0, Number(s.duration) || 0));
+  const total = lengths.reduce((a, b) => a + b, 0);
+  const scale = Math.max(15, total);
+  lengths.forEach((len, i) => {
+    const part = document.createElement("span");
+    part.style.width = `${(len / scale) * 100}%`;
+    part.textContent = String(i + 1);
+    part.className = total > 15 ? "over" : "";
+    bar.append(part);
+  });
+  $("shot-total").textContent = `The shots add up to ${total} s of 3 to 15 s.`;
+}
+
+function drawElements() {
+  const list = $("element-list");
+  list.replaceChildren();
+  state.elements.forEach((element, i) => {
+    const row = $("element-template").content.firstElementChild.cloneNode(true);
+    row.dataset.path = `kling_elements[${i}]`;
+    row.querySelector(".row-title").textContent = `Element ${i + 1}`;
+    for (const [key, prop] of [["name", "name"], ["description", "description"], ["element_input_urls", "urls"]]) {
+      const input = row.querySelector(`[data-key="${key}"]`);
+      input.value = element[prop];
+      input.addEventListener("input", () => { element[prop] = input.value; update(); });
+    }
+    row.querySelector('[data-act="remove"]').addEventListener("click", () => {
+      state.elements.splice(i, 1);
+      drawElements();
+      update();
+    });
+    list.append(row);
+  });
+  $("add-element").disabled = state.elements.length >= 3;
+}
+
+// ---- what the package says ---------------------------------------------------------------
+
+/** The message slot for an issue's path: a field's own, a shot's or an element's, or none. */
+function slotFor(path) {
+  const direct = form.querySelector(`[data-msg="${CSS.escape(path)}"]`);
+  if (direct) return direct;
+  const row = path.match(/^(multi_prompt|kling_elements)\[(\d+)\](?:\.([a-z_]+))?/);
+  if (row) {
+    const item = form.querySelector(`[data-path="${row[1]}[${row[2]}]"]`);
+    const slot = item?.querySelector(`[data-sub="${row[3] ?? ""}"]`);
+    if (slot) return slot;
+  }
+  return null;
+}
+
+function showIssues(errors, warnings) {
+  for (const el of form.querySelectorAll(".msg")) el.replaceChildren();
+  for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+  const others = $("other-problems");
+  others.replaceChildren();
+  const place = (issue, kind) => {
+    const line = document.createElement("span");
+    line.className = kind;
+    line.dataset.code = issue.code;
+    line.textContent = issue.message;
+    const slot = slotFor(issue.path);
+    if (slot) {
+      slot.append(line);
+      if (kind === "error") slot.closest(".field, .row")?.querySelector("input, textarea")?.setAttribute("aria-invalid", "true");
+    } else {
+      const item = document.createElement("li");
+      item.append(line);
+      others.append(item);
+    }
+  };
+  errors.forEach((e) => place(e, "error"));
+  warnings.forEach((w) => place(w, "warning"));
+}
+
+function showPrice(request) {
+  try {
+    const cost = estimateCost(request);
+    $("credits").textContent = String(cost.credits);
+    $("price-breakdown").textContent =
+      `${cost.creditsPerSecond} credits/s × ${cost.seconds} s · ${cost.mode === "pro" ? "Pro" : "Standard"}, ${cost.sound ? "with" : "without"} sound`;
+  } catch (error) {
+    $("credits").textContent = "—";
+    $("price-breakdown").textContent = error instanceof ValidationError
+      ? `No price yet: ${error.errors[0]?.message ?? error.message}`
+      : `No price: ${error.message}`;
+  }
+}
+
+function showPreview(request) {
+  try {
+    const built = buildRequest(request, connection());
+    $("body-preview").textContent = JSON.stringify(JSON.parse(built.body), null, 2);
+    $("curl-preview").textContent = toCurl(built);
+  } catch (error) {
+    const n = error instanceof ValidationError ? error.errors.length : 1;
+    const text = `Fix ${n === 1 ? "the problem" : `the ${n} problems`} above to see the request.`;
+    $("body-preview").textContent = text;
+    $("curl-preview").textContent = text;
+  }
+}
+
+function update() {
+  const request = readForm();
+  const chars = [...$("prompt").value].length;
+  $("prompt-count").textContent = `${chars} / ${MAX_PROMPT} characters`;
+  $("prompt-count").classList.toggle("over", chars > MAX_PROMPT);
+  $("duration-out").textContent = $("duration").value;
+  const multi = $("multi_shots").checked;
+  $("shots").hidden = !multi;
+  $("duration").disabled = multi;
+  if (multi) drawShotBar();
+  const image = $("image").value.trim();
+  const preview = $("image-preview");
+  const showImage = /^https?:\/\//i.test(image);
+  preview.hidden = !showImage;
+  if (showImage && preview.getAttribute("src") !== image) preview.src = image;
+
+  const report = validateRequest(request);
+  const options = connection();
+  let optionErrors = [];
+  try {
+    buildRequest({ prompt: "x" }, options);
+  } catch (error) {
+    if (error instanceof ValidationError) optionErrors = error.errors;
+  }
+  showIssues([...report.errors, ...optionErrors], report.warnings);
+  const n = report.errors.length + optionErrors.length;
+  $("summary").textContent = n === 0
+    ? `Ready to send${report.warnings.length ? `, with ${report.warnings.length} warning${report.warnings.length > 1 ? "s" : ""}` : ""}.`
+    : `${n} problem${n > 1 ? "s" : ""} to fix before sending.`;
+  $("summary").className = n === 0 ? "ok" : "bad";
+  showPrice(request);
+  showPreview(request);
+}
+
+function applyPreset(name) {
+  const p = PRESETS[name];
+  $("prompt").value = p.prompt;
+  form.querySelector(`input[name="mode"][value="${p.mode}"]`).checked = true;
+  $("duration").value = String(p.duration);
+  form.querySelector(`input[name="aspect_ratio"][value="${p.aspect_ratio}"]`).checked = true;
+  $("sound").checked = p.sound;
+  $("image").value = p.image ?? "";
+  $("multi_shots").checked = false;
+  update();
+}
+
+form.addEventListener("input", update);
+form.addEventListener("change", update);
+$("add-shot").addEventListener("click", () => {
+  state.shots.push({ prompt: "", duration: 2 });
+  drawShots();
+  update();
+  $("shot-list").lastElementChild?.querySelector("textarea")?.focus();
+});
+$("add-element").addEventListener("click", () => {
+  state.elements.push({ name: "", description: "", urls: "" });
+  drawElements();
+  update();
+  $("element-list").lastElementChild?.querySelector("input")?.focus();
+});
+for (const button of document.querySelectorAll("[data-preset]")) {
+  button.addEventListener("click", () => applyPreset(button.dataset.preset));
+}
+for (const button of document.querySelectorAll("[data-copy]")) {
+  button.addEventListener("click", async () => {
+    const text = $(button.dataset.copy).textContent;
+    try {
+      await navigator.clipboard.writeText(text);
+      button.textContent = "Copied";
+    } catch {
+      button.textContent = "Select and copy";
+    }
+    setTimeout(() => { button.textContent = "Copy"; }, 1500);
+  });
+}
+
+drawShots();
+drawElements();
+update();
+$("load-status").textContent = "Ready: the package is loaded, and checks run in your browser.";
+document.body.dataset.ready = "true";

@@ -18,11 +18,7 @@ pub enum Error {
 impl Error {
     /// A validation error from a list of problems (and no warnings).
     pub fn invalid(errors: Vec<Issue>) -> Error {
-        Error::Validation(Validation {
-            valid: errors.is_empty(),
-            errors,
-            warnings: Vec::new(),
-        })
+        Error::Validation(Validation { valid: errors.is_empty(), errors, warnings: Vec::new() })
     }
 
     /// Stable snake_case code, for programs to act on.

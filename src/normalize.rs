@@ -29,9 +29,7 @@ pub fn normalize(input: &Value) -> Result<Value, Validation> {
             ("model", None) => Some(Value::String(MODEL.to_string())),
             ("mode", None) => Some(Value::String(req.mode_or_default().as_str().to_string())),
             ("duration", _) => Some(Value::Number(f64::from(req.seconds().0))),
-            ("aspect_ratio", None) => Some(Value::String(
-                req.aspect_ratio.unwrap_or_default().as_str().to_string(),
-            )),
+            ("aspect_ratio", None) => Some(Value::String(req.aspect_ratio.unwrap_or_default().as_str().to_string())),
             ("sound", None) => Some(Value::Bool(req.sound_or_default())),
             (_, given) => given.cloned(),
         };
@@ -75,13 +73,8 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_kept_in_their_order_after_the_known_ones() {
-        let body = normalize(&json(
-            r#"{"zeta":1,"prompt":"p","alpha":{"x":[1,2]},"negative_prompt":"blur"}"#,
-        ))
-        .unwrap();
-        assert!(body
-            .to_json()
-            .ends_with(r#""sound":true,"zeta":1,"alpha":{"x":[1,2]},"negative_prompt":"blur"}"#));
+        let body = normalize(&json(r#"{"zeta":1,"prompt":"p","alpha":{"x":[1,2]},"negative_prompt":"blur"}"#)).unwrap();
+        assert!(body.to_json().ends_with(r#""sound":true,"zeta":1,"alpha":{"x":[1,2]},"negative_prompt":"blur"}"#));
     }
 
     #[test]

@@ -38,13 +38,7 @@ pub fn rate(mode: Mode, sound: bool) -> u32 {
 /// The price of a video of `seconds` in `mode`, with or without sound.
 pub fn price(mode: Mode, sound: bool, seconds: Seconds) -> Cost {
     let per_second = rate(mode, sound);
-    Cost {
-        credits: Credits(per_second * seconds.0),
-        credits_per_second: per_second,
-        seconds,
-        mode,
-        sound,
-    }
+    Cost { credits: Credits(per_second * seconds.0), credits_per_second: per_second, seconds, mode, sound }
 }
 
 /// The price of a request, from the fields that set it (mode, sound, duration and, in
@@ -61,19 +55,11 @@ pub fn price(mode: Mode, sound: bool, seconds: Seconds) -> Cost {
 pub fn estimate(input: &Value) -> Result<Cost, Vec<Issue>> {
     let (req, report) = validate(input);
     let multi = req.is_multi_shot();
-    let problems: Vec<Issue> = report
-        .errors
-        .into_iter()
-        .filter(|i| sets_price(i, multi))
-        .collect();
+    let problems: Vec<Issue> = report.errors.into_iter().filter(|i| sets_price(i, multi)).collect();
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok(price(
-        req.mode_or_default(),
-        req.sound_or_default(),
-        req.seconds(),
-    ))
+    Ok(price(req.mode_or_default(), req.sound_or_default(), req.seconds()))
 }
 
 /// Whether a problem is with a field that sets the price.
@@ -85,9 +71,9 @@ fn sets_price(issue: &Issue, multi: bool) -> bool {
         "multi_prompt" => multi && issue.code != Code::Required,
         _ => {
             multi
-                && path.strip_prefix("multi_prompt[").is_some_and(|rest| {
-                    rest.ends_with("].duration") || (rest.ends_with(']') && !rest.contains('.'))
-                })
+                && path
+                    .strip_prefix("multi_prompt[")
+                    .is_some_and(|rest| rest.ends_with("].duration") || (rest.ends_with(']') && !rest.contains('.')))
         }
     }
 }
@@ -111,11 +97,7 @@ mod tests {
             (Mode::Pro, false, 3, 162),
         ];
         for (mode, sound, seconds, credits) in rows {
-            assert_eq!(
-                price(mode, sound, Seconds(seconds)).credits,
-                Credits(credits),
-                "{mode:?} {sound} {seconds}s"
-            );
+            assert_eq!(price(mode, sound, Seconds(seconds)).credits, Credits(credits), "{mode:?} {sound} {seconds}s");
         }
         for mode in [Mode::Std, Mode::Pro] {
             for sound in [false, true] {
@@ -130,14 +112,8 @@ mod tests {
     #[test]
     fn a_half_filled_form_is_priced_with_defaults() {
         assert_eq!(estimate(&json("{}")).unwrap().credits, Credits(300));
-        let cost = estimate(&json(
-            r#"{"mode":"pro","sound":false,"duration":10,"prompt":""}"#,
-        ))
-        .unwrap();
-        assert_eq!(
-            (cost.credits, cost.credits_per_second, cost.seconds),
-            (Credits(540), 54, Seconds(10))
-        );
+        let cost = estimate(&json(r#"{"mode":"pro","sound":false,"duration":10,"prompt":""}"#)).unwrap();
+        assert_eq!((cost.credits, cost.credits_per_second, cost.seconds), (Credits(540), 54, Seconds(10)));
     }
 
     #[test]
@@ -148,12 +124,7 @@ mod tests {
         .unwrap();
         assert_eq!((cost.seconds, cost.credits), (Seconds(7), Credits(560)));
         // No shots yet: priced on the duration field.
-        assert_eq!(
-            estimate(&json(r#"{"multi_shots":true,"duration":8}"#))
-                .unwrap()
-                .credits,
-            Credits(480)
-        );
+        assert_eq!(estimate(&json(r#"{"multi_shots":true,"duration":8}"#)).unwrap().credits, Credits(480));
     }
 
     #[test]
@@ -163,18 +134,12 @@ mod tests {
             (r#"{"mode":"ultra","prompt":5}"#, "mode"),
             (r#"{"sound":"no"}"#, "sound"),
             ("null", ""),
-            (
-                r#"{"multi_shots":true,"multi_prompt":[{"prompt":"a","duration":"4"}]}"#,
-                "multi_prompt[0].duration",
-            ),
+            (r#"{"multi_shots":true,"multi_prompt":[{"prompt":"a","duration":"4"}]}"#, "multi_prompt[0].duration"),
             (
                 r#"{"multi_shots":true,"multi_prompt":[{"prompt":"a","duration":10},{"prompt":"b","duration":10}]}"#,
                 "multi_prompt",
             ),
-            (
-                r#"{"multi_shots":true,"duration":5,"multi_prompt":[{"prompt":"a","duration":4}]}"#,
-                "duration",
-            ),
+            (r#"{"multi_shots":true,"duration":5,"multi_prompt":[{"prompt":"a","duration":4}]}"#, "duration"),
         ];
         for (input, path) in rows {
             let problems = estimate(&json(input)).unwrap_err();
@@ -185,9 +150,8 @@ mod tests {
 
     #[test]
     fn problems_outside_the_price_fields_do_not_stop_the_estimate() {
-        let cost = estimate(&json(
-            r#"{"prompt":5,"image":"nope","aspect_ratio":"4:3","multi_prompt":[{"duration":"x"}]}"#,
-        ));
+        let cost =
+            estimate(&json(r#"{"prompt":5,"image":"nope","aspect_ratio":"4:3","multi_prompt":[{"duration":"x"}]}"#));
         assert_eq!(cost.unwrap().credits, Credits(300));
     }
 }

@@ -79,11 +79,7 @@ pub enum AspectRatio {
 }
 
 impl AspectRatio {
-    pub const ALL: [AspectRatio; 3] = [
-        AspectRatio::Square,
-        AspectRatio::Portrait,
-        AspectRatio::Landscape,
-    ];
+    pub const ALL: [AspectRatio; 3] = [AspectRatio::Square, AspectRatio::Portrait, AspectRatio::Landscape];
 
     pub fn parse(s: &str) -> Option<AspectRatio> {
         AspectRatio::ALL.into_iter().find(|a| a.as_str() == s)
@@ -212,9 +208,8 @@ impl KlingRequest {
 /// assert!(!is_http_url("https://"));
 /// ```
 pub fn is_http_url(s: &str) -> bool {
-    let lower_scheme = |p: &str| {
-        s.len() >= p.len() && s.is_char_boundary(p.len()) && s[..p.len()].eq_ignore_ascii_case(p)
-    };
+    let lower_scheme =
+        |p: &str| s.len() >= p.len() && s.is_char_boundary(p.len()) && s[..p.len()].eq_ignore_ascii_case(p);
     let rest = if lower_scheme("https://") {
         &s["https://".len()..]
     } else if lower_scheme("http://") {
@@ -225,9 +220,7 @@ pub fn is_http_url(s: &str) -> bool {
     let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let authority = &rest[..host_end];
     let host = authority.rsplit('@').next().unwrap_or("");
-    !host.is_empty()
-        && !host.starts_with(':')
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+    !host.is_empty() && !host.starts_with(':') && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 #[cfg(test)]
@@ -236,12 +229,7 @@ mod tests {
 
     #[test]
     fn http_and_https_urls_are_accepted_in_any_case() {
-        for ok in [
-            "http://a.b/c",
-            "HTTPS://A.B",
-            "https://user@host:8080/x?y#z",
-            "http://127.0.0.1:8080",
-        ] {
+        for ok in ["http://a.b/c", "HTTPS://A.B", "https://user@host:8080/x?y#z", "http://127.0.0.1:8080"] {
             assert!(is_http_url(ok), "{ok}");
         }
     }

@@ -29,11 +29,8 @@ impl Status {
     pub fn from_raw(raw: &str) -> Status {
         let word = raw.trim().to_ascii_lowercase();
         match word.as_str() {
-            "pending" | "queued" | "queuing" | "waiting" | "submitted" | "created" => {
-                Status::Queued
-            }
-            "completed" | "complete" | "success" | "succeeded" | "succeed" | "done"
-            | "finished" => Status::Succeeded,
+            "pending" | "queued" | "queuing" | "waiting" | "submitted" | "created" => Status::Queued,
+            "completed" | "complete" | "success" | "succeeded" | "succeed" | "done" | "finished" => Status::Succeeded,
             "failed" | "fail" | "failure" | "error" | "cancelled" | "canceled" => Status::Failed,
             _ => Status::Running,
         }
@@ -50,30 +47,23 @@ impl Status {
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Task {
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub task_id: Option<String>,
     pub status: Status,
     /// The provider's own status word, as sent.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub raw_status: Option<String>,
     /// The video, when the task succeeded; only ever an http(s) URL.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub video_url: Option<String>,
     /// Why the task failed, in the provider's words.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub error: Option<String>,
 }
 
-const TASK_ID_AT: &[&[&str]] = &[
-    &["data", "task_id"],
-    &["data", "id"],
-    &["data", "taskId"],
-    &["task_id"],
-    &["id"],
-    &["taskId"],
-];
-const STATUS_AT: &[&[&str]] = &[
-    &["data", "status"],
-    &["data", "task_status"],
-    &["status"],
-    &["task_status"],
-];
+const TASK_ID_AT: &[&[&str]] =
+    &[&["data", "task_id"], &["data", "id"], &["data", "taskId"], &["task_id"], &["id"], &["taskId"]];
+const STATUS_AT: &[&[&str]] = &[&["data", "status"], &["data", "task_status"], &["status"], &["task_status"]];
 const VIDEO_URL_AT: &[&[&str]] = &[
     &["data", "output", "video_url"],
     &["data", "video_url"],
@@ -130,24 +120,14 @@ fn first_text(root: &Value, paths: &[&[&str]]) -> Option<String> {
 /// ```
 pub fn parse_task(body: &Value) -> Result<Task, Error> {
     if !matches!(body, Value::Object(_)) {
-        return Err(Error::InvalidResponse(format!(
-            "a task response must be a JSON object, got {}",
-            body.kind()
-        )));
+        return Err(Error::InvalidResponse(format!("a task response must be a JSON object, got {}", body.kind())));
     }
     let raw_status = first_text(body, STATUS_AT);
     let error = first_text(body, ERROR_AT);
-    let envelope_failed = body
-        .get("code")
-        .and_then(Value::as_f64)
-        .is_some_and(|c| c >= 400.0);
+    let envelope_failed = body.get("code").and_then(Value::as_f64).is_some_and(|c| c >= 400.0);
     let video_url = VIDEO_URL_AT
         .iter()
-        .find_map(|p| {
-            lookup(body, p)
-                .and_then(Value::as_str)
-                .filter(|u| is_http_url(u))
-        })
+        .find_map(|p| lookup(body, p).and_then(Value::as_str).filter(|u| is_http_url(u)))
         .map(str::to_string);
     let status = match &raw_status {
         Some(raw) => Status::from_raw(raw),
@@ -158,19 +138,10 @@ pub fn parse_task(body: &Value) -> Result<Task, Error> {
     };
     let error = match (status, error) {
         (_, Some(e)) => Some(e),
-        (Status::Failed, None) => body
-            .get("message")
-            .and_then(Value::as_str)
-            .map(str::to_string),
+        (Status::Failed, None) => body.get("message").and_then(Value::as_str).map(str::to_string),
         _ => None,
     };
-    Ok(Task {
-        task_id: first_text(body, TASK_ID_AT),
-        status,
-        raw_status,
-        video_url,
-        error,
-    })
+    Ok(Task { task_id: first_text(body, TASK_ID_AT), status, raw_status, video_url, error })
 }
 
 #[cfg(test)]
@@ -215,26 +186,17 @@ mod tests {
 
     #[test]
     fn the_documented_create_response_is_read() {
-        let task = parse(
-            r#"{"code":200,"message":"success","data":{"task_id":"n75xxxx_kling3","status":"IN_PROGRESS"}}"#,
-        );
+        let task =
+            parse(r#"{"code":200,"message":"success","data":{"task_id":"n75xxxx_kling3","status":"IN_PROGRESS"}}"#);
         assert_eq!(task.task_id.as_deref(), Some("n75xxxx_kling3"));
-        assert_eq!(
-            (task.status, task.raw_status.as_deref()),
-            (Status::Running, Some("IN_PROGRESS"))
-        );
+        assert_eq!((task.status, task.raw_status.as_deref()), (Status::Running, Some("IN_PROGRESS")));
         assert_eq!((task.video_url, task.error), (None, None));
     }
 
     #[test]
     fn the_flat_create_response_is_read() {
-        let task = parse(
-            r#"{"id":"abc","status":"pending","model":"kling-3","created_at":"2026-01-01T00:00:00Z"}"#,
-        );
-        assert_eq!(
-            (task.task_id.as_deref(), task.status),
-            (Some("abc"), Status::Queued)
-        );
+        let task = parse(r#"{"id":"abc","status":"pending","model":"kling-3","created_at":"2026-01-01T00:00:00Z"}"#);
+        assert_eq!((task.task_id.as_deref(), task.status), (Some("abc"), Status::Queued));
     }
 
     #[test]
@@ -255,17 +217,9 @@ mod tests {
 
     #[test]
     fn only_http_video_urls_are_given_out() {
-        for url in [
-            "javascript:alert(1)",
-            "data:video/mp4;base64,AAAA",
-            "file:///etc/passwd",
-            "//cdn/x.mp4",
-            "",
-        ] {
-            let body = format!(
-                r#"{{"data":{{"status":"COMPLETED","video_url":{}}}}}"#,
-                serde_json::to_string(url).unwrap()
-            );
+        for url in ["javascript:alert(1)", "data:video/mp4;base64,AAAA", "file:///etc/passwd", "//cdn/x.mp4", ""] {
+            let body =
+                format!(r#"{{"data":{{"status":"COMPLETED","video_url":{}}}}}"#, serde_json::to_string(url).unwrap());
             assert_eq!(parse(&body).video_url, None, "{url}");
         }
         let task = parse(
@@ -294,18 +248,12 @@ mod tests {
     #[test]
     fn an_envelope_with_an_error_code_has_failed() {
         let task = parse(r#"{"code":404,"message":"task not found","data":null}"#);
-        assert_eq!(
-            (task.status, task.error.as_deref()),
-            (Status::Failed, Some("task not found"))
-        );
+        assert_eq!((task.status, task.error.as_deref()), (Status::Failed, Some("task not found")));
     }
 
     #[test]
     fn numeric_task_ids_are_read_as_text() {
-        assert_eq!(
-            parse(r#"{"data":{"task_id":12345}}"#).task_id.as_deref(),
-            Some("12345")
-        );
+        assert_eq!(parse(r#"{"data":{"task_id":12345}}"#).task_id.as_deref(), Some("12345"));
     }
 
     #[test]

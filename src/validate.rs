@@ -7,9 +7,8 @@
 use serde::Serialize;
 
 use crate::request::{
-    is_http_url, AspectRatio, Element, KlingRequest, Mode, Seconds, Shot, MAX_ELEMENTS,
-    MAX_PROMPT_CHARS, MAX_SECONDS, MAX_SHOTS, MAX_SHOT_PROMPT_CHARS, MIN_SECONDS, MIN_SHOT_SECONDS,
-    MODEL,
+    is_http_url, AspectRatio, Element, KlingRequest, Mode, Seconds, Shot, MAX_ELEMENTS, MAX_PROMPT_CHARS, MAX_SECONDS,
+    MAX_SHOTS, MAX_SHOT_PROMPT_CHARS, MIN_SECONDS, MIN_SHOT_SECONDS, MODEL,
 };
 use crate::value::{number_text, write_string, Value, TOO_LARGE};
 
@@ -82,11 +81,7 @@ pub fn validate(input: &Value) -> (KlingRequest, Validation) {
         other => c.wrong_type("", "an object", other),
     }
     check_sendable(input, "", &mut c);
-    let report = Validation {
-        valid: c.errors.is_empty(),
-        errors: c.errors,
-        warnings: c.warnings,
-    };
+    let report = Validation { valid: c.errors.is_empty(), errors: c.errors, warnings: c.warnings };
     (req, report)
 }
 
@@ -98,34 +93,18 @@ struct Checker {
 
 impl Checker {
     fn error(&mut self, path: &str, code: Code, message: String) {
-        self.errors.push(Issue {
-            path: path.to_string(),
-            code,
-            message,
-        });
+        self.errors.push(Issue { path: path.to_string(), code, message });
     }
 
     fn warn(&mut self, path: &str, code: Code, message: String) {
-        self.warnings.push(Issue {
-            path: path.to_string(),
-            code,
-            message,
-        });
+        self.warnings.push(Issue { path: path.to_string(), code, message });
     }
 
     /// Reports a value of the wrong type; `Unsupported` values say what they were.
     fn wrong_type(&mut self, path: &str, expected: &str, got: &Value) {
-        let code = if *got == Value::Unsupported(TOO_LARGE) {
-            Code::TooLarge
-        } else {
-            Code::InvalidType
-        };
+        let code = if *got == Value::Unsupported(TOO_LARGE) { Code::TooLarge } else { Code::InvalidType };
         let name = if path.is_empty() { "the request" } else { path };
-        self.error(
-            path,
-            code,
-            format!("{name} must be {expected}, got {}", got.kind()),
-        );
+        self.error(path, code, format!("{name} must be {expected}, got {}", got.kind()));
     }
 
     /// A string field; reports a wrong type and returns `None` for it.
@@ -184,25 +163,14 @@ impl Checker {
         }
         let chars = s.chars().count();
         if chars > max_chars {
-            self.error(
-                path,
-                Code::TooLong,
-                format!("{path} must be at most {max_chars} characters, got {chars}"),
-            );
+            self.error(path, Code::TooLong, format!("{path} must be at most {max_chars} characters, got {chars}"));
             return None;
         }
         Some(s.to_string())
     }
 
     /// A whole number of seconds within `min..=max`.
-    fn seconds(
-        &mut self,
-        path: &str,
-        v: &Value,
-        min: u32,
-        max: u32,
-        what: &str,
-    ) -> Option<Seconds> {
+    fn seconds(&mut self, path: &str, v: &Value, min: u32, max: u32, what: &str) -> Option<Seconds> {
         let n = match v {
             Value::Number(n) => *n,
             other => {
@@ -212,19 +180,11 @@ impl Checker {
         };
         let rule = format!("{path} must be a whole number of seconds {what}");
         if !n.is_finite() || n.fract() != 0.0 {
-            self.error(
-                path,
-                Code::InvalidValue,
-                format!("{rule}, got {}", number_text(n)),
-            );
+            self.error(path, Code::InvalidValue, format!("{rule}, got {}", number_text(n)));
             return None;
         }
         if n < f64::from(min) || n > f64::from(max) {
-            self.error(
-                path,
-                Code::OutOfRange,
-                format!("{rule}, got {}", number_text(n)),
-            );
+            self.error(path, Code::OutOfRange, format!("{rule}, got {}", number_text(n)));
             return None;
         }
         Some(Seconds(n as u32))
@@ -232,20 +192,12 @@ impl Checker {
 
     fn url(&mut self, path: &str, v: &Value, what: &str) -> Option<String> {
         if let Value::LongString(_) = v {
-            self.error(
-                path,
-                Code::InvalidUrl,
-                format!("{path} must be {what}, got a string far too long for a URL"),
-            );
+            self.error(path, Code::InvalidUrl, format!("{path} must be {what}, got a string far too long for a URL"));
             return None;
         }
         let s = self.string(path, v)?;
         if !is_http_url(s) {
-            self.error(
-                path,
-                Code::InvalidUrl,
-                format!("{path} must be {what}, got {}", quoted(s)),
-            );
+            self.error(path, Code::InvalidUrl, format!("{path} must be {what}, got {}", quoted(s)));
             return None;
         }
         Some(s.to_string())
@@ -279,20 +231,14 @@ fn check_sendable(v: &Value, path: &str, c: &mut Checker) {
                 check_sendable(value, &join(path, key), c);
             }
         }
-        Value::Unsupported(_) | Value::LongString(_)
-            if !c.errors.iter().any(|e| e.path == path) =>
-        {
+        Value::Unsupported(_) | Value::LongString(_) if !c.errors.iter().any(|e| e.path == path) => {
             let (code, why) = match v {
                 Value::Unsupported(TOO_LARGE) => (Code::TooLarge, TOO_LARGE),
                 Value::LongString(_) => (Code::TooLong, "a string over a million characters"),
                 other => (Code::InvalidType, other.kind()),
             };
             let name = if path.is_empty() { "the request" } else { path };
-            c.error(
-                path,
-                code,
-                format!("{name} cannot be sent as JSON: it is {why}"),
-            );
+            c.error(path, code, format!("{name} cannot be sent as JSON: it is {why}"));
         }
         _ => {}
     }
@@ -332,11 +278,7 @@ fn check_request(entries: &[(String, Value)], req: &mut KlingRequest, c: &mut Ch
             if s == MODEL {
                 req.model = Some(s.to_string());
             } else {
-                c.error(
-                    "model",
-                    Code::InvalidValue,
-                    format!("model must be \"{MODEL}\", got {}", quoted(s)),
-                );
+                c.error("model", Code::InvalidValue, format!("model must be \"{MODEL}\", got {}", quoted(s)));
             }
         }
     }
@@ -353,16 +295,14 @@ fn check_request(entries: &[(String, Value)], req: &mut KlingRequest, c: &mut Ch
                 c.warn(
                     "prompt",
                     Code::Ignored,
-                    "prompt is ignored in multi-shot mode: each shot's prompt is used instead"
-                        .to_string(),
+                    "prompt is ignored in multi-shot mode: each shot's prompt is used instead".to_string(),
                 );
             }
         }
         None if !multi => c.error(
             "prompt",
             Code::Required,
-            "prompt is required (a text of at most 2500 characters) unless multi_shots is true"
-                .to_string(),
+            "prompt is required (a text of at most 2500 characters) unless multi_shots is true".to_string(),
         ),
         None => {}
     }
@@ -371,11 +311,7 @@ fn check_request(entries: &[(String, Value)], req: &mut KlingRequest, c: &mut Ch
         if let Some(s) = c.string("mode", v) {
             req.mode = Mode::parse(s);
             if req.mode.is_none() {
-                c.error(
-                    "mode",
-                    Code::InvalidValue,
-                    format!("mode must be \"std\" or \"pro\", got {}", quoted(s)),
-                );
+                c.error("mode", Code::InvalidValue, format!("mode must be \"std\" or \"pro\", got {}", quoted(s)));
             }
         }
     }
@@ -391,10 +327,7 @@ fn check_request(entries: &[(String, Value)], req: &mut KlingRequest, c: &mut Ch
                 c.error(
                     "aspect_ratio",
                     Code::InvalidValue,
-                    format!(
-                        "aspect_ratio must be \"16:9\", \"9:16\" or \"1:1\", got {}",
-                        quoted(s)
-                    ),
+                    format!("aspect_ratio must be \"16:9\", \"9:16\" or \"1:1\", got {}", quoted(s)),
                 );
             }
         }
@@ -410,8 +343,7 @@ fn check_request(entries: &[(String, Value)], req: &mut KlingRequest, c: &mut Ch
             c.warn(
                 "aspect_ratio",
                 Code::Ignored,
-                "aspect_ratio is ignored when an image is given: the video takes the image's shape"
-                    .to_string(),
+                "aspect_ratio is ignored when an image is given: the video takes the image's shape".to_string(),
             );
         }
     }
@@ -434,37 +366,27 @@ fn check_shots(value: Option<&Value>, multi: bool, req: &mut KlingRequest, c: &m
             c.error(
                 "multi_prompt",
                 Code::Required,
-                "multi_prompt is required in multi-shot mode: a list of 1 to 6 shots, each {prompt, duration}".to_string(),
+                "multi_prompt is required in multi-shot mode: a list of 1 to 6 shots, each {prompt, duration}"
+                    .to_string(),
             );
         }
         return;
     };
     if !multi {
-        c.warn(
-            "multi_prompt",
-            Code::Ignored,
-            "multi_prompt is ignored unless multi_shots is true".to_string(),
-        );
+        c.warn("multi_prompt", Code::Ignored, "multi_prompt is ignored unless multi_shots is true".to_string());
     }
     let Some(items) = c.array("multi_prompt", value) else {
         return;
     };
     if multi && items.is_empty() {
-        c.error(
-            "multi_prompt",
-            Code::Required,
-            "multi_prompt needs at least one shot".to_string(),
-        );
+        c.error("multi_prompt", Code::Required, "multi_prompt needs at least one shot".to_string());
         return;
     }
     if items.len() > MAX_SHOTS {
         c.error(
             "multi_prompt",
             Code::TooLong,
-            format!(
-                "multi_prompt can hold at most {MAX_SHOTS} shots, got {}",
-                items.len()
-            ),
+            format!("multi_prompt can hold at most {MAX_SHOTS} shots, got {}", items.len()),
         );
     }
     let mut shots = Vec::with_capacity(items.len());
@@ -482,23 +404,13 @@ fn check_shots(value: Option<&Value>, multi: bool, req: &mut KlingRequest, c: &m
         let prompt = match get(fields, "prompt") {
             Some(v) => c.text(&prompt_path, v, MAX_SHOT_PROMPT_CHARS),
             None => {
-                c.error(
-                    &prompt_path,
-                    Code::Required,
-                    format!("{prompt_path} is required: what happens in this shot"),
-                );
+                c.error(&prompt_path, Code::Required, format!("{prompt_path} is required: what happens in this shot"));
                 None
             }
         };
         let duration_path = format!("{path}.duration");
         let duration = match get(fields, "duration") {
-            Some(v) => c.seconds(
-                &duration_path,
-                v,
-                MIN_SHOT_SECONDS,
-                MAX_SECONDS,
-                "from 1 to 15",
-            ),
+            Some(v) => c.seconds(&duration_path, v, MIN_SHOT_SECONDS, MAX_SECONDS, "from 1 to 15"),
             None => {
                 c.error(
                     &duration_path,
@@ -518,11 +430,7 @@ fn check_shots(value: Option<&Value>, multi: bool, req: &mut KlingRequest, c: &m
         return;
     };
     if !(MIN_SECONDS..=MAX_SECONDS).contains(&total) {
-        c.error(
-            "multi_prompt",
-            Code::OutOfRange,
-            format!("the shots must add up to 3 to 15 seconds, got {total}"),
-        );
+        c.error("multi_prompt", Code::OutOfRange, format!("the shots must add up to 3 to 15 seconds, got {total}"));
     } else {
         match req.duration {
             Some(duration) if duration.0 != total => c.error(
@@ -546,33 +454,17 @@ fn check_elements(value: &Value, c: &mut Checker) -> Option<Vec<Element>> {
         c.error(
             "kling_elements",
             Code::TooLong,
-            format!(
-                "kling_elements can hold at most {MAX_ELEMENTS} elements, got {}",
-                items.len()
-            ),
+            format!("kling_elements can hold at most {MAX_ELEMENTS} elements, got {}", items.len()),
         );
     }
     let mut elements = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let path = format!("kling_elements[{i}]");
         let Value::Object(fields) = item else {
-            c.wrong_type(
-                &path,
-                "an object {name, description, element_input_urls}",
-                item,
-            );
+            c.wrong_type(&path, "an object {name, description, element_input_urls}", item);
             continue;
         };
-        c.unknown_fields(
-            &path,
-            fields,
-            &[
-                "name",
-                "description",
-                "element_input_urls",
-                "element_input_video_urls",
-            ],
-        );
+        c.unknown_fields(&path, fields, &["name", "description", "element_input_urls", "element_input_video_urls"]);
         let name_path = format!("{path}.name");
         let name = match get(fields, "name") {
             Some(v) => c.text(&name_path, v, MAX_PROMPT_CHARS),
@@ -590,29 +482,15 @@ fn check_elements(value: &Value, c: &mut Checker) -> Option<Vec<Element>> {
                 c.error(
                     &name_path,
                     Code::Duplicate,
-                    format!(
-                        "{name_path} {} is already the name of another element",
-                        quoted(n)
-                    ),
+                    format!("{name_path} {} is already the name of another element", quoted(n)),
                 );
             }
         }
-        let description = get(fields, "description")
-            .and_then(|v| c.string(&format!("{path}.description"), v))
-            .map(str::to_string);
+        let description =
+            get(fields, "description").and_then(|v| c.string(&format!("{path}.description"), v)).map(str::to_string);
         let images = url_list(fields, &path, "element_input_urls", (2, 4), "image", c);
-        let videos = url_list(
-            fields,
-            &path,
-            "element_input_video_urls",
-            (1, 1),
-            "video",
-            c,
-        );
-        if images.is_none()
-            && videos.is_none()
-            && !fields.iter().any(|(k, _)| k.starts_with("element_input"))
-        {
+        let videos = url_list(fields, &path, "element_input_video_urls", (1, 1), "video", c);
+        if images.is_none() && videos.is_none() && !fields.iter().any(|(k, _)| k.starts_with("element_input")) {
             c.warn(
                 &path,
                 Code::Required,
@@ -620,12 +498,7 @@ fn check_elements(value: &Value, c: &mut Checker) -> Option<Vec<Element>> {
             );
         }
         if let Some(name) = name {
-            elements.push(Element {
-                name,
-                description,
-                element_input_urls: images,
-                element_input_video_urls: videos,
-            });
+            elements.push(Element { name, description, element_input_urls: images, element_input_video_urls: videos });
         }
     }
     Some(elements)
@@ -645,25 +518,13 @@ fn url_list(
     let items = c.array(&path, get(fields, key)?)?;
     let mut urls = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        if let Some(u) = c.url(
-            &format!("{path}[{i}]"),
-            item,
-            &format!("an http(s) URL of a {what}"),
-        ) {
+        if let Some(u) = c.url(&format!("{path}[{i}]"), item, &format!("an http(s) URL of a {what}")) {
             urls.push(u);
         }
     }
     if items.len() < min || items.len() > max {
-        let expected = if min == max {
-            format!("{min} {what} URL")
-        } else {
-            format!("{min} to {max} {what} URLs")
-        };
-        c.warn(
-            &path,
-            Code::OutOfRange,
-            format!("{path} usually holds {expected}, got {}", items.len()),
-        );
+        let expected = if min == max { format!("{min} {what} URL") } else { format!("{min} to {max} {what} URLs") };
+        c.warn(&path, Code::OutOfRange, format!("{path} usually holds {expected}, got {}", items.len()));
     }
     (urls.len() == items.len()).then_some(urls)
 }
@@ -674,11 +535,7 @@ fn check_element_references(req: &KlingRequest, c: &mut Checker) {
         return;
     };
     let prompts: Vec<&str> = if req.is_multi_shot() {
-        req.multi_prompt
-            .iter()
-            .flatten()
-            .map(|s| s.prompt.as_str())
-            .collect()
+        req.multi_prompt.iter().flatten().map(|s| s.prompt.as_str()).collect()
     } else {
         req.prompt.iter().map(String::as_str).collect()
     };
@@ -688,10 +545,7 @@ fn check_element_references(req: &KlingRequest, c: &mut Checker) {
             c.warn(
                 &format!("kling_elements[{i}]"),
                 Code::Unreferenced,
-                format!(
-                    "element {} is not used: refer to it as {tag} in the prompt",
-                    quoted(&element.name)
-                ),
+                format!("element {} is not used: refer to it as {tag} in the prompt", quoted(&element.name)),
             );
         }
     }
@@ -701,10 +555,7 @@ fn check_element_references(req: &KlingRequest, c: &mut Checker) {
 /// `@caterpillar`).
 fn mentions(text: &str, tag: &str) -> bool {
     text.match_indices(tag).any(|(at, _)| {
-        text[at + tag.len()..]
-            .chars()
-            .next()
-            .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        text[at + tag.len()..].chars().next().is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '-'))
     })
 }
 
@@ -792,17 +643,11 @@ mod tests {
         ];
         for (input, errors, warnings) in rows {
             let report = check(&input);
-            let want_errors: Vec<(String, Code)> =
-                errors.iter().map(|(p, c)| (p.to_string(), *c)).collect();
-            let want_warnings: Vec<(String, Code)> =
-                warnings.iter().map(|(p, c)| (p.to_string(), *c)).collect();
+            let want_errors: Vec<(String, Code)> = errors.iter().map(|(p, c)| (p.to_string(), *c)).collect();
+            let want_warnings: Vec<(String, Code)> = warnings.iter().map(|(p, c)| (p.to_string(), *c)).collect();
             let short: String = input.chars().take(120).collect();
             assert_eq!(codes(&report.errors), want_errors, "errors of {short}");
-            assert_eq!(
-                codes(&report.warnings),
-                want_warnings,
-                "warnings of {short}"
-            );
+            assert_eq!(codes(&report.warnings), want_warnings, "warnings of {short}");
             assert_eq!(report.valid, report.errors.is_empty());
         }
     }
@@ -813,21 +658,8 @@ mod tests {
             r#"{"prompt":7,"mode":"ultra","duration":20,"aspect_ratio":"4:3","sound":1,"image":"x","extra":true}"#,
         );
         let paths: Vec<&str> = report.errors.iter().map(|i| i.path.as_str()).collect();
-        assert_eq!(
-            paths,
-            [
-                "prompt",
-                "mode",
-                "duration",
-                "aspect_ratio",
-                "sound",
-                "image"
-            ]
-        );
-        assert_eq!(
-            codes(&report.warnings),
-            [("extra".to_string(), Code::UnknownField)]
-        );
+        assert_eq!(paths, ["prompt", "mode", "duration", "aspect_ratio", "sound", "image"]);
+        assert_eq!(codes(&report.warnings), [("extra".to_string(), Code::UnknownField)]);
     }
 
     #[test]
@@ -842,10 +674,7 @@ mod tests {
             ]
         );
         let too_long = check(&format!(r#"{{"prompt":"{}"}}"#, "字".repeat(2501)));
-        assert_eq!(
-            too_long.errors[0].message,
-            "prompt must be at most 2500 characters, got 2501"
-        );
+        assert_eq!(too_long.errors[0].message, "prompt must be at most 2500 characters, got 2501");
     }
 
     #[test]
@@ -878,10 +707,7 @@ mod tests {
                 ("duration".into(), Code::InvalidValue)
             ]
         );
-        assert_eq!(
-            report.errors[0].message,
-            "prompt must be a string, got a function"
-        );
+        assert_eq!(report.errors[0].message, "prompt must be a string, got a function");
     }
 
     #[test]
@@ -889,50 +715,32 @@ mod tests {
         let (req, report) = validate(&json(
             r#"{"multi_shots":true,"multi_prompt":[{"prompt":"a","duration":4},{"prompt":"","duration":6}]}"#,
         ));
-        assert_eq!(
-            req.duration,
-            Some(Seconds(10)),
-            "the total counts shots whose prompt is wrong too"
-        );
-        assert_eq!(
-            codes(&report.errors),
-            [("multi_prompt[1].prompt".to_string(), Code::Required)]
-        );
+        assert_eq!(req.duration, Some(Seconds(10)), "the total counts shots whose prompt is wrong too");
+        assert_eq!(codes(&report.errors), [("multi_prompt[1].prompt".to_string(), Code::Required)]);
     }
 
     #[test]
     fn values_that_cannot_be_sent_are_errors_even_in_unknown_fields() {
         let input = Value::Object(vec![
             ("prompt".into(), Value::String("a".into())),
-            (
-                "extra".into(),
-                Value::Array(vec![Value::Number(1.0), Value::Unsupported("a function")]),
-            ),
+            ("extra".into(), Value::Array(vec![Value::Number(1.0), Value::Unsupported("a function")])),
             ("deep".into(), Value::Unsupported(TOO_LARGE)),
             ("huge".into(), Value::LongString(2_000_000)),
         ]);
         let (_, report) = validate(&input);
         assert_eq!(
             codes(&report.errors),
-            [
-                ("extra[1]".into(), Code::InvalidType),
-                ("deep".into(), Code::TooLarge),
-                ("huge".into(), Code::TooLong)
-            ]
+            [("extra[1]".into(), Code::InvalidType), ("deep".into(), Code::TooLarge), ("huge".into(), Code::TooLong)]
         );
-        assert_eq!(
-            report.errors[0].message,
-            "extra[1] cannot be sent as JSON: it is a function"
-        );
+        assert_eq!(report.errors[0].message, "extra[1] cannot be sent as JSON: it is a function");
         let (_, whole) = validate(&Value::Unsupported(TOO_LARGE));
         assert_eq!(codes(&whole.errors), [("".into(), Code::TooLarge)]);
     }
 
     #[test]
     fn the_parsed_request_holds_the_checked_values() {
-        let (req, _) = validate(&json(
-            r#"{"prompt":"a","mode":"pro","duration":7,"sound":false,"aspect_ratio":"9:16"}"#,
-        ));
+        let (req, _) =
+            validate(&json(r#"{"prompt":"a","mode":"pro","duration":7,"sound":false,"aspect_ratio":"9:16"}"#));
         assert_eq!(req.mode, Some(Mode::Pro));
         assert_eq!(req.duration, Some(Seconds(7)));
         assert_eq!(req.sound, Some(false));

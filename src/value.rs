@@ -207,9 +207,7 @@ pub fn write_string(s: &str, out: &mut String) {
 impl Serialize for Value {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Value::Null | Value::Unsupported(_) | Value::LongString(_) => {
-                serializer.serialize_unit()
-            }
+            Value::Null | Value::Unsupported(_) | Value::LongString(_) => serializer.serialize_unit(),
             Value::Bool(b) => serializer.serialize_bool(*b),
             Value::Number(n) => serializer.serialize_f64(*n),
             Value::String(s) => serializer.serialize_str(s),
@@ -247,9 +245,7 @@ pub(crate) mod tests {
             serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
             serde_json::Value::String(s) => Value::String(s),
             serde_json::Value::Array(a) => Value::Array(a.into_iter().map(from_serde).collect()),
-            serde_json::Value::Object(o) => {
-                Value::Object(o.into_iter().map(|(k, v)| (k, from_serde(v))).collect())
-            }
+            serde_json::Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, from_serde(v))).collect()),
         }
     }
 
@@ -258,14 +254,8 @@ pub(crate) mod tests {
         let text = r#"{"b":1,"a":[true,null,"x\ny\u0001",2.5,-3],"c":{"d":1e21}}"#;
         let v = json(text);
         let back: serde_json::Value = serde_json::from_str(&v.to_json()).unwrap();
-        assert_eq!(
-            back,
-            serde_json::from_str::<serde_json::Value>(text).unwrap()
-        );
-        assert!(
-            v.to_json().starts_with(r#"{"b":1,"a""#),
-            "key order is kept"
-        );
+        assert_eq!(back, serde_json::from_str::<serde_json::Value>(text).unwrap());
+        assert!(v.to_json().starts_with(r#"{"b":1,"a""#), "key order is kept");
     }
 
     #[test]
@@ -276,9 +266,6 @@ pub(crate) mod tests {
 
     #[test]
     fn line_separators_are_escaped() {
-        assert_eq!(
-            Value::String("a\u{2028}b".into()).to_json(),
-            "\"a\\u2028b\""
-        );
+        assert_eq!(Value::String("a\u{2028}b".into()).to_json(), "\"a\\u2028b\"");
     }
 }

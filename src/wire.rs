@@ -29,10 +29,7 @@ pub struct BuiltRequest {
     pub body: Option<String>,
 }
 
-fn headers_as_object<S: serde::Serializer>(
-    headers: &[(String, String)],
-    s: S,
-) -> Result<S::Ok, S::Error> {
+fn headers_as_object<S: serde::Serializer>(headers: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     let mut map = s.serialize_map(Some(headers.len()))?;
     for (k, v) in headers {
@@ -62,11 +59,9 @@ impl BuildOptions {
                 opts.api_key = optional_text(v, "apiKey", &mut problems);
                 opts.base_url = optional_text(v, "baseUrl", &mut problems);
             }
-            other => problems.push(issue(
-                "",
-                Code::InvalidType,
-                format!("options must be an object, got {}", other.kind()),
-            )),
+            other => {
+                problems.push(issue("", Code::InvalidType, format!("options must be an object, got {}", other.kind())))
+            }
         }
         if problems.is_empty() {
             Ok(opts)
@@ -77,11 +72,7 @@ impl BuildOptions {
 }
 
 fn issue(path: &str, code: Code, message: String) -> Issue {
-    Issue {
-        path: path.to_string(),
-        code,
-        message,
-    }
+    Issue { path: path.to_string(), code, message }
 }
 
 /// A string option; `null`/absent/empty is `None`. The value is never put in a message,
@@ -92,11 +83,7 @@ fn optional_text(v: &Value, key: &str, problems: &mut Vec<Issue>) -> Option<Stri
         Value::String(s) if s.is_empty() => None,
         Value::String(s) => Some(s.clone()),
         other => {
-            problems.push(issue(
-                key,
-                Code::InvalidType,
-                format!("{key} must be a string, got {}", other.kind()),
-            ));
+            problems.push(issue(key, Code::InvalidType, format!("{key} must be a string, got {}", other.kind())));
             None
         }
     }
@@ -119,9 +106,7 @@ fn is_header_safe_key(key: &str) -> bool {
 pub fn base_url(raw: &str) -> Result<&str, Issue> {
     let trimmed = raw.trim_end_matches('/');
     let is_path = raw.starts_with('/') && !raw.starts_with("//");
-    let clean = !raw
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || c == '?' || c == '#');
+    let clean = !raw.chars().any(|c| c.is_whitespace() || c.is_control() || c == '?' || c == '#');
     if (is_http_url(raw) || is_path) && clean {
         Ok(trimmed)
     } else {
@@ -161,7 +146,8 @@ pub fn build_request(input: &Value, opts: &BuildOptions) -> Result<BuiltRequest,
             problems.push(issue(
                 "apiKey",
                 Code::InvalidValue,
-                "apiKey must be printable ASCII without spaces or line breaks (check for a stray space or quote)".to_string(),
+                "apiKey must be printable ASCII without spaces or line breaks (check for a stray space or quote)"
+                    .to_string(),
             ));
         }
     }
@@ -191,17 +177,12 @@ impl BuiltRequest {
             return Err(Error::invalid(vec![issue(
                 "",
                 Code::InvalidType,
-                format!(
-                    "the request must be an object {{method, url, headers, body}}, got {}",
-                    v.kind()
-                ),
+                format!("the request must be an object {{method, url, headers, body}}, got {}", v.kind()),
             )]));
         };
         let method = match v.get("method") {
             None | Some(Value::Null) => "POST".to_string(),
-            Some(Value::String(m))
-                if !m.is_empty() && m.bytes().all(|b| b.is_ascii_alphabetic()) =>
-            {
+            Some(Value::String(m)) if !m.is_empty() && m.bytes().all(|b| b.is_ascii_alphabetic()) => {
                 m.to_ascii_uppercase()
             }
             Some(_) => {
@@ -224,11 +205,7 @@ impl BuiltRequest {
                 String::new()
             }
             Some(other) => {
-                problems.push(issue(
-                    "url",
-                    Code::InvalidType,
-                    format!("url must be a string, got {}", other.kind()),
-                ));
+                problems.push(issue("url", Code::InvalidType, format!("url must be a string, got {}", other.kind())));
                 String::new()
             }
             None => {
@@ -243,9 +220,7 @@ impl BuiltRequest {
                 for (name, value) in entries {
                     let path = format!("headers.{name}");
                     let name_ok = !name.is_empty()
-                        && name
-                            .bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+                        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
                     match value {
                         Value::String(s) if name_ok && !s.contains(['\r', '\n', '\0']) => {
                             headers.push((name.clone(), s.clone()))
@@ -253,8 +228,7 @@ impl BuiltRequest {
                         Value::String(_) => problems.push(issue(
                             &path,
                             Code::InvalidValue,
-                            "header names must be tokens, and values must not hold line breaks"
-                                .to_string(),
+                            "header names must be tokens, and values must not hold line breaks".to_string(),
                         )),
                         other => problems.push(issue(
                             &path,
@@ -283,12 +257,7 @@ impl BuiltRequest {
             }
         };
         if problems.is_empty() {
-            Ok(BuiltRequest {
-                method,
-                url,
-                headers,
-                body,
-            })
+            Ok(BuiltRequest { method, url, headers, body })
         } else {
             Err(Error::invalid(problems))
         }
@@ -322,11 +291,7 @@ pub fn shell_quote(word: &str) -> String {
 /// `Bearer $KLING_API_KEY`, which the shell fills from the environment; the key itself is
 /// never written.
 pub fn to_curl(request: &BuiltRequest, redact_key: bool) -> String {
-    let mut lines = vec![format!(
-        "curl -X {} {}",
-        request.method,
-        shell_quote(&request.url)
-    )];
+    let mut lines = vec![format!("curl -X {} {}", request.method, shell_quote(&request.url))];
     let mut has_auth = false;
     for (name, value) in &request.headers {
         if name.eq_ignore_ascii_case("authorization") {
@@ -353,10 +318,7 @@ mod tests {
     use crate::value::tests::json;
 
     fn opts(key: Option<&str>, base: Option<&str>) -> BuildOptions {
-        BuildOptions {
-            api_key: key.map(str::to_string),
-            base_url: base.map(str::to_string),
-        }
+        BuildOptions { api_key: key.map(str::to_string), base_url: base.map(str::to_string) }
     }
 
     #[test]
@@ -364,14 +326,8 @@ mod tests {
         let input = json(r#"{"prompt":"a"}"#);
         for (base, url) in [
             (None, "https://apiin.one/api/v1/videos/generations"),
-            (
-                Some("https://apiin.one/api/v1/"),
-                "https://apiin.one/api/v1/videos/generations",
-            ),
-            (
-                Some("http://127.0.0.1:8080/api/v1//"),
-                "http://127.0.0.1:8080/api/v1/videos/generations",
-            ),
+            (Some("https://apiin.one/api/v1/"), "https://apiin.one/api/v1/videos/generations"),
+            (Some("http://127.0.0.1:8080/api/v1//"), "http://127.0.0.1:8080/api/v1/videos/generations"),
             (Some("/api/v1"), "/api/v1/videos/generations"),
         ] {
             assert_eq!(build_request(&input, &opts(None, base)).unwrap().url, url);
@@ -381,35 +337,20 @@ mod tests {
     #[test]
     fn bad_base_urls_and_keys_are_refused_without_echoing_the_key() {
         let input = json(r#"{"prompt":"a"}"#);
-        for base in [
-            "apiin.one/api",
-            "//evil.example",
-            "ftp://x",
-            "https://x/api?key=1",
-            "https://x/a b",
-        ] {
-            let Error::Validation(r) = build_request(&input, &opts(None, Some(base))).unwrap_err()
-            else {
-                panic!()
-            };
+        for base in ["apiin.one/api", "//evil.example", "ftp://x", "https://x/api?key=1", "https://x/a b"] {
+            let Error::Validation(r) = build_request(&input, &opts(None, Some(base))).unwrap_err() else { panic!() };
             assert_eq!(r.errors[0].path, "baseUrl", "{base}");
         }
-        let Error::Validation(r) =
-            build_request(&input, &opts(Some("aio_secret\r\nX: y"), None)).unwrap_err()
-        else {
+        let Error::Validation(r) = build_request(&input, &opts(Some("aio_secret\r\nX: y"), None)).unwrap_err() else {
             panic!()
         };
-        assert_eq!(
-            (r.errors[0].path.as_str(), r.errors[0].code),
-            ("apiKey", Code::InvalidValue)
-        );
+        assert_eq!((r.errors[0].path.as_str(), r.errors[0].code), ("apiKey", Code::InvalidValue));
         assert!(!r.errors[0].message.contains("aio_secret"));
     }
 
     #[test]
     fn headers_and_body_are_what_the_api_wants() {
-        let r =
-            build_request(&json(r#"{"prompt":"a","x":1}"#), &opts(Some("aio_k"), None)).unwrap();
+        let r = build_request(&json(r#"{"prompt":"a","x":1}"#), &opts(Some("aio_k"), None)).unwrap();
         assert_eq!(r.method, "POST");
         assert_eq!(
             r.headers,
@@ -430,8 +371,7 @@ mod tests {
 
     #[test]
     fn an_invalid_request_lists_its_problems_and_the_options_problems_together() {
-        let Error::Validation(r) =
-            build_request(&json(r#"{"duration":20}"#), &opts(None, Some("nope"))).unwrap_err()
+        let Error::Validation(r) = build_request(&json(r#"{"duration":20}"#), &opts(None, Some("nope"))).unwrap_err()
         else {
             panic!()
         };
@@ -447,7 +387,9 @@ mod tests {
         assert!(redacted.contains("-H \"Authorization: Bearer $KLING_API_KEY\""));
         let shown = to_curl(&r, false);
         assert!(shown.contains("-H 'Authorization: Bearer aio_secret'"));
-        assert!(shown.starts_with("curl -X POST 'https://apiin.one/api/v1/videos/generations' \\\n  -H 'Content-Type: application/json'"));
+        assert!(shown.starts_with(
+            "curl -X POST 'https://apiin.one/api/v1/videos/generations' \\\n  -H 'Content-Type: application/json'"
+        ));
     }
 
     /// The command, run by a real shell with `curl` replaced by a function that prints its
@@ -467,15 +409,9 @@ mod tests {
             let mut input = Value::Object(vec![]);
             input.insert("prompt", Value::String(prompt.to_string()));
             let r = build_request(&input, &opts(Some("aio_k"), None)).unwrap();
-            let script = format!(
-                "curl() {{ for a in \"$@\"; do printf '%s\\0' \"$a\"; done; }}\n{}",
-                to_curl(&r, false)
-            );
-            let out = std::process::Command::new("sh")
-                .arg("-c")
-                .arg(&script)
-                .output()
-                .expect("sh runs");
+            let script =
+                format!("curl() {{ for a in \"$@\"; do printf '%s\\0' \"$a\"; done; }}\n{}", to_curl(&r, false));
+            let out = std::process::Command::new("sh").arg("-c").arg(&script).output().expect("sh runs");
             assert!(out.status.success(), "{prompt:?}");
             let args: Vec<String> = out
                 .stdout
@@ -483,31 +419,24 @@ mod tests {
                 .filter(|a| !a.is_empty())
                 .map(|a| String::from_utf8_lossy(a).into_owned())
                 .collect();
-            let data_at = args
-                .iter()
-                .position(|a| a == "--data-raw")
-                .expect("body flag");
+            let data_at = args.iter().position(|a| a == "--data-raw").expect("body flag");
             assert_eq!(args.get(data_at + 1), r.body.as_ref(), "{prompt:?}");
             let back: serde_json::Value = serde_json::from_str(&args[data_at + 1]).unwrap();
             assert_eq!(back["prompt"], prompt);
         }
-        assert!(
-            !std::path::Path::new("/tmp/kling3-pwned").exists(),
-            "no command ran"
-        );
+        assert!(!std::path::Path::new("/tmp/kling3-pwned").exists(), "no command ran");
     }
 
     #[test]
     fn a_request_object_is_read_back_with_its_problems() {
-        let ok = BuiltRequest::from_value(&json(
-            r#"{"method":"post","url":"https://x/y","headers":{"A":"b"},"body":"{}"}"#,
-        ))
-        .unwrap();
+        let ok =
+            BuiltRequest::from_value(&json(r#"{"method":"post","url":"https://x/y","headers":{"A":"b"},"body":"{}"}"#))
+                .unwrap();
         assert_eq!((ok.method.as_str(), ok.headers.len()), ("POST", 1));
-        let Error::Validation(r) = BuiltRequest::from_value(&json(
-            r#"{"method":"P OST","url":"x y","headers":{"A":"b\nc","B":1},"body":5}"#,
-        ))
-        .unwrap_err() else {
+        let Error::Validation(r) =
+            BuiltRequest::from_value(&json(r#"{"method":"P OST","url":"x y","headers":{"A":"b\nc","B":1},"body":5}"#))
+                .unwrap_err()
+        else {
             panic!()
         };
         let paths: Vec<&str> = r.errors.iter().map(|i| i.path.as_str()).collect();

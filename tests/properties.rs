@@ -12,8 +12,22 @@ use kling3_wasm::wire::{build_request, to_curl, BuildOptions, BuiltRequest};
 use proptest::prelude::*;
 
 const FIELDS: [&str; 16] = [
-    "model", "prompt", "mode", "duration", "aspect_ratio", "sound", "image", "multi_shots", "multi_prompt",
-    "kling_elements", "callback_url", "name", "element_input_urls", "data", "status", "video_url",
+    "model",
+    "prompt",
+    "mode",
+    "duration",
+    "aspect_ratio",
+    "sound",
+    "image",
+    "multi_shots",
+    "multi_prompt",
+    "kling_elements",
+    "callback_url",
+    "name",
+    "element_input_urls",
+    "data",
+    "status",
+    "video_url",
 ];
 
 /// Strings that hit the rules: allowed values, URLs, and any text at all.
@@ -103,7 +117,12 @@ fn request() -> impl Strategy<Value = Value> {
             if let Some(shots) = shots {
                 let items = shots
                     .into_iter()
-                    .map(|(p, d)| Value::Object(vec![("prompt".into(), Value::String(p)), ("duration".into(), Value::Number(f64::from(d)))]))
+                    .map(|(p, d)| {
+                        Value::Object(vec![
+                            ("prompt".into(), Value::String(p)),
+                            ("duration".into(), Value::Number(f64::from(d))),
+                        ])
+                    })
                     .collect();
                 v.insert("multi_prompt", Value::Array(items));
             }

@@ -29,10 +29,7 @@ pub fn read(v: &JsValue) -> Value {
     if v.is_undefined() {
         return Value::Unsupported("undefined");
     }
-    let mut reader = Reader {
-        budget: MAX_NODES,
-        parents: Vec::new(),
-    };
+    let mut reader = Reader { budget: MAX_NODES, parents: Vec::new() };
     reader.read(v)
 }
 
@@ -63,10 +60,7 @@ impl Reader {
             if units > MAX_STRING_UNITS {
                 return Value::LongString(units as usize);
             }
-            return v.as_string().map_or(
-                Value::Unsupported("a string that is not valid text"),
-                Value::String,
-            );
+            return v.as_string().map_or(Value::Unsupported("a string that is not valid text"), Value::String);
         }
         if v.is_function() {
             return Value::Unsupported("a function");

@@ -51,16 +51,10 @@ export interface CurlOptions {
 
 /// Results cross as plain objects (not Maps), with `null` for missing values.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let serializer = serde_wasm_bindgen::Serializer::new()
-        .serialize_maps_as_objects(true)
-        .serialize_missing_as_null(true);
+    let serializer =
+        serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true);
     value.serialize(&serializer).map_err(|_| {
-        make_error(
-            "internal",
-            "could not convert a result to a JS value",
-            JsValue::UNDEFINED,
-            JsValue::UNDEFINED,
-        )
+        make_error("internal", "could not convert a result to a JS value", JsValue::UNDEFINED, JsValue::UNDEFINED)
     })
 }
 
@@ -73,20 +67,13 @@ fn to_js_error(error: Error) -> JsValue {
             let warnings = to_js(&report.warnings).unwrap_or(JsValue::UNDEFINED);
             make_error(error.code(), &message, errors, warnings)
         }
-        _ => make_error(
-            error.code(),
-            &message,
-            JsValue::UNDEFINED,
-            JsValue::UNDEFINED,
-        ),
+        _ => make_error(error.code(), &message, JsValue::UNDEFINED, JsValue::UNDEFINED),
     }
 }
 
 /// Checks a request and returns every problem at once. Never throws.
 #[wasm_bindgen(js_name = validateRequest, unchecked_return_type = "Validation")]
-pub fn validate_request(
-    #[wasm_bindgen(unchecked_param_type = "unknown")] input: JsValue,
-) -> JsValue {
+pub fn validate_request(#[wasm_bindgen(unchecked_param_type = "unknown")] input: JsValue) -> JsValue {
     let (_, report) = crate::validate::validate(&from_js::read(&input));
     to_js(&report).unwrap_or_else(|e| e)
 }
@@ -96,8 +83,7 @@ pub fn validate_request(
 pub fn normalize_request(
     #[wasm_bindgen(unchecked_param_type = "KlingRequest")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let body =
-        crate::normalize::normalize(&from_js::read(&input)).map_err(|r| to_js_error(r.into()))?;
+    let body = crate::normalize::normalize(&from_js::read(&input)).map_err(|r| to_js_error(r.into()))?;
     to_js(&body)
 }
 
@@ -107,8 +93,7 @@ pub fn normalize_request(
 pub fn estimate_cost(
     #[wasm_bindgen(unchecked_param_type = "KlingRequest")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let cost = crate::pricing::estimate(&from_js::read(&input))
-        .map_err(|e| to_js_error(Error::invalid(e)))?;
+    let cost = crate::pricing::estimate(&from_js::read(&input)).map_err(|e| to_js_error(Error::invalid(e)))?;
     to_js(&cost)
 }
 
@@ -116,7 +101,7 @@ pub fn estimate_cost(
 #[wasm_bindgen(js_name = buildRequest, unchecked_return_type = "BuiltRequest")]
 pub fn build_request(
     #[wasm_bindgen(unchecked_param_type = "KlingRequest")] input: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "BuildOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "BuildOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let opts = BuildOptions::from_value(&options_value(&options)).map_err(to_js_error)?;
     let request = crate::wire::build_request(&from_js::read(&input), &opts).map_err(to_js_error)?;
@@ -128,7 +113,7 @@ pub fn build_request(
 #[wasm_bindgen(js_name = toCurl)]
 pub fn to_curl(
     #[wasm_bindgen(unchecked_param_type = "BuiltRequest")] request: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "CurlOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "CurlOptions")] options: Option<JsValue>,
 ) -> Result<String, JsValue> {
     let request = BuiltRequest::from_value(&from_js::read(&request)).map_err(to_js_error)?;
     let redact = match options_value(&options).get("redactKey") {
@@ -147,20 +132,15 @@ pub fn to_curl(
 
 /// Reads a task from a response body (an object, or its JSON text).
 #[wasm_bindgen(js_name = parseTask, unchecked_return_type = "Task")]
-pub fn parse_task(
-    #[wasm_bindgen(unchecked_param_type = "unknown")] json: JsValue,
-) -> Result<JsValue, JsValue> {
+pub fn parse_task(#[wasm_bindgen(unchecked_param_type = "unknown")] json: JsValue) -> Result<JsValue, JsValue> {
     let raw = if json.is_string() {
         if json.unchecked_ref::<js_sys::JsString>().length() > from_js::MAX_STRING_UNITS {
-            return Err(to_js_error(Error::InvalidJson(
-                "the text is too long to be a task response".into(),
-            )));
+            return Err(to_js_error(Error::InvalidJson("the text is too long to be a task response".into())));
         }
         let text = json.as_string().unwrap_or_default();
         json_parse(&text).map_err(|e| {
-            let why = e
-                .dyn_ref::<js_sys::Error>()
-                .map_or_else(|| "unreadable text".to_string(), |e| e.message().into());
+            let why =
+                e.dyn_ref::<js_sys::Error>().map_or_else(|| "unreadable text".to_string(), |e| e.message().into());
             to_js_error(Error::InvalidJson(why))
         })?
     } else {
@@ -172,11 +152,10 @@ pub fn parse_task(
     Ok(out)
 }
 
-/// Options objects: `undefined` is no options.
-fn options_value(options: &JsValue) -> Value {
-    if options.is_undefined() {
-        Value::Null
-    } else {
-        from_js::read(options)
+/// Options objects: `undefined` (or no argument) is no options.
+fn options_value(options: &Option<JsValue>) -> Value {
+    match options {
+        Some(o) if !o.is_undefined() => from_js::read(o),
+        _ => Value::Null,
     }
 }

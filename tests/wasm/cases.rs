@@ -97,23 +97,29 @@ fn prices_follow_the_page() {
 
 #[wasm_bindgen_test]
 fn requests_are_built_and_turned_into_safe_curl() {
-    let request = build_request(js("({prompt: \"it's $(rm -rf ~)\"})"), js("({apiKey: 'aio_secret', baseUrl: 'http://127.0.0.1:8080/api/v1/'})"))
-        .expect("valid");
+    let request = build_request(
+        js("({prompt: \"it's $(rm -rf ~)\"})"),
+        Some(js("({apiKey: 'aio_secret', baseUrl: 'http://127.0.0.1:8080/api/v1/'})")),
+    )
+    .expect("valid");
     assert_eq!(text(&request, "url"), "http://127.0.0.1:8080/api/v1/videos/generations");
     assert_eq!(text(&request, "headers.Authorization"), "Bearer aio_secret");
-    let curl = to_curl(request.clone(), JsValue::UNDEFINED).expect("curl");
+    let curl = to_curl(request.clone(), None).expect("curl");
     assert!(!curl.contains("aio_secret"));
     assert!(curl.contains(r#"it'\''s $(rm -rf ~)"#));
-    let shown = to_curl(request, js("({redactKey: false})")).expect("curl");
+    let shown = to_curl(request, Some(js("({redactKey: false})"))).expect("curl");
     assert!(shown.contains("Bearer aio_secret"));
-    let err = build_request(js("({prompt: 'a'})"), js("({apiKey: 'aio_x\\nEvil: 1'})")).expect_err("bad key");
+    let err = build_request(js("({prompt: 'a'})"), Some(js("({apiKey: 'aio_x\\nEvil: 1'})"))).expect_err("bad key");
     assert_eq!(text(&err, "errors.0.path"), "apiKey");
     assert!(!text(&err, "message").contains("aio_x"));
 }
 
 #[wasm_bindgen_test]
 fn tasks_are_read_from_objects_and_from_json_text() {
-    let task = parse_task(js(r#"{code: 200, data: {task_id: "t1", status: "COMPLETED", output: {video_url: "https://cdn.example/v.mp4"}}}"#)).expect("ok");
+    let task = parse_task(js(
+        r#"{code: 200, data: {task_id: "t1", status: "COMPLETED", output: {video_url: "https://cdn.example/v.mp4"}}}"#,
+    ))
+    .expect("ok");
     assert_eq!(text(&task, "status"), "succeeded");
     assert_eq!(text(&task, "videoUrl"), "https://cdn.example/v.mp4");
     assert!(get(&task, "error").is_null());

@@ -1,0 +1,91 @@
+// A strict TypeScript consumer of the package: it must compile with `tsc --noEmit`, and each
+// `@ts-expect-error` must meet a real type error, so the types cannot loosen to `any`.
+import {
+  buildRequest,
+  estimateCost,
+  KlingError,
+  normalizeRequest,
+  parseTask,
+  toCurl,
+  validateRequest,
+  ValidationError,
+  type AspectRatio,
+  type BuiltRequest,
+  type Code,
+  type Cost,
+  type Issue,
+  type KlingRequest,
+  type Mode,
+  type Status,
+  type Task,
+  type Validation,
+} from "kling3-wasm";
+
+const request: KlingRequest = {
+  prompt: "A golden retriever running through sunflowers",
+  mode: "pro",
+  duration: 5,
+  aspect_ratio: "9:16",
+  sound: false,
+  multi_shots: true,
+  multi_prompt: [{ prompt: "a", duration: 5 }],
+  kling_elements: [{ name: "dog", element_input_urls: ["https://a/1.png", "https://a/2.png"] }],
+  callback_url: "https://hooks.example/x",
+};
+
+const report: Validation = validateRequest(request);
+const anything: Validation = validateRequest(JSON.parse("null"));
+const valid: boolean = report.valid && anything.valid;
+const firstCode: Code | undefined = report.errors[0]?.code;
+const issues: Issue[] = report.warnings;
+
+const body = normalizeRequest(request);
+const mode: Mode = body.mode;
+const seconds: number = body.duration;
+const ratio: AspectRatio = body.aspect_ratio;
+const model: "kling-3" = body.model;
+
+const cost: Cost = estimateCost({});
+const credits: number = cost.credits + cost.creditsPerSecond * cost.seconds;
+
+const built: BuiltRequest = buildRequest(request, { apiKey: "aio_x", baseUrl: "/api/v1" });
+const builtNoOptions: BuiltRequest = buildRequest(request);
+const headers: Record<string, string> = built.headers;
+const curl: string = toCurl(built) + toCurl(builtNoOptions, { redactKey: false });
+
+const task: Task = parseTask({ data: { status: "COMPLETED" } });
+const status: Status = task.status;
+const url: string | null = task.videoUrl;
+const raw: unknown = task.raw;
+
+try {
+  normalizeRequest({});
+} catch (e) {
+  if (e instanceof ValidationError) {
+    const paths: string[] = e.errors.map((i) => i.path);
+    void paths;
+  } else if (e instanceof KlingError) {
+    const code: string = e.code;
+    void code;
+  }
+}
+
+// @ts-expect-error: "ultra" is not a mode
+const badMode: KlingRequest = { prompt: "a", mode: "ultra" };
+// @ts-expect-error: "4:3" is not an aspect ratio
+const badRatio: KlingRequest = { prompt: "a", aspect_ratio: "4:3" };
+// @ts-expect-error: duration is a number
+const badDuration: KlingRequest = { prompt: "a", duration: "5" };
+// @ts-expect-error: sound is a boolean
+estimateCost({ sound: "yes" });
+// @ts-expect-error: shots need a prompt and a duration
+const badShot: KlingRequest = { multi_shots: true, multi_prompt: [{ prompt: "a" }] };
+// @ts-expect-error: the status is one of four words
+const badStatus: Status = "done";
+// @ts-expect-error: redactKey is a boolean
+toCurl(built, { redactKey: "no" });
+// @ts-expect-error: videoUrl may be null
+const notNull: string = task.videoUrl;
+
+void [valid, firstCode, issues, mode, seconds, ratio, model, credits, headers, curl, status, url, raw];
+void [badMode, badRatio, badDuration, badShot, badStatus, notNull];

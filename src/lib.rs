@@ -7,6 +7,8 @@ pub mod error;
 pub mod normalize;
 pub mod pricing;
 pub mod request;
+pub mod response;
+pub mod schedule;
 pub mod task;
 pub mod validate;
 pub mod value;

@@ -1,0 +1,358 @@
+//! When to retry a request, how long to wait before it, and when to poll a task: pure
+//! functions of the clock and a random number, so the client and the benchmarks run the same
+//! code and the tests need no timers.
+
+/// HTTP methods the client uses; they are retried differently.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// Reading a task: safe to repeat.
+    Get,
+    /// Creating a task: repeating it may charge twice.
+    Post,
+}
+
+/// How a request ended, as far as retrying is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// No HTTP answer: the connection failed, was dropped, or timed out.
+    NetworkError,
+    /// An HTTP answer with this status.
+    Status(u16),
+}
+
+/// The first retry waits up to this long (before jitter).
+pub const BASE_DELAY_MS: u64 = 500;
+/// No computed backoff waits longer than this.
+pub const MAX_BACKOFF_MS: u64 = 20_000;
+/// A `Retry-After` longer than this is not waited out: the error goes to the caller, with
+/// the wait in it.
+pub const MAX_RETRY_AFTER_MS: u64 = 60_000;
+/// Retries after the first try, unless the caller says otherwise.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+
+/// Whether a request that ended this way may be sent again.
+///
+/// A GET is retried on network errors, 429, 500, 502, 503 and 504. A POST only on 429, the
+/// one answer that says the server did not process it: any other failure may have created
+/// the task already, and a second POST could charge twice.
+///
+/// ```
+/// use kling3_wasm::schedule::{is_retryable, Method, Outcome};
+/// assert!(is_retryable(Method::Get, Outcome::Status(503)));
+/// assert!(!is_retryable(Method::Post, Outcome::Status(503)));
+/// assert!(is_retryable(Method::Post, Outcome::Status(429)));
+/// ```
+pub fn is_retryable(method: Method, outcome: Outcome) -> bool {
+    match (method, outcome) {
+        (_, Outcome::Status(429)) => true,
+        (Method::Post, _) => false,
+        (Method::Get, Outcome::NetworkError) => true,
+        (Method::Get, Outcome::Status(status)) => matches!(status, 500 | 502 | 503 | 504),
+    }
+}
+
+/// Exponential backoff with full jitter: a uniform wait between 0 and
+/// `min(MAX_BACKOFF_MS, BASE_DELAY_MS × 2^retry)`, where `retry` counts from 0 and `random`
+/// is in `[0, 1)`.
+pub fn backoff_ms(retry: u32, random: f64) -> u64 {
+    let ceiling = BASE_DELAY_MS.saturating_mul(1u64 << retry.min(20)).min(MAX_BACKOFF_MS);
+    let r = if random.is_finite() { random.clamp(0.0, 1.0) } else { 0.5 };
+    (ceiling as f64 * r) as u64
+}
+
+/// The wait before the next try, or `None` when there must be no next try: the outcome is not
+/// retryable, the retries are used up, or the server asked for a wait longer than
+/// [`MAX_RETRY_AFTER_MS`]. `retries_done` counts the retries already made; a server's
+/// `Retry-After` (in ms) replaces the computed backoff.
+///
+/// ```
+/// use kling3_wasm::schedule::{next_retry_delay, Method, Outcome};
+/// assert_eq!(next_retry_delay(Method::Get, Outcome::Status(503), 0, 2, Some(3000), 0.5), Some(3000));
+/// assert_eq!(next_retry_delay(Method::Get, Outcome::Status(503), 2, 2, None, 0.5), None);
+/// ```
+pub fn next_retry_delay(
+    method: Method,
+    outcome: Outcome,
+    retries_done: u32,
+    max_retries: u32,
+    retry_after_ms: Option<u64>,
+    random: f64,
+) -> Option<u64> {
+    if retries_done >= max_retries || !is_retryable(method, outcome) {
+        return None;
+    }
+    match retry_after_ms {
+        Some(wait) if wait > MAX_RETRY_AFTER_MS => None,
+        Some(wait) => Some(wait),
+        None => Some(backoff_ms(retries_done, random)),
+    }
+}
+
+/// Reads a `Retry-After` header: delay-seconds (`"120"`) or an HTTP date, given the current
+/// time in ms since the Unix epoch. A date in the past means "now" (0).
+///
+/// ```
+/// use kling3_wasm::schedule::parse_retry_after;
+/// assert_eq!(parse_retry_after("3", 0.0), Some(3000));
+/// let now = 784_111_777_000.0; // Sun, 06 Nov 1994 08:49:37 GMT
+/// assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", now), Some(10_000));
+/// ```
+pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return value.parse::<u64>().ok().map(|s| s.saturating_mul(1000));
+    }
+    let at = parse_http_date(value)?;
+    let wait = at as f64 - now_ms;
+    Some(if wait > 0.0 { wait.ceil() as u64 } else { 0 })
+}
+
+/// Reads a `retry-after-ms` header: a number of milliseconds (fractions allowed).
+pub fn parse_retry_after_ms(value: &str) -> Option<u64> {
+    let ms: f64 = value.trim().parse().ok()?;
+    (ms.is_finite() && ms >= 0.0).then(|| ms.ceil() as u64)
+}
+
+/// Reads an HTTP date in any of the three forms RFC 9110 allows, to ms since the Unix epoch:
+/// `Sun, 06 Nov 1994 08:49:37 GMT`, `Sunday, 06-Nov-94 08:49:37 GMT`, `Sun Nov  6 08:49:37 1994`.
+pub fn parse_http_date(s: &str) -> Option<i64> {
+    let words: Vec<&str> = s.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+    let (day, month, year, time) = match words.as_slice() {
+        // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
+        [_, day, month, year, time, "GMT"] => (*day, *month, *year, *time),
+        // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
+        [_, date, time, "GMT"] => {
+            let mut parts = date.split('-');
+            let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+            let year: i64 = y.parse().ok()?;
+            // Two-digit years: 70-99 are 19xx, the rest 20xx.
+            let full = if year < 70 {
+                2000 + year
+            } else if year < 100 {
+                1900 + year
+            } else {
+                year
+            };
+            return to_epoch_ms(d.parse().ok()?, month_number(m)?, full, time);
+        }
+        // asctime: Sun Nov  6 08:49:37 1994
+        [_, month, day, time, year] => (*day, *month, *year, *time),
+        _ => return None,
+    };
+    to_epoch_ms(day.parse().ok()?, month_number(month)?, year.parse().ok()?, time)
+}
+
+fn month_number(name: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    MONTHS.iter().position(|m| m.eq_ignore_ascii_case(name)).map(|i| i as u32 + 1)
+}
+
+fn to_epoch_ms(day: u32, month: u32, year: i64, time: &str) -> Option<i64> {
+    let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+    if hms.next().is_some()
+        || !(1..=31).contains(&day)
+        || !(0..24).contains(&h)
+        || !(0..60).contains(&m)
+        || !(0..61).contains(&s)
+    {
+        return None;
+    }
+    if !(1970..=9999).contains(&year) {
+        return None;
+    }
+    Some((days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + s) * 1000)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// How often to poll a task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PollSchedule {
+    /// Suited to jobs of 60–180 s (see [`adaptive_delay_ms`]).
+    Adaptive,
+    /// Every this many ms.
+    Fixed(u64),
+}
+
+/// The shortest fixed interval the client accepts, so a typo cannot flood the API.
+pub const MIN_POLL_INTERVAL_MS: u64 = 100;
+
+impl PollSchedule {
+    /// The wait before the next poll, `elapsed_ms` after the task was created.
+    pub fn next_delay_ms(self, elapsed_ms: u64) -> u64 {
+        match self {
+            PollSchedule::Adaptive => adaptive_delay_ms(elapsed_ms),
+            PollSchedule::Fixed(ms) => ms.max(MIN_POLL_INTERVAL_MS),
+        }
+    }
+}
+
+/// The adaptive schedule, for jobs that usually take 60–180 s:
+///
+/// - a first look after 2 s, then every 2 s until 10 s, to report a refused or failed task
+///   at once;
+/// - every 10 s until 50 s, when hardly any job is done;
+/// - every 3 s from 50 s to 200 s, the window where jobs finish, so a finished video is
+///   noticed about 1.5 s after it is ready;
+/// - after 200 s, slower and slower: the wait grows by a quarter of the time past 200 s, up
+///   to 15 s.
+///
+/// ```
+/// use kling3_wasm::schedule::adaptive_delay_ms;
+/// assert_eq!(adaptive_delay_ms(0), 2_000);
+/// assert_eq!(adaptive_delay_ms(20_000), 10_000);
+/// assert_eq!(adaptive_delay_ms(90_000), 3_000);
+/// assert_eq!(adaptive_delay_ms(600_000), 15_000);
+/// ```
+pub fn adaptive_delay_ms(elapsed_ms: u64) -> u64 {
+    match elapsed_ms {
+        0..10_000 => 2_000,
+        10_000..40_000 => 10_000,
+        // Land on 50 s, where the window starts.
+        40_000..50_000 => 50_000 - elapsed_ms,
+        50_000..200_000 => 3_000,
+        _ => (3_000 + (elapsed_ms - 200_000) / 4).min(15_000),
+    }
+    .max(1_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gets_are_retried_on_network_errors_429_and_the_transient_5xx_only() {
+        for status in [429, 500, 502, 503, 504] {
+            assert!(is_retryable(Method::Get, Outcome::Status(status)), "{status}");
+        }
+        assert!(is_retryable(Method::Get, Outcome::NetworkError));
+        for status in [200, 400, 401, 402, 403, 404, 409, 422, 501, 505] {
+            assert!(!is_retryable(Method::Get, Outcome::Status(status)), "{status}");
+        }
+    }
+
+    #[test]
+    fn a_post_is_retried_only_on_429() {
+        assert!(is_retryable(Method::Post, Outcome::Status(429)));
+        assert!(!is_retryable(Method::Post, Outcome::NetworkError));
+        for status in [400, 401, 402, 500, 502, 503, 504] {
+            assert!(!is_retryable(Method::Post, Outcome::Status(status)), "{status}");
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_with_full_jitter_up_to_the_cap() {
+        assert_eq!(backoff_ms(0, 0.0), 0);
+        assert_eq!(backoff_ms(0, 0.999_999), 499);
+        assert_eq!(backoff_ms(1, 0.5), 500);
+        assert_eq!(backoff_ms(2, 0.5), 1000);
+        assert_eq!(backoff_ms(10, 0.5), 10_000);
+        assert_eq!(backoff_ms(63, 1.0), MAX_BACKOFF_MS);
+        assert_eq!(backoff_ms(u32::MAX, f64::NAN), MAX_BACKOFF_MS / 2);
+        for retry in 0..30 {
+            for r in [0.0, 0.1, 0.5, 0.9, 1.0, -3.0, 7.0] {
+                assert!(backoff_ms(retry, r) <= MAX_BACKOFF_MS);
+            }
+        }
+    }
+
+    #[test]
+    fn max_retries_counts_the_tries_after_the_first() {
+        let delays: Vec<Option<u64>> =
+            (0..4).map(|done| next_retry_delay(Method::Get, Outcome::NetworkError, done, 2, None, 0.5)).collect();
+        assert_eq!(delays, [Some(250), Some(500), None, None]);
+        assert_eq!(next_retry_delay(Method::Get, Outcome::NetworkError, 0, 0, None, 0.5), None);
+    }
+
+    #[test]
+    fn retry_after_replaces_the_backoff_unless_it_is_too_long() {
+        assert_eq!(next_retry_delay(Method::Post, Outcome::Status(429), 0, 2, Some(5_000), 0.1), Some(5_000));
+        assert_eq!(next_retry_delay(Method::Post, Outcome::Status(429), 0, 2, Some(0), 0.1), Some(0));
+        assert_eq!(next_retry_delay(Method::Get, Outcome::Status(429), 0, 2, Some(MAX_RETRY_AFTER_MS + 1), 0.1), None);
+        assert_eq!(next_retry_delay(Method::Post, Outcome::Status(500), 0, 2, Some(1_000), 0.1), None);
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_all_three_http_date_forms() {
+        let now = 784_111_777_000.0; // Sun, 06 Nov 1994 08:49:37 GMT
+        assert_eq!(parse_retry_after("120", now), Some(120_000));
+        assert_eq!(parse_retry_after(" 0 ", now), Some(0));
+        for date in ["Sun, 06 Nov 1994 08:49:57 GMT", "Sunday, 06-Nov-94 08:49:57 GMT", "Sun Nov  6 08:49:57 1994"] {
+            assert_eq!(parse_retry_after(date, now), Some(20_000), "{date}");
+        }
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now), Some(0), "a past date is now");
+        for bad in [
+            "",
+            "soon",
+            "-5",
+            "1.5",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 25:00:00 GMT",
+        ] {
+            assert_eq!(parse_retry_after(bad, now), None, "{bad:?}");
+        }
+        assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        assert_eq!(parse_http_date("Wed, 25 Nov 2026 12:00:00 GMT"), Some(1_795_608_000_000));
+    }
+
+    #[test]
+    fn retry_after_ms_reads_milliseconds() {
+        assert_eq!(parse_retry_after_ms("1500"), Some(1500));
+        assert_eq!(parse_retry_after_ms("12.2"), Some(13));
+        assert_eq!(parse_retry_after_ms("-1"), None);
+        assert_eq!(parse_retry_after_ms("NaN"), None);
+        assert_eq!(parse_retry_after_ms("x"), None);
+    }
+
+    /// The times of the polls of the adaptive schedule over the first `until_ms`.
+    fn poll_times(until_ms: u64) -> Vec<u64> {
+        let mut t = 0;
+        let mut times = vec![];
+        while t < until_ms {
+            t += PollSchedule::Adaptive.next_delay_ms(t);
+            times.push(t);
+        }
+        times
+    }
+
+    #[test]
+    fn the_adaptive_schedule_looks_early_waits_through_the_quiet_part_and_watches_the_window() {
+        let times = poll_times(200_000);
+        assert_eq!(&times[..8], [2_000, 4_000, 6_000, 8_000, 10_000, 20_000, 30_000, 40_000]);
+        assert!(times.contains(&50_000), "the window starts on time: {times:?}");
+        let in_window: Vec<u64> = times.windows(2).filter(|w| w[0] >= 50_000).map(|w| w[1] - w[0]).collect();
+        assert!(in_window.iter().all(|d| *d == 3_000), "{in_window:?}");
+        // A 60–180 s job is seen within 3 s of finishing, with few polls.
+        for job_s in [60u64, 90, 120, 180] {
+            let seen = times.iter().find(|t| **t >= job_s * 1000).copied().unwrap_or(u64::MAX);
+            assert!(seen - job_s * 1000 <= 3_000, "{job_s}s seen at {seen}");
+            let polls = times.iter().filter(|t| **t <= seen).count();
+            assert!(polls <= 12 + (job_s as usize - 50) / 3 + 1, "{job_s}s: {polls} polls");
+        }
+    }
+
+    #[test]
+    fn after_the_window_polls_slow_down_to_15_seconds() {
+        assert_eq!(adaptive_delay_ms(200_000), 3_000);
+        assert_eq!(adaptive_delay_ms(220_000), 8_000);
+        assert_eq!(adaptive_delay_ms(10_000_000), 15_000);
+        assert_eq!(adaptive_delay_ms(u64::MAX), 15_000);
+    }
+
+    #[test]
+    fn a_fixed_interval_is_kept_but_never_below_the_floor() {
+        assert_eq!(PollSchedule::Fixed(5_000).next_delay_ms(123), 5_000);
+        assert_eq!(PollSchedule::Fixed(0).next_delay_ms(0), MIN_POLL_INTERVAL_MS);
+    }
+}

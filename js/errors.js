@@ -52,8 +52,19 @@ export class TimeoutError extends KlingError {
   }
 }
 
-/** Called by the wasm module: an error of the class that fits `code`. */
-export function makeError(code, message, errors, warnings) {
-  if (code === "validation_failed") return new ValidationError(message, errors || [], warnings || []);
-  return new KlingError(message, { code });
+/** Called by the wasm module: an error of the class that fits `code`, with its fields. */
+export function makeError(code, message, fields) {
+  const f = fields || {};
+  switch (code) {
+    case "validation_failed":
+      return new ValidationError(message, f.errors || [], f.warnings || []);
+    case "api_error":
+      return new ApiError(message, f);
+    case "task_failed":
+      return new TaskFailedError(message, f);
+    case "timeout":
+      return new TimeoutError(message, f);
+    default:
+      return new KlingError(message, "cause" in f ? { code, cause: f.cause } : { code });
+  }
 }

@@ -1,10 +1,14 @@
 // The development server behind `npm start`: the tester page from www/ at /, the built
-// package from pkg/ at /pkg/. Node's standard library only.
+// package from pkg/ at /pkg/, and the API under /api/v1: the offline sandbox
+// (server/sandbox.mjs). Node's standard library only.
 //
 //   PORT  port to listen on (default 8080); HOST  address (default 127.0.0.1)
+//   KLING_SANDBOX_TIME_SCALE  1 = real generation times (60–180 s); default 0.1
+//   KLING_SANDBOX_CREDITS     each key's starting balance; default 100000
 import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { createSandbox } from "./sandbox.mjs";
 import { staticFiles } from "./static.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -24,13 +28,16 @@ export const CONTENT_SECURITY_POLICY = [
 ].join("; ");
 
 /**
- * Starts the server; resolves to `{ server, url, close() }` once it listens. `mounts` adds
- * folders to serve (tests use it for their fixtures).
+ * Starts the server; resolves to `{ server, url, sandbox, close() }` once it listens.
+ * `mounts` adds folders to serve (tests use it for their fixtures); `sandbox` holds the
+ * sandbox's options (see createSandbox).
  */
-export function startDevServer({ port = 8080, host = "127.0.0.1", mounts = [] } = {}) {
+export function startDevServer({ port = 8080, host = "127.0.0.1", mounts = [], sandbox: sandboxOptions = {} } = {}) {
   const serve = staticFiles([["/pkg/", join(root, "pkg")], ...mounts, ["/", join(root, "www")]]);
+  const sandbox = createSandbox(sandboxOptions);
   const server = createServer(async (req, res) => {
     try {
+      if (await sandbox.handle(req, res)) return;
       if (await serve(req, res, { "Content-Security-Policy": CONTENT_SECURITY_POLICY })) return;
       res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
       res.end("Not found\n");
@@ -45,7 +52,12 @@ export function startDevServer({ port = 8080, host = "127.0.0.1", mounts = [] } 
     server.listen(port, host, () => {
       const { port: actual } = server.address();
       const url = `http://${host}:${actual}`;
-      resolvePromise({ server, url, close: () => new Promise((r) => server.close(() => r())) });
+      const close = () =>
+        new Promise((r) => {
+          server.close(() => r());
+          server.closeAllConnections?.();
+        });
+      resolvePromise({ server, url, sandbox, close });
     });
   });
 }
@@ -53,8 +65,14 @@ export function startDevServer({ port = 8080, host = "127.0.0.1", mounts = [] } 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const port = Number(process.env.PORT ?? 8080);
   const host = process.env.HOST ?? "127.0.0.1";
-  startDevServer({ port, host }).then(
-    ({ url }) => console.log(`kling3-wasm tester: ${url}/  (Ctrl-C to stop)`),
+  const timeScale = Number(process.env.KLING_SANDBOX_TIME_SCALE ?? 0.1);
+  const credits = Number(process.env.KLING_SANDBOX_CREDITS ?? 100_000);
+  const log = (line) => console.log(`sandbox: ${line}`);
+  startDevServer({ port, host, sandbox: { timeScale, credits, log } }).then(
+    ({ url }) => {
+      console.log(`kling3-wasm tester: ${url}/  (Ctrl-C to stop)`);
+      console.log(`sandbox API: ${url}/api/v1 (any key like aio_test1234; tasks take ${Math.round(timeScale * 100)}% of real time)`);
+    },
     (error) => {
       console.error(`dev-server: cannot listen on ${host}:${port}: ${error.message}${error.code === "EADDRINUSE" ? " (set PORT to use another port)" : ""}`);
       process.exit(1);

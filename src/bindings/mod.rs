@@ -2,26 +2,32 @@
 //! and out and turns the core's errors into the package's JS error classes; every rule lives
 //! in the core.
 
-mod from_js;
+pub(crate) mod from_js;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use std::rc::Rc;
+
+use crate::client::{promise, signal_of, Client, WaitOptions};
 use crate::error::Error;
+use crate::validate::{Code, Issue};
 use crate::value::Value;
 use crate::wire::{BuildOptions, BuiltRequest};
 
 #[wasm_bindgen(module = "/js/errors.js")]
 extern "C" {
+    /// `new ValidationError(...)`, `new ApiError(...)`... as `code` says; `fields` holds the
+    /// class's own fields.
     #[wasm_bindgen(js_name = makeError)]
-    fn make_error(code: &str, message: &str, errors: JsValue, warnings: JsValue) -> JsValue;
+    pub(crate) fn make_error(code: &str, message: &str, fields: JsValue) -> JsValue;
 }
 
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
-    fn json_parse(text: &str) -> Result<JsValue, JsValue>;
+    pub(crate) fn json_parse(text: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = set)]
     fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> Result<bool, JsValue>;
 }
@@ -42,6 +48,48 @@ export interface BuildOptions {
   /** Default `https://apiin.one/api/v1`; a path such as `/api/v1` for a same-origin proxy. */
   baseUrl?: string;
 }
+/** Options of `new KlingClient()`. */
+export interface ClientOptions {
+  /** The API key (`aio_...`). Leave it out when a same-origin proxy adds it. */
+  apiKey?: string;
+  /** Default `https://apiin.one/api/v1`; a path such as `/api/v1` for a same-origin proxy. */
+  baseUrl?: string;
+  /** Replaces the global fetch (edge runtimes, tests). */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Tries after the first for a GET that met a network error, 429 or 5xx (default 2). */
+  maxRetries?: number;
+  /** Time limit of each HTTP request in ms (default 30000). */
+  timeoutMs?: number;
+}
+/** Options of `getTask`. */
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+/** Options of `createTask`. */
+export interface CreateTaskOptions extends RequestOptions {
+  /** Sent as `callback_url`: the provider POSTs the finished task there. */
+  callbackUrl?: string;
+}
+/** What `onProgress` gets after each poll. */
+export interface Progress {
+  taskId: string;
+  status: Status;
+  elapsedMs: number;
+  polls: number;
+  task: Task;
+}
+/** Options of `waitForTask`. */
+export interface WaitOptions extends RequestOptions {
+  /** Give up waiting after this many ms (default 15 minutes) with a `TimeoutError`. */
+  timeoutMs?: number;
+  /** Poll at this fixed interval instead of the adaptive schedule. */
+  pollIntervalMs?: number;
+  onProgress?: (progress: Progress) => void;
+}
+/** Options of `generate`. */
+export interface GenerateOptions extends WaitOptions {
+  callbackUrl?: string;
+}
 /** Options of `toCurl`. */
 export interface CurlOptions {
   /** Write `$KLING_API_KEY` instead of the key (default true). */
@@ -50,24 +98,34 @@ export interface CurlOptions {
 "#;
 
 /// Results cross as plain objects (not Maps), with `null` for missing values.
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     let serializer =
         serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true);
-    value.serialize(&serializer).map_err(|_| {
-        make_error("internal", "could not convert a result to a JS value", JsValue::UNDEFINED, JsValue::UNDEFINED)
-    })
+    value
+        .serialize(&serializer)
+        .map_err(|_| make_error("internal", "could not convert a result to a JS value", JsValue::UNDEFINED))
+}
+
+/// A plain JS object from `(name, value)` pairs.
+pub(crate) fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let out = js_sys::Object::new();
+    for (name, value) in fields {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = reflect_set(&out, &JsValue::from_str(name), value);
+    }
+    out.into()
 }
 
 /// The JS error for a core error: `ValidationError` with its lists, else `KlingError`.
-fn to_js_error(error: Error) -> JsValue {
+pub(crate) fn to_js_error(error: Error) -> JsValue {
     let message = error.message();
     match &error {
         Error::Validation(report) => {
             let errors = to_js(&report.errors).unwrap_or(JsValue::UNDEFINED);
             let warnings = to_js(&report.warnings).unwrap_or(JsValue::UNDEFINED);
-            make_error(error.code(), &message, errors, warnings)
+            make_error(error.code(), &message, object(&[("errors", errors), ("warnings", warnings)]))
         }
-        _ => make_error(error.code(), &message, JsValue::UNDEFINED, JsValue::UNDEFINED),
+        _ => make_error(error.code(), &message, JsValue::UNDEFINED),
     }
 }
 
@@ -150,6 +208,111 @@ pub fn parse_task(#[wasm_bindgen(unchecked_param_type = "unknown")] json: JsValu
     let out = to_js(&task)?;
     reflect_set(&out, &JsValue::from_str("raw"), &raw)?;
     Ok(out)
+}
+
+/// The HTTP client: `new KlingClient({ apiKey, baseUrl, fetch, maxRetries, timeoutMs })`.
+#[wasm_bindgen]
+pub struct KlingClient {
+    inner: Rc<Client>,
+}
+
+#[wasm_bindgen]
+impl KlingClient {
+    /// Checks the options; throws `ValidationError` naming the bad one.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "ClientOptions")] options: Option<JsValue>,
+    ) -> Result<KlingClient, JsValue> {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
+        Ok(KlingClient { inner: Rc::new(Client::new(&options)?) })
+    }
+
+    /// Validates `input` (sending nothing when it is invalid), then creates the task.
+    #[wasm_bindgen(js_name = createTask, unchecked_return_type = "Promise<Task>")]
+    pub fn create_task(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "KlingRequest")] input: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CreateTaskOptions")] options: Option<JsValue>,
+    ) -> js_sys::Promise {
+        promise(&self.inner, |client| async move {
+            let (callback_url, signal) = create_options(&options.unwrap_or(JsValue::UNDEFINED))?;
+            client.create_task(input, callback_url, signal).await
+        })
+    }
+
+    /// Reads a task once (GETs are retried on network errors, 429 and 5xx).
+    #[wasm_bindgen(js_name = getTask, unchecked_return_type = "Promise<Task>")]
+    pub fn get_task(
+        &self,
+        task_id: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<JsValue>,
+    ) -> js_sys::Promise {
+        promise(&self.inner, |client| async move {
+            let mut problems = Vec::new();
+            let signal = signal_of(&options.unwrap_or(JsValue::UNDEFINED), &mut problems);
+            if !problems.is_empty() {
+                return Err(to_js_error(Error::invalid(problems)));
+            }
+            client.get_task(task_id, signal).await
+        })
+    }
+
+    /// Polls until the task succeeds; rejects with `TaskFailedError`, `TimeoutError` (with
+    /// the task id: it may still finish) or the signal's abort reason.
+    #[wasm_bindgen(js_name = waitForTask, unchecked_return_type = "Promise<Task>")]
+    pub fn wait_for_task(
+        &self,
+        task_id: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "WaitOptions")] options: Option<JsValue>,
+    ) -> js_sys::Promise {
+        promise(&self.inner, |client| async move {
+            let wait = WaitOptions::read(&options.unwrap_or(JsValue::UNDEFINED))?;
+            client.wait_for_task(task_id, wait).await
+        })
+    }
+
+    /// `createTask`, then `waitForTask`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Task>")]
+    pub fn generate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "KlingRequest")] input: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "GenerateOptions")] options: Option<JsValue>,
+    ) -> js_sys::Promise {
+        promise(&self.inner, |client| async move {
+            let options = options.unwrap_or(JsValue::UNDEFINED);
+            let wait = WaitOptions::read(&options)?;
+            let (callback_url, _) = create_options(&options)?;
+            let created = client.create_task(input, callback_url, wait.signal.clone()).await?;
+            let task_id = js_sys::Reflect::get(&created, &JsValue::from_str("taskId"))?.as_string().unwrap_or_default();
+            client.wait_for_task(task_id, wait).await
+        })
+    }
+}
+
+/// `{ callbackUrl?, signal? }` of `createTask`.
+fn create_options(options: &JsValue) -> Result<(Option<String>, JsValue), JsValue> {
+    let mut problems = Vec::new();
+    let signal = signal_of(options, &mut problems);
+    let callback_url = match options.is_object().then(|| from_js::read(options)) {
+        Some(v) => match v.get("callbackUrl") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => {
+                problems.push(Issue {
+                    path: "callbackUrl".into(),
+                    code: Code::InvalidType,
+                    message: format!("callbackUrl must be a string, got {}", other.kind()),
+                });
+                None
+            }
+        },
+        None => None,
+    };
+    if problems.is_empty() {
+        Ok((callback_url, signal))
+    } else {
+        Err(to_js_error(Error::invalid(problems)))
+    }
 }
 
 /// Options objects: `undefined` (or no argument) is no options.

@@ -1,0 +1,370 @@
+// A faithful offline sandbox of the Kling 3.0 API in API in One, for development and tests:
+// the same routes, auth, error shapes and task life cycle, with credits drawn down by the
+// package's own price, a rate limit, a real video, callbacks, CORS, and switches for the
+// faults a client must survive. Node's standard library and the package only.
+//
+//   POST /api/v1/videos/generations   create a task (validated and priced with kling3-wasm)
+//   GET  /api/v1/tasks/{task_id}      read a task
+//   GET  /sandbox/video.mp4           the video every task ends with
+//   GET  /_sandbox                    the sandbox's state: counts, balances, settings
+//   POST /_sandbox/faults             queue faults: {"fault": "html-502", "route": "poll", "times": 2}
+//   POST /_sandbox/credits            set a balance: {"key": "aio_...", "credits": 0} (no key: the default)
+//   POST /_sandbox/reset              forget tasks, faults, counts and balances
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { estimateCost, validateRequest } from "kling3-wasm";
+
+const VIDEO = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "assets", "sample.mp4"));
+
+/** The faults the sandbox can play, by name. */
+export const FAULTS = {
+  "html-502": "HTTP 502 with an HTML page, as a proxy in front of the API sends",
+  "html-503": "HTTP 503 with an HTML page",
+  "status-500": "HTTP 500 with the API's JSON error body",
+  "status-504": "HTTP 504 with an empty body",
+  "rate-limit": "HTTP 429 with Retry-After in seconds",
+  "rate-limit-date": "HTTP 429 with Retry-After as an HTTP date",
+  "rate-limit-ms": "HTTP 429 with retry-after-ms",
+  "malformed-json": "HTTP 200 whose body is cut off mid-JSON",
+  "envelope-error": "HTTP 200 whose envelope says code 500",
+  "drop": "the connection is closed without an answer",
+  "slow": "the answer comes after `ms` milliseconds (default 2000), then normally",
+  "fail-task": "the next created task fails instead of completing",
+};
+
+/** A key the sandbox accepts: `aio_` and at least four more letters, digits, `_` or `-`. */
+const KEY = /^aio_[A-Za-z0-9_-]{4,200}$/;
+
+/**
+ * Creates a sandbox. Options: `credits` (each key's starting balance, default 100000),
+ * `timeScale` (1 = real generation times of 60–180 s; default 0.1), `rateLimit` (creates per
+ * key per minute, default 60), `log` (a function for one-line notes, default none).
+ */
+export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 60, log = () => {} } = {}) {
+  const state = {
+    tasks: new Map(),
+    balances: new Map(),
+    defaultCredits: credits,
+    faults: [],
+    creates: new Map(), // key -> recent create times
+    counts: { posts: 0, gets: 0, created: 0, callbacks: 0 },
+    failNext: 0,
+  };
+
+  const balance = (key) => (state.balances.has(key) ? state.balances.get(key) : state.defaultCredits);
+
+  /** How long a task takes: 60 s plus 8 s per second of video, scaled. */
+  const generationMs = (seconds) => Math.max(50, (60_000 + 8_000 * seconds) * timeScale);
+
+  function takeFault(route) {
+    const i = state.faults.findIndex((f) => f.route === "any" || f.route === route);
+    if (i < 0) return null;
+    const fault = state.faults[i];
+    if (--fault.times <= 0) state.faults.splice(i, 1);
+    return fault;
+  }
+
+  function view(task, origin) {
+    const now = Date.now();
+    const elapsed = now - task.createdAt;
+    let status = "IN_PROGRESS";
+    const data = { task_id: task.id, model: "kling-3", created_at: new Date(task.createdAt).toISOString() };
+    if (elapsed >= task.durationMs) {
+      status = task.fails ? "FAILED" : "COMPLETED";
+      if (task.fails) data.error = "The sandbox was told to fail this task (fault fail-task)";
+      else data.output = { video_url: `${origin}/sandbox/video.mp4?task=${task.id}` };
+    } else {
+      data.progress = Math.min(99, Math.floor((elapsed / task.durationMs) * 100));
+    }
+    data.status = status;
+    return { code: 200, message: "success", data };
+  }
+
+  function scheduleCallback(task, origin) {
+    if (!task.callbackUrl) return;
+    setTimeout(async () => {
+      try {
+        state.counts.callbacks++;
+        await fetch(task.callbackUrl, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify(view(task, origin)),
+          signal: AbortSignal.timeout(10_000),
+        });
+      } catch (error) {
+        log(`callback to ${task.callbackUrl} failed: ${error.message}`);
+      }
+    }, task.durationMs + 10).unref?.();
+  }
+
+  function send(res, status, body, headers = {}) {
+    const text = body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
+    res.writeHead(status, {
+      "Content-Type": typeof body === "string" ? "text/html; charset=utf-8" : "application/json",
+      "Content-Length": Buffer.byteLength(text),
+      ...headers,
+    });
+    res.end(text);
+  }
+
+  const apiError = (res, status, message, type, extra = {}, headers = {}) =>
+    send(res, status, { error: { code: status, message, type, ...extra } }, headers);
+
+  /** Plays a fault; true when the request is answered by it. */
+  async function playFault(fault, res) {
+    switch (fault.fault) {
+      case "html-502":
+        send(res, 502, "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>");
+        return true;
+      case "html-503":
+        send(res, 503, "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>");
+        return true;
+      case "status-500":
+        apiError(res, 500, "Internal server error", "server_error");
+        return true;
+      case "status-504":
+        res.writeHead(504, { "Content-Length": 0 });
+        res.end();
+        return true;
+      case "rate-limit":
+        apiError(res, 429, "Rate limit exceeded", "rate_limit", {}, { "Retry-After": String(fault.seconds ?? 1) });
+        return true;
+      case "rate-limit-date":
+        apiError(res, 429, "Rate limit exceeded", "rate_limit", {}, { "Retry-After": new Date(Date.now() + (fault.seconds ?? 2) * 1000).toUTCString() });
+        return true;
+      case "rate-limit-ms":
+        apiError(res, 429, "Rate limit exceeded", "rate_limit", {}, { "retry-after-ms": String(fault.ms ?? 300) });
+        return true;
+      case "malformed-json":
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end('{"code":200,"message":"success","data":{"task_id":');
+        return true;
+      case "envelope-error":
+        send(res, 200, { code: 500, message: "Internal error, please retry", data: null });
+        return true;
+      case "drop":
+        res.socket?.destroy();
+        return true;
+      case "slow":
+        await new Promise((r) => setTimeout(r, fault.ms ?? 2000));
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  async function readBody(req, limit = 1_000_000) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += chunk.length;
+      if (size > limit) throw Object.assign(new Error("body too large"), { status: 413 });
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString("utf8");
+  }
+
+  function authorize(req, res) {
+    const header = req.headers.authorization ?? "";
+    const match = /^Bearer (.+)$/.exec(header);
+    if (!match) {
+      apiError(res, 401, "Missing API key: send Authorization: Bearer <your key>", "authentication_error");
+      return null;
+    }
+    if (!KEY.test(match[1])) {
+      apiError(res, 401, "Invalid API key", "authentication_error");
+      return null;
+    }
+    return match[1];
+  }
+
+  async function create(req, res, origin) {
+    state.counts.posts++;
+    const key = authorize(req, res);
+    if (!key) return;
+    if (!/^application\/json\b/i.test(req.headers["content-type"] ?? "")) {
+      return apiError(res, 415, "Content-Type must be application/json", "invalid_request");
+    }
+    const recent = (state.creates.get(key) ?? []).filter((t) => Date.now() - t < 60_000);
+    if (recent.length >= rateLimit) {
+      const wait = Math.ceil((60_000 - (Date.now() - recent[0])) / 1000);
+      return apiError(res, 429, "Rate limit exceeded: too many tasks this minute", "rate_limit", {}, { "Retry-After": String(wait) });
+    }
+    let input;
+    try {
+      input = JSON.parse(await readBody(req));
+    } catch (error) {
+      if (error.status === 413) return apiError(res, 413, "Request body too large", "invalid_request");
+      return apiError(res, 400, "The body is not valid JSON", "invalid_request");
+    }
+    const report = validateRequest(input);
+    if (!report.valid) {
+      return apiError(res, 400, `Invalid parameters: ${report.errors.map((e) => e.message).join("; ")}`, "invalid_request", { details: report.errors });
+    }
+    const cost = estimateCost(input);
+    if (balance(key) < cost.credits) {
+      return apiError(res, 402, `Insufficient credits: this task costs ${cost.credits}, the balance is ${balance(key)}`, "insufficient_credits");
+    }
+    state.balances.set(key, balance(key) - cost.credits);
+    recent.push(Date.now());
+    state.creates.set(key, recent);
+    const id = `sbx${randomBytes(6).toString("hex")}_kling3`;
+    const task = {
+      id, key, createdAt: Date.now(), durationMs: generationMs(cost.seconds), credits: cost.credits,
+      fails: state.failNext > 0, callbackUrl: input.callback_url ?? null,
+    };
+    if (task.fails) state.failNext--;
+    state.tasks.set(id, task);
+    state.counts.created++;
+    scheduleCallback(task, origin);
+    log(`task ${id}: ${cost.seconds} s ${cost.mode}${cost.sound ? " with sound" : ""}, ${cost.credits} credits, ready in ${Math.round(task.durationMs)} ms`);
+    send(res, 200, { code: 200, message: "success", data: { task_id: id, status: "IN_PROGRESS" } });
+  }
+
+  function poll(req, res, id, origin) {
+    state.counts.gets++;
+    const key = authorize(req, res);
+    if (!key) return;
+    const task = state.tasks.get(id);
+    if (!task || task.key !== key) return apiError(res, 404, `Task not found: ${id.slice(0, 80)}`, "not_found");
+    send(res, 200, view(task, origin));
+  }
+
+  async function control(req, res, path) {
+    if (req.method === "GET" && path === "/_sandbox") {
+      return send(res, 200, {
+        counts: state.counts, tasks: state.tasks.size, faults: state.faults, timeScale, rateLimit,
+        defaultCredits: state.defaultCredits, balances: Object.fromEntries([...state.balances].map(([k, v]) => [`${k.slice(0, 6)}…`, v])),
+        faultNames: FAULTS,
+      });
+    }
+    if (req.method !== "POST") return apiError(res, 405, "Use POST", "invalid_request");
+    let body = {};
+    try {
+      const text = await readBody(req);
+      body = text ? JSON.parse(text) : {};
+    } catch {
+      return apiError(res, 400, "The body is not valid JSON", "invalid_request");
+    }
+    if (path === "/_sandbox/faults") {
+      try {
+        api.addFault(body);
+      } catch (error) {
+        return apiError(res, 400, error.message, "invalid_request");
+      }
+      return send(res, 200, { faults: state.faults });
+    }
+    if (path === "/_sandbox/credits") {
+      if (!Number.isInteger(body.credits) || body.credits < 0) return apiError(res, 400, "credits must be a whole number ≥ 0", "invalid_request");
+      api.setCredits(body.credits, body.key);
+      return send(res, 200, { ok: true });
+    }
+    if (path === "/_sandbox/reset") {
+      api.reset();
+      return send(res, 200, { ok: true });
+    }
+    return apiError(res, 404, "No such sandbox control", "not_found");
+  }
+
+  const api = {
+    /** Queues a fault: `{ fault, route: "create" | "poll" | "any" = "any", times = 1, ms?, seconds? }`. */
+    addFault({ fault, route = "any", times = 1, ms, seconds } = {}) {
+      if (!(fault in FAULTS)) throw new Error(`unknown fault ${JSON.stringify(fault)}: one of ${Object.keys(FAULTS).join(", ")}`);
+      if (!["create", "poll", "any"].includes(route)) throw new Error('route must be "create", "poll" or "any"');
+      if (!Number.isInteger(times) || times < 1 || times > 1000) throw new Error("times must be a whole number from 1 to 1000");
+      if (fault === "fail-task") {
+        state.failNext += times;
+        return;
+      }
+      state.faults.push({ fault, route, times, ms, seconds });
+    },
+    /** Sets a key's balance, or (without a key) every key's starting balance. */
+    setCredits(amount, key) {
+      if (key) state.balances.set(key, amount);
+      else {
+        state.defaultCredits = amount;
+        state.balances.clear();
+      }
+    },
+    balance,
+    reset() {
+      state.tasks.clear();
+      state.balances.clear();
+      state.defaultCredits = credits;
+      state.faults.length = 0;
+      state.creates.clear();
+      state.failNext = 0;
+      Object.assign(state.counts, { posts: 0, gets: 0, created: 0, callbacks: 0 });
+    },
+    counts: state.counts,
+    tasks: state.tasks,
+
+    /** The Node request handler; answers what is its own and returns false for the rest. */
+    async handle(req, res) {
+      const url = new URL(req.url, "http://sandbox.invalid");
+      const path = url.pathname;
+      const origin = `http://${req.headers.host ?? "127.0.0.1"}`;
+      const ours = path.startsWith("/api/v1/") || path.startsWith("/_sandbox") || path === "/sandbox/video.mp4";
+      if (!ours) return false;
+      res.setHeader("Access-Control-Allow-Origin", req.headers.origin ?? "*");
+      res.setHeader("Vary", "Origin");
+      res.setHeader("Access-Control-Expose-Headers", "Retry-After, retry-after-ms");
+      if (req.method === "OPTIONS") {
+        res.writeHead(204, {
+          "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+          "Access-Control-Allow-Headers": "Authorization, Content-Type, Accept",
+          "Access-Control-Max-Age": "600",
+        });
+        res.end();
+        return true;
+      }
+      if (path === "/sandbox/video.mp4") {
+        return serveVideo(req, res);
+      }
+      if (path.startsWith("/_sandbox")) {
+        await control(req, res, path);
+        return true;
+      }
+      const route = req.method === "POST" && path === "/api/v1/videos/generations" ? "create" : req.method === "GET" && path.startsWith("/api/v1/tasks/") ? "poll" : null;
+      if (!route) {
+        apiError(res, 404, `No route ${req.method} ${path.slice(0, 100)}`, "not_found");
+        return true;
+      }
+      const fault = takeFault(route);
+      if (fault) {
+        if (route === "create") state.counts.posts += fault.fault === "slow" ? 0 : 1;
+        else state.counts.gets += fault.fault === "slow" ? 0 : 1;
+        if (await playFault(fault, res)) return true;
+      }
+      if (route === "create") await create(req, res, origin);
+      else poll(req, res, decodeURIComponent(path.slice("/api/v1/tasks/".length)), origin);
+      return true;
+    },
+  };
+  return api;
+}
+
+/** Serves the sample video, with byte ranges so players can seek. */
+function serveVideo(req, res) {
+  const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? "");
+  const headers = { "Content-Type": "video/mp4", "Accept-Ranges": "bytes", "Cache-Control": "public, max-age=3600" };
+  if (range && (range[1] || range[2])) {
+    let start = range[1] ? Number(range[1]) : VIDEO.length - Number(range[2]);
+    let end = range[1] && range[2] ? Number(range[2]) : VIDEO.length - 1;
+    start = Math.max(0, start);
+    end = Math.min(end, VIDEO.length - 1);
+    if (start > end) {
+      res.writeHead(416, { "Content-Range": `bytes */${VIDEO.length}` });
+      res.end();
+      return true;
+    }
+    res.writeHead(206, { ...headers, "Content-Range": `bytes ${start}-${end}/${VIDEO.length}`, "Content-Length": end - start + 1 });
+    res.end(req.method === "HEAD" ? undefined : VIDEO.subarray(start, end + 1));
+    return true;
+  }
+  res.writeHead(200, { ...headers, "Content-Length": VIDEO.length });
+  res.end(req.method === "HEAD" ? undefined : VIDEO);
+  return true;
+}

@@ -1,13 +1,19 @@
 // The development server behind `npm start`: the tester page from www/ at /, the built
 // package from pkg/ at /pkg/, and the API under /api/v1: the offline sandbox
-// (server/sandbox.mjs). Node's standard library only.
+// (server/sandbox.mjs), or, when KLING_API_KEY is set, the real API through the key-keeping
+// proxy of `kling3-wasm/proxy`, so the key stays on this server. Node's standard library only.
 //
+//   KLING_API_KEY   forward /api/v1 to the real API with this key (the page never sees it)
+//   KLING_BASE_URL  the API to forward to (default https://apiin.one/api/v1)
+//   KLING_MAX_CREDITS_PER_TASK  refuse dearer tasks in proxy mode
 //   PORT  port to listen on (default 8080); HOST  address (default 127.0.0.1)
 //   KLING_SANDBOX_TIME_SCALE  1 = real generation times (60–180 s); default 0.1
 //   KLING_SANDBOX_CREDITS     each key's starting balance; default 100000
 import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { createProxyHandler } from "kling3-wasm/proxy";
+import { serveFetchHandler } from "./node-adapter.mjs";
 import { createSandbox } from "./sandbox.mjs";
 import { staticFiles } from "./static.mjs";
 
@@ -30,14 +36,17 @@ export const CONTENT_SECURITY_POLICY = [
 /**
  * Starts the server; resolves to `{ server, url, sandbox, close() }` once it listens.
  * `mounts` adds folders to serve (tests use it for their fixtures); `sandbox` holds the
- * sandbox's options (see createSandbox).
+ * sandbox's options (see createSandbox); `proxy` (the options of createProxyHandler) sends
+ * /api/v1 to a real API instead.
  */
-export function startDevServer({ port = 8080, host = "127.0.0.1", mounts = [], sandbox: sandboxOptions = {} } = {}) {
+export function startDevServer({ port = 8080, host = "127.0.0.1", mounts = [], sandbox: sandboxOptions = {}, proxy } = {}) {
   const serve = staticFiles([["/pkg/", join(root, "pkg")], ...mounts, ["/", join(root, "www")]]);
-  const sandbox = createSandbox(sandboxOptions);
+  const sandbox = proxy ? null : createSandbox(sandboxOptions);
+  const forward = proxy ? createProxyHandler(proxy) : null;
   const server = createServer(async (req, res) => {
     try {
-      if (await sandbox.handle(req, res)) return;
+      if (forward && req.url.startsWith("/api/v1/")) return await serveFetchHandler(forward, req, res);
+      if (sandbox && (await sandbox.handle(req, res))) return;
       if (await serve(req, res, { "Content-Security-Policy": CONTENT_SECURITY_POLICY })) return;
       res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
       res.end("Not found\n");
@@ -68,10 +77,15 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const timeScale = Number(process.env.KLING_SANDBOX_TIME_SCALE ?? 0.1);
   const credits = Number(process.env.KLING_SANDBOX_CREDITS ?? 100_000);
   const log = (line) => console.log(`sandbox: ${line}`);
-  startDevServer({ port, host, sandbox: { timeScale, credits, log } }).then(
+  const apiKey = process.env.KLING_API_KEY;
+  const upstream = process.env.KLING_BASE_URL || undefined;
+  const cap = process.env.KLING_MAX_CREDITS_PER_TASK ? Number(process.env.KLING_MAX_CREDITS_PER_TASK) : undefined;
+  const proxy = apiKey ? { apiKey, upstream, maxCreditsPerTask: cap } : undefined;
+  startDevServer({ port, host, sandbox: { timeScale, credits, log }, proxy }).then(
     ({ url }) => {
       console.log(`kling3-wasm tester: ${url}/  (Ctrl-C to stop)`);
-      console.log(`sandbox API: ${url}/api/v1 (any key like aio_test1234; tasks take ${Math.round(timeScale * 100)}% of real time)`);
+      if (proxy) console.log(`API: ${url}/api/v1 forwards to ${upstream ?? "https://apiin.one/api/v1"} with the key from KLING_API_KEY`);
+      else console.log(`sandbox API: ${url}/api/v1 (any key like aio_test1234; tasks take ${Math.round(timeScale * 100)}% of real time)`);
     },
     (error) => {
       console.error(`dev-server: cannot listen on ${host}:${port}: ${error.message}${error.code === "EADDRINUSE" ? " (set PORT to use another port)" : ""}`);

@@ -181,7 +181,6 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
   }
 
   async function create(req, res, origin) {
-    state.counts.posts++;
     const key = authorize(req, res);
     if (!key) return;
     if (!/^application\/json\b/i.test(req.headers["content-type"] ?? "")) {
@@ -224,7 +223,6 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
   }
 
   function poll(req, res, id, origin) {
-    state.counts.gets++;
     const key = authorize(req, res);
     if (!key) return;
     const task = state.tasks.get(id);
@@ -332,12 +330,11 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
         apiError(res, 404, `No route ${req.method} ${path.slice(0, 100)}`, "not_found");
         return true;
       }
+      // Every request that reaches the sandbox counts, whatever then answers it.
+      if (route === "create") state.counts.posts++;
+      else state.counts.gets++;
       const fault = takeFault(route);
-      if (fault) {
-        if (route === "create") state.counts.posts += fault.fault === "slow" ? 0 : 1;
-        else state.counts.gets += fault.fault === "slow" ? 0 : 1;
-        if (await playFault(fault, res)) return true;
-      }
+      if (fault && (await playFault(fault, res))) return true;
       if (route === "create") await create(req, res, origin);
       else poll(req, res, decodeURIComponent(path.slice("/api/v1/tasks/".length)), origin);
       return true;

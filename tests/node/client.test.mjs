@@ -1,0 +1,306 @@
+// KlingClient against the sandbox: completing tasks, every retry rule, Retry-After, exactly one
+// POST per created task in every fault, abort and timeouts, error fields, and the key kept out
+// of every error and URL.
+import { after, before, beforeEach, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { ApiError, KlingClient, KlingError, TaskFailedError, TimeoutError, ValidationError } from "kling3-wasm";
+import { startDevServer } from "../../server/dev-server.mjs";
+
+const KEY = "aio_topsecret1234";
+let srv;
+let base;
+let sandbox;
+before(async () => {
+  srv = await startDevServer({ port: 0, sandbox: { timeScale: 0.005 } });
+  base = `${srv.url}/api/v1`;
+  sandbox = srv.sandbox;
+});
+after(() => srv.close());
+beforeEach(() => sandbox.reset());
+
+const client = (options = {}) => new KlingClient({ apiKey: KEY, baseUrl: base, ...options });
+const posts = () => sandbox.counts.posts;
+const gets = () => sandbox.counts.gets;
+async function rejection(promise) {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  assert.fail("expected a rejection");
+}
+
+describe("completing tasks", () => {
+  test("generate creates a task, polls it with progress reports and resolves with the video", async () => {
+    const seen = [];
+    const task = await client().generate({ prompt: "a cat", duration: 3 }, { pollIntervalMs: 50, onProgress: (p) => seen.push(p) });
+    assert.equal(task.status, "succeeded");
+    assert.match(task.videoUrl, /^http:\/\/127\.0\.0\.1:\d+\/sandbox\/video\.mp4/);
+    assert.equal(task.raw.data.status, "COMPLETED");
+    assert.ok(seen.length >= 2);
+    assert.deepEqual(seen.map((p) => p.polls), seen.map((_, i) => i + 1));
+    assert.ok(seen.every((p) => p.taskId === task.taskId && typeof p.elapsedMs === "number"));
+    assert.equal(seen.at(-1).status, "succeeded");
+    assert.equal(posts(), 1);
+    const video = await fetch(task.videoUrl);
+    assert.equal(video.headers.get("content-type"), "video/mp4");
+    assert.equal(Buffer.from(await video.arrayBuffer()).subarray(4, 8).toString(), "ftyp");
+  });
+
+  test("createTask returns the task id and getTask reads it", async () => {
+    const c = client();
+    const created = await c.createTask({ prompt: "a cat" }, { callbackUrl: "http://127.0.0.1:9/hook" });
+    assert.match(created.taskId, /^sbx[0-9a-f]+_kling3$/);
+    assert.equal(created.status, "running");
+    const again = await c.getTask(created.taskId);
+    assert.equal(again.taskId, created.taskId);
+    assert.equal(sandbox.tasks.get(created.taskId).callbackUrl, "http://127.0.0.1:9/hook");
+  });
+
+  test("an invalid request is refused before anything is sent", async () => {
+    const error = await rejection(client().createTask({ duration: 20 }));
+    assert.ok(error instanceof ValidationError);
+    assert.deepEqual(error.errors.map((e) => e.path), ["prompt", "duration"]);
+    assert.equal(posts(), 0);
+  });
+
+  test("the client works with an injected fetch", async () => {
+    const urls = [];
+    const fetch = (url, init) => {
+      urls.push([init.method, url]);
+      return globalThis.fetch(url, init);
+    };
+    const task = await client({ fetch }).generate({ prompt: "a cat", duration: 3 }, { pollIntervalMs: 50 });
+    assert.equal(task.status, "succeeded");
+    assert.deepEqual(urls[0], ["POST", `${base}/videos/generations`]);
+    assert.deepEqual(urls[1], ["GET", `${base}/tasks/${task.taskId}`]);
+  });
+
+  test("a failed task rejects with TaskFailedError carrying the task", async () => {
+    sandbox.addFault({ fault: "fail-task" });
+    const error = await rejection(client().generate({ prompt: "x", duration: 3 }, { pollIntervalMs: 50 }));
+    assert.ok(error instanceof TaskFailedError && error instanceof KlingError);
+    assert.match(error.taskId, /^sbx/);
+    assert.equal(error.task.status, "failed");
+    assert.match(error.message, /fail-task/);
+  });
+});
+
+describe("retries", () => {
+  for (const fault of ["html-502", "html-503", "status-500", "status-504", "drop", "rate-limit-ms"]) {
+    test(`a GET is retried after ${fault}`, async () => {
+      const { taskId } = await client().createTask({ prompt: "x" });
+      sandbox.addFault({ fault, route: "poll", times: 2 });
+      const before = gets();
+      const task = await client().getTask(taskId);
+      assert.equal(task.taskId, taskId);
+      assert.equal(gets() - before, 3, "two failures and one success");
+    });
+  }
+
+  test("maxRetries counts the tries after the first, then the error is an ApiError", async () => {
+    const { taskId } = await client().createTask({ prompt: "x" });
+    sandbox.addFault({ fault: "html-502", route: "poll", times: 5 });
+    const before = gets();
+    const error = await rejection(client({ maxRetries: 1 }).getTask(taskId));
+    assert.ok(error instanceof ApiError);
+    assert.equal(error.status, 502);
+    assert.match(error.message, /HTML page/);
+    assert.equal(gets() - before, 2);
+  });
+
+  for (const status of [401, 404]) {
+    test(`a GET answered ${status} is not retried`, async () => {
+      const c = status === 401 ? client({ apiKey: "aio_x" }) : client();
+      const before = gets();
+      const error = await rejection(c.getTask("sbx000000000000_kling3"));
+      assert.equal(error.status, status);
+      assert.equal(gets() - before, 1);
+    });
+  }
+
+  for (const fault of ["html-502", "status-500", "status-504", "drop", "malformed-json", "envelope-error"]) {
+    test(`a POST is sent exactly once when it meets ${fault}`, async () => {
+      sandbox.addFault({ fault, route: "create" });
+      const error = await rejection(client().createTask({ prompt: "x" }));
+      assert.ok(error instanceof KlingError, `${error}`);
+      assert.equal(posts(), 1);
+    });
+  }
+
+  test("a POST that times out is not sent again, and the error says the task may exist", async () => {
+    sandbox.addFault({ fault: "slow", route: "create", ms: 600 });
+    const error = await rejection(client({ timeoutMs: 100 }).createTask({ prompt: "x" }));
+    assert.ok(error instanceof TimeoutError);
+    assert.match(error.message, /may have been created/);
+    assert.equal(posts(), 1);
+  });
+
+  test("a POST answered 429 is sent again, and one task is created", async () => {
+    sandbox.addFault({ fault: "rate-limit-ms", route: "create", ms: 50 });
+    const created = await client().createTask({ prompt: "x" });
+    assert.ok(created.taskId);
+    assert.equal(posts(), 2);
+    assert.equal(sandbox.counts.created, 1);
+  });
+
+  test("Retry-After in seconds is honoured", async () => {
+    sandbox.addFault({ fault: "rate-limit", route: "create", seconds: 1 });
+    const started = Date.now();
+    await client().createTask({ prompt: "x" });
+    assert.ok(Date.now() - started >= 950, `waited ${Date.now() - started} ms`);
+  });
+
+  test("Retry-After as an HTTP date is honoured", async () => {
+    sandbox.addFault({ fault: "rate-limit-date", route: "create", seconds: 2 });
+    const started = Date.now();
+    await client().createTask({ prompt: "x" });
+    const waited = Date.now() - started;
+    assert.ok(waited >= 900 && waited < 3000, `waited ${waited} ms`);
+  });
+
+  test("retry-after-ms is honoured", async () => {
+    sandbox.addFault({ fault: "rate-limit-ms", route: "poll", ms: 400 });
+    const { taskId } = await client().createTask({ prompt: "x" });
+    const started = Date.now();
+    await client().getTask(taskId);
+    assert.ok(Date.now() - started >= 390);
+  });
+
+  test("a 429 still there after the retries is an ApiError with the wait", async () => {
+    sandbox.addFault({ fault: "rate-limit-ms", route: "create", ms: 20, times: 5 });
+    const error = await rejection(client({ maxRetries: 2 }).createTask({ prompt: "x" }));
+    assert.equal(error.status, 429);
+    assert.equal(error.retryAfterMs, 20);
+    assert.equal(posts(), 3);
+    assert.equal(sandbox.counts.created, 0);
+  });
+});
+
+describe("errors", () => {
+  test("401 has the documented fields", async () => {
+    const error = await rejection(client({ apiKey: "aio_no" }).createTask({ prompt: "x" }));
+    assert.ok(error instanceof ApiError);
+    assert.deepEqual([error.status, error.code, error.type, error.message], [401, 401, "authentication_error", "Invalid API key"]);
+    assert.equal(error.body.error.type, "authentication_error");
+  });
+
+  test("402 says the task costs more than the balance", async () => {
+    sandbox.setCredits(100);
+    const error = await rejection(client().createTask({ prompt: "x" }));
+    assert.deepEqual([error.status, error.type], [402, "insufficient_credits"]);
+    assert.match(error.message, /costs 300, the balance is 100/);
+  });
+
+  test("404 for a task that does not exist", async () => {
+    const error = await rejection(client().getTask("sbx123456789abc_kling3"));
+    assert.deepEqual([error.status, error.type], [404, "not_found"]);
+  });
+
+  test("malformed JSON is a KlingError, never a raw SyntaxError", async () => {
+    const { taskId } = await client().createTask({ prompt: "x" });
+    sandbox.addFault({ fault: "malformed-json", route: "poll" });
+    const error = await rejection(client().getTask(taskId));
+    assert.ok(error instanceof KlingError && !(error instanceof SyntaxError));
+    assert.equal(error.code, "invalid_json");
+  });
+
+  test("an HTTP 200 whose envelope says code 500 is an ApiError", async () => {
+    const { taskId } = await client().createTask({ prompt: "x" });
+    sandbox.addFault({ fault: "envelope-error", route: "poll", times: 5 });
+    const error = await rejection(client({ maxRetries: 0 }).getTask(taskId));
+    assert.ok(error instanceof ApiError);
+    assert.equal(error.status, 500);
+  });
+
+  test("bad options are a ValidationError naming the option", () => {
+    assert.throws(() => new KlingClient({ maxRetries: -1 }), (e) => e instanceof ValidationError && e.errors[0].path === "maxRetries");
+    assert.throws(() => new KlingClient({ fetch: 42 }), (e) => e.errors[0].path === "fetch");
+    assert.throws(() => new KlingClient({ baseUrl: "apiin.one" }), (e) => e.errors[0].path === "baseUrl");
+    assert.throws(() => new KlingClient({ apiKey: "aio_a b" }), (e) => e.errors[0].path === "apiKey" && !e.message.includes("aio_a"));
+  });
+
+  test("the key never appears in an error, a URL or a log line", async () => {
+    const logged = [];
+    const saved = { log: console.log, error: console.error, warn: console.warn };
+    for (const name of Object.keys(saved)) console[name] = (...a) => logged.push(a.join(" "));
+    const urls = [];
+    // A server that echoes the Authorization header in its error messages.
+    const echo = async (url, init) => {
+      urls.push(url);
+      return new Response(JSON.stringify({ error: { code: 400, message: `bad request from ${init.headers.Authorization}` } }), { status: 400 });
+    };
+    const errors = [];
+    try {
+      const c = client({ fetch: echo });
+      errors.push(await rejection(c.createTask({ prompt: "x" })));
+      errors.push(await rejection(c.getTask("abc")));
+      errors.push(await rejection(client({ fetch: () => Promise.reject(new Error(`refused ${KEY}`)) }).getTask("abc")));
+      sandbox.addFault({ fault: "drop", route: "any", times: 10 });
+      errors.push(await rejection(client({ maxRetries: 0 }).getTask("abc")));
+    } finally {
+      Object.assign(console, saved);
+    }
+    for (const error of errors) {
+      const text = JSON.stringify({ message: error.message, stack: error.stack, body: error.body, code: error.code });
+      assert.ok(!text.includes(KEY), `the key leaked in ${text}`);
+    }
+    assert.match(errors[0].message, /\[redacted\]/);
+    assert.ok(urls.every((u) => !u.includes(KEY)));
+    assert.ok(logged.every((l) => !l.includes(KEY)));
+  });
+});
+
+describe("abort and timeouts", () => {
+  test("an aborted signal rejects at once and sends nothing", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const error = await rejection(client().createTask({ prompt: "x" }, { signal: controller.signal }));
+    assert.equal(error.name, "AbortError");
+    assert.equal(posts(), 0);
+  });
+
+  test("abort while sleeping between polls rejects within 100 ms, with the signal's reason", async () => {
+    const { taskId } = await client().createTask({ prompt: "x", duration: 15 });
+    const controller = new AbortController();
+    const reason = new Error("user left the page");
+    const waiting = client().waitForTask(taskId, { signal: controller.signal, pollIntervalMs: 10_000 });
+    await new Promise((r) => setTimeout(r, 150));
+    const aborted = Date.now();
+    controller.abort(reason);
+    const error = await rejection(waiting);
+    assert.equal(error, reason);
+    assert.ok(Date.now() - aborted < 100, `took ${Date.now() - aborted} ms`);
+  });
+
+  test("abort during a request in flight rejects within 100 ms with an AbortError", async () => {
+    sandbox.addFault({ fault: "slow", route: "create", ms: 3000 });
+    const controller = new AbortController();
+    const creating = client().createTask({ prompt: "x" }, { signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 100));
+    const aborted = Date.now();
+    controller.abort();
+    const error = await rejection(creating);
+    assert.equal(error.name, "AbortError");
+    assert.ok(Date.now() - aborted < 100, `took ${Date.now() - aborted} ms`);
+  });
+
+  test("the wait's timeout rejects with TimeoutError carrying the task id, and polling can go on", async () => {
+    const { taskId } = await client().createTask({ prompt: "x", duration: 3 });
+    const error = await rejection(client().waitForTask(taskId, { timeoutMs: 50, pollIntervalMs: 20 }));
+    assert.ok(error instanceof TimeoutError);
+    assert.equal(error.taskId, taskId);
+    assert.match(error.message, /may still finish/);
+    const task = await client().waitForTask(error.taskId, { pollIntervalMs: 50 });
+    assert.equal(task.status, "succeeded");
+  });
+
+  test("timeoutMs bounds each request", async () => {
+    const { taskId } = await client().createTask({ prompt: "x" });
+    sandbox.addFault({ fault: "slow", route: "poll", ms: 1000, times: 3 });
+    const started = Date.now();
+    const error = await rejection(client({ timeoutMs: 100, maxRetries: 0 }).getTask(taskId));
+    assert.ok(error instanceof TimeoutError);
+    assert.ok(Date.now() - started < 500);
+  });
+});

@@ -83,9 +83,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const proxy = apiKey ? { apiKey, upstream, maxCreditsPerTask: cap } : undefined;
   startDevServer({ port, host, sandbox: { timeScale, credits, log }, proxy }).then(
     ({ url }) => {
-      console.log(`kling3-wasm tester: ${url}/  (Ctrl-C to stop)`);
-      if (proxy) console.log(`API: ${url}/api/v1 forwards to ${upstream ?? "https://apiin.one/api/v1"} with the key from KLING_API_KEY`);
-      else console.log(`sandbox API: ${url}/api/v1 (any key like aio_test1234; tasks take ${Math.round(timeScale * 100)}% of real time)`);
+      const api = proxy
+        ? `API: ${url}/api/v1 forwards to ${upstream ?? "https://apiin.one/api/v1"} with the key from KLING_API_KEY`
+        : `sandbox API: ${url}/api/v1 (any key like aio_test1234; tasks take ${Math.round(timeScale * 100)}% of real time)`;
+      console.log(`kling3-wasm tester: ${url}/  (Ctrl-C to stop)\n${api}`);
     },
     (error) => {
       console.error(`dev-server: cannot listen on ${host}:${port}: ${error.message}${error.code === "EADDRINUSE" ? " (set PORT to use another port)" : ""}`);

@@ -155,15 +155,16 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
     }
   }
 
+  /** The whole request body as text, or null past `limit` bytes (the rest is still read, so
+   *  the connection stays usable). */
   async function readBody(req, limit = 1_000_000) {
     const chunks = [];
     let size = 0;
     for await (const chunk of req) {
       size += chunk.length;
-      if (size > limit) throw Object.assign(new Error("body too large"), { status: 413 });
-      chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
     }
-    return Buffer.concat(chunks).toString("utf8");
+    return size > limit ? null : Buffer.concat(chunks).toString("utf8");
   }
 
   function authorize(req, res) {
@@ -180,7 +181,7 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
     return match[1];
   }
 
-  async function create(req, res, origin) {
+  async function create(req, res, origin, text) {
     const key = authorize(req, res);
     if (!key) return;
     if (!/^application\/json\b/i.test(req.headers["content-type"] ?? "")) {
@@ -191,11 +192,11 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
       const wait = Math.ceil((60_000 - (Date.now() - recent[0])) / 1000);
       return apiError(res, 429, "Rate limit exceeded: too many tasks this minute", "rate_limit", {}, { "Retry-After": String(wait) });
     }
+    if (text === null) return apiError(res, 413, "Request body too large", "invalid_request");
     let input;
     try {
-      input = JSON.parse(await readBody(req));
-    } catch (error) {
-      if (error.status === 413) return apiError(res, 413, "Request body too large", "invalid_request");
+      input = JSON.parse(text);
+    } catch {
       return apiError(res, 400, "The body is not valid JSON", "invalid_request");
     }
     const report = validateRequest(input);
@@ -230,7 +231,7 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
     send(res, 200, view(task, origin));
   }
 
-  async function control(req, res, path) {
+  async function control(req, res, path, text) {
     if (req.method === "GET" && path === "/_sandbox") {
       return send(res, 200, {
         counts: state.counts, tasks: state.tasks.size, faults: state.faults, timeScale, rateLimit,
@@ -241,7 +242,6 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
     if (req.method !== "POST") return apiError(res, 405, "Use POST", "invalid_request");
     let body = {};
     try {
-      const text = await readBody(req);
       body = text ? JSON.parse(text) : {};
     } catch {
       return apiError(res, 400, "The body is not valid JSON", "invalid_request");
@@ -321,8 +321,11 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
       if (path === "/sandbox/video.mp4") {
         return serveVideo(req, res);
       }
+      // Read every body before answering, whatever answers: a body left unread would stall
+      // the next request on a kept-alive connection.
+      const text = req.method === "POST" ? await readBody(req) : "";
       if (path.startsWith("/_sandbox")) {
-        await control(req, res, path);
+        await control(req, res, path, text);
         return true;
       }
       const route = req.method === "POST" && path === "/api/v1/videos/generations" ? "create" : req.method === "GET" && path.startsWith("/api/v1/tasks/") ? "poll" : null;
@@ -335,7 +338,7 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
       else state.counts.gets++;
       const fault = takeFault(route);
       if (fault && (await playFault(fault, res))) return true;
-      if (route === "create") await create(req, res, origin);
+      if (route === "create") await create(req, res, origin, text);
       else poll(req, res, decodeURIComponent(path.slice("/api/v1/tasks/".length)), origin);
       return true;
     },

@@ -1,0 +1,100 @@
+// kling3-wasm/proxy: forwarding with the key added, the credit cap, the origin rule, and the
+// key kept away from the browser; and `KLING_API_KEY=... npm start` going through it.
+import { after, before, beforeEach, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createProxyHandler } from "kling3-wasm/proxy";
+import { KlingClient } from "kling3-wasm";
+import { startDevServer } from "../../server/dev-server.mjs";
+
+const KEY = "aio_serverside_secret";
+let upstream;
+before(async () => {
+  upstream = await startDevServer({ port: 0, sandbox: { timeScale: 0.002 } });
+});
+after(() => upstream.close());
+beforeEach(() => upstream.sandbox.reset());
+
+const handler = (options = {}) => createProxyHandler({ apiKey: KEY, upstream: `${upstream.url}/api/v1`, ...options });
+const create = (h, body, headers = {}) =>
+  h(new Request("http://proxy.local/api/v1/videos/generations", { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) }));
+
+test("a task is created upstream with the server's key, and the answer does not hold it", async () => {
+  const response = await create(handler(), { prompt: "a cat" }, { Authorization: "Bearer aio_browser_supplied" });
+  assert.equal(response.status, 200);
+  const body = await response.text();
+  assert.ok(!body.includes(KEY));
+  const { data } = JSON.parse(body);
+  assert.equal(upstream.sandbox.tasks.get(data.task_id).key, KEY, "forwarded with the server's key, not the caller's");
+  const read = await handler()(new Request(`http://proxy.local/api/v1/tasks/${data.task_id}`));
+  assert.equal(read.status, 200);
+});
+
+test("a task over the credit cap is refused before reaching the API", async () => {
+  const response = await create(handler({ maxCreditsPerTask: 500 }), { prompt: "x", mode: "pro", duration: 10 });
+  assert.equal(response.status, 403);
+  const { error } = await response.json();
+  assert.deepEqual([error.type, error.credits], ["credit_cap", 800]);
+  assert.equal(upstream.sandbox.counts.posts, 0);
+  assert.equal((await create(handler({ maxCreditsPerTask: 500 }), { prompt: "x" })).status, 200);
+});
+
+test("an invalid request is refused with every problem, before reaching the API", async () => {
+  const response = await create(handler(), { duration: 20 });
+  assert.equal(response.status, 400);
+  assert.deepEqual((await response.json()).error.details.map((d) => d.path), ["prompt", "duration"]);
+  assert.equal(upstream.sandbox.counts.posts, 0);
+});
+
+test("only allowed origins may call it, and they get CORS headers", async () => {
+  const h = handler({ allowedOrigins: ["https://app.example"] });
+  const evil = await create(h, { prompt: "x" }, { Origin: "https://evil.example" });
+  assert.equal(evil.status, 403);
+  assert.equal((await evil.json()).error.type, "origin_not_allowed");
+  assert.equal(upstream.sandbox.counts.posts, 0);
+  const good = await create(h, { prompt: "x" }, { Origin: "https://app.example" });
+  assert.equal(good.status, 200);
+  assert.equal(good.headers.get("access-control-allow-origin"), "https://app.example");
+  const sameOrigin = await create(handler(), { prompt: "x" }, { Origin: "http://proxy.local" });
+  assert.equal(sameOrigin.status, 200);
+  const other = await create(handler(), { prompt: "x" }, { Origin: "http://localhost:3000" });
+  assert.equal(other.status, 403, "by default only the proxy's own origin");
+});
+
+test("an upstream that echoes the key has it scrubbed", async () => {
+  const echo = async (url, init) => new Response(JSON.stringify({ error: { code: 401, message: `bad key ${init.headers.Authorization}` } }), { status: 401 });
+  const response = await create(handler({ fetch: echo }), { prompt: "x" });
+  assert.equal(response.status, 401);
+  assert.ok(!(await response.text()).includes(KEY));
+});
+
+test("bad options are refused when the handler is made", () => {
+  assert.throws(() => createProxyHandler({}), /apiKey/);
+  assert.throws(() => createProxyHandler({ apiKey: KEY, maxCreditsPerTask: -5 }), /maxCreditsPerTask/);
+  assert.throws(() => createProxyHandler({ apiKey: KEY, upstream: "nope" }), /baseUrl/);
+});
+
+test("KLING_API_KEY=... npm start forwards /api/v1 through the proxy, and the page never sees the key", async () => {
+  const child = spawn(process.execPath, ["server/dev-server.mjs"], {
+    env: { ...process.env, PORT: "0", KLING_API_KEY: KEY, KLING_BASE_URL: `${upstream.url}/api/v1` },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  try {
+    let out = "";
+    child.stdout.on("data", (c) => (out += c));
+    while (!/tester: (http:\/\/\S+)\//.test(out)) await once(child.stdout, "data");
+    const url = /tester: (http:\/\/\S+)\//.exec(out)[1];
+    assert.match(out, /forwards to .* with the key from KLING_API_KEY/);
+    assert.ok(!out.includes(KEY), "the key is not printed");
+    const task = await new KlingClient({ baseUrl: `${url}/api/v1` }).generate({ prompt: "a cat", duration: 3 }, { pollIntervalMs: 50 });
+    assert.equal(task.status, "succeeded");
+    assert.ok(!JSON.stringify(task.raw).includes(KEY));
+    for (const path of ["/", "/app.js", "/pkg/web.js"]) {
+      assert.ok(!(await (await fetch(url + path)).text()).includes(KEY), `${path} does not hold the key`);
+    }
+    assert.equal(upstream.sandbox.counts.created, 1);
+  } finally {
+    child.kill();
+  }
+});

@@ -1,0 +1,144 @@
+// The sandbox API as a client of any language sees it: routes, auth, the documented error
+// shapes, credits, rate limit, callbacks, CORS, the video; and `npm start`'s server answering a
+// curl command built by toCurl.
+import { after, before, beforeEach, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { createServer } from "node:http";
+import { buildRequest, toCurl } from "kling3-wasm";
+import { startDevServer } from "../../server/dev-server.mjs";
+
+const KEY = "aio_sandboxkey1";
+let srv;
+let api;
+before(async () => {
+  srv = await startDevServer({ port: 0, sandbox: { timeScale: 0.002, rateLimit: 5 } });
+  api = `${srv.url}/api/v1`;
+});
+after(() => srv.close());
+beforeEach(() => srv.sandbox.reset());
+
+/** POSTs a create request and reads the whole answer (an unread body would hold its connection). */
+async function post(body, headers = {}) {
+  const response = await fetch(`${api}/videos/generations`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${KEY}`, "Content-Type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, json: async () => JSON.parse(text) };
+}
+
+test("a missing or malformed key is a 401 in the documented error shape", async () => {
+  const missing = await post("{}", { Authorization: "" });
+  assert.equal(missing.status, 401);
+  const body = await missing.json();
+  assert.deepEqual(Object.keys(body.error), ["code", "message", "type"]);
+  assert.equal(body.error.code, 401);
+  assert.equal((await post({ prompt: "x" }, { Authorization: "Bearer nope" })).status, 401);
+});
+
+test("an invalid request is a 400 naming every problem, checked by the package", async () => {
+  const response = await post({ prompt: "x", duration: 20, mode: "ultra" });
+  assert.equal(response.status, 400);
+  const { error } = await response.json();
+  assert.equal(error.type, "invalid_request");
+  assert.deepEqual(error.details.map((d) => d.path), ["mode", "duration"]);
+  assert.equal((await post("{nope")).status, 400);
+});
+
+test("each task draws the balance down by its exact price, and a short balance is a 402", async () => {
+  srv.sandbox.setCredits(1000);
+  assert.equal((await post({ prompt: "x", mode: "pro", duration: 10 })).status, 200); // 800
+  assert.equal(srv.sandbox.balance(KEY), 200);
+  const short = await post({ prompt: "x" }); // 300
+  assert.equal(short.status, 402);
+  assert.match((await short.json()).error.message, /costs 300, the balance is 200/);
+  assert.equal((await post({ prompt: "x", sound: false, duration: 5 })).status, 200); // 200
+  assert.equal(srv.sandbox.balance(KEY), 0);
+});
+
+test("too many tasks in a minute is a 429 with Retry-After", async () => {
+  for (let i = 0; i < 5; i++) assert.equal((await post({ prompt: "x" })).status, 200);
+  const limited = await post({ prompt: "x" });
+  assert.equal(limited.status, 429);
+  assert.ok(Number(limited.headers.get("retry-after")) > 0);
+});
+
+test("a task moves from IN_PROGRESS to COMPLETED with a playable video", async () => {
+  const created = await (await post({ prompt: "x", duration: 3 })).json();
+  assert.deepEqual(created.data.status, "IN_PROGRESS");
+  const read = () => fetch(`${api}/tasks/${created.data.task_id}`, { headers: { Authorization: `Bearer ${KEY}` } }).then((r) => r.json());
+  assert.equal((await read()).data.status, "IN_PROGRESS");
+  await new Promise((r) => setTimeout(r, 250));
+  const done = await read();
+  assert.equal(done.data.status, "COMPLETED");
+  const video = await fetch(done.data.output.video_url, { headers: { Range: "bytes=0-99" } });
+  assert.equal(video.status, 206);
+  assert.equal((await video.arrayBuffer()).byteLength, 100);
+  const other = await fetch(`${api}/tasks/${created.data.task_id}`, { headers: { Authorization: "Bearer aio_someoneelse" } });
+  assert.equal(other.status, 404, "tasks belong to the key that created them");
+  await other.arrayBuffer();
+});
+
+test("callback_url receives the finished task", async () => {
+  let received;
+  const hook = createServer((req, res) => {
+    let text = "";
+    req.on("data", (c) => (text += c));
+    req.on("end", () => {
+      received = JSON.parse(text);
+      res.end("ok");
+    });
+  });
+  await new Promise((r) => hook.listen(0, "127.0.0.1", r));
+  try {
+    const url = `http://127.0.0.1:${hook.address().port}/done`;
+    const created = await (await post({ prompt: "x", duration: 3, callback_url: url })).json();
+    for (let i = 0; i < 50 && !received; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(received?.data.task_id, created.data.task_id);
+    assert.equal(received.data.status, "COMPLETED");
+  } finally {
+    hook.close();
+  }
+});
+
+test("CORS lets a page on another origin call the API", async () => {
+  const preflight = await fetch(`${api}/videos/generations`, {
+    method: "OPTIONS",
+    headers: { Origin: "http://localhost:5173", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type" },
+  });
+  assert.equal(preflight.status, 204);
+  await preflight.arrayBuffer();
+  assert.equal(preflight.headers.get("access-control-allow-origin"), "http://localhost:5173");
+  assert.match(preflight.headers.get("access-control-allow-headers"), /Authorization/);
+  const created = await post({ prompt: "x" }, { Origin: "http://localhost:5173" });
+  assert.equal(created.headers.get("access-control-allow-origin"), "http://localhost:5173");
+});
+
+test("fault switches can be set over HTTP, and unknown ones are refused", async () => {
+  const ok = await fetch(`${srv.url}/_sandbox/faults`, { method: "POST", body: JSON.stringify({ fault: "html-502", route: "create" }) });
+  assert.equal(ok.status, 200);
+  await ok.arrayBuffer();
+  const faulted = await post({ prompt: "x" });
+  assert.equal(faulted.status, 502);
+  assert.match(faulted.headers.get("content-type"), /text\/html/);
+  assert.equal((await post({ prompt: "x" })).status, 200, "a fault plays once by default");
+  const bad = await fetch(`${srv.url}/_sandbox/faults`, { method: "POST", body: JSON.stringify({ fault: "meteor" }) });
+  assert.equal(bad.status, 400);
+  await bad.arrayBuffer();
+  const state = await (await fetch(`${srv.url}/_sandbox`)).json();
+  assert.equal(state.counts.posts, 2);
+});
+
+test("a curl command from toCurl, unredacted with any key, creates a task on npm start's sandbox", async () => {
+  const request = buildRequest({ prompt: "it's a \"test\" with $(dollars) and `ticks`", duration: 3 }, { apiKey: "aio_anykey42", baseUrl: api });
+  // Asynchronously: the server answering curl runs in this process.
+  const { stdout: out } = await promisify(execFile)("sh", ["-c", `${toCurl(request, { redactKey: false })} -sS`]);
+  const created = JSON.parse(out);
+  assert.equal(created.code, 200);
+  assert.match(created.data.task_id, /^sbx/);
+  const task = srv.sandbox.tasks.get(created.data.task_id);
+  assert.ok(task, "the sandbox holds the task");
+});

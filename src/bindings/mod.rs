@@ -244,12 +244,13 @@ impl KlingClient {
     #[wasm_bindgen(js_name = getTask, unchecked_return_type = "Promise<Task>")]
     pub fn get_task(
         &self,
-        task_id: String,
+        #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<JsValue>,
     ) -> js_sys::Promise {
         promise(&self.inner, |client| async move {
             let mut problems = Vec::new();
             let signal = signal_of(&options.unwrap_or(JsValue::UNDEFINED), &mut problems);
+            let task_id = task_id_of(&task_id, &mut problems);
             if !problems.is_empty() {
                 return Err(to_js_error(Error::invalid(problems)));
             }
@@ -262,11 +263,16 @@ impl KlingClient {
     #[wasm_bindgen(js_name = waitForTask, unchecked_return_type = "Promise<Task>")]
     pub fn wait_for_task(
         &self,
-        task_id: String,
+        #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "WaitOptions")] options: Option<JsValue>,
     ) -> js_sys::Promise {
         promise(&self.inner, |client| async move {
             let wait = WaitOptions::read(&options.unwrap_or(JsValue::UNDEFINED))?;
+            let mut problems = Vec::new();
+            let task_id = task_id_of(&task_id, &mut problems);
+            if !problems.is_empty() {
+                return Err(to_js_error(Error::invalid(problems)));
+            }
             client.wait_for_task(task_id, wait).await
         })
     }
@@ -286,6 +292,21 @@ impl KlingClient {
             let task_id = js_sys::Reflect::get(&created, &JsValue::from_str("taskId"))?.as_string().unwrap_or_default();
             client.wait_for_task(task_id, wait).await
         })
+    }
+}
+
+/// A task id argument: a string (its characters are checked where the URL is made).
+fn task_id_of(value: &JsValue, problems: &mut Vec<Issue>) -> String {
+    match value.as_string() {
+        Some(id) => id,
+        None => {
+            problems.push(Issue {
+                path: "taskId".into(),
+                code: Code::InvalidType,
+                message: format!("taskId must be a string, got {}", from_js::read(value).kind()),
+            });
+            String::new()
+        }
     }
 }
 

@@ -9,7 +9,7 @@ for (const c of cases) test(c.name, () => c.run(k));
 
 test("the package imports in Node with no init call and exports every documented name", () => {
   const names = Object.keys(k).sort();
-  for (const name of ["validateRequest", "normalizeRequest", "estimateCost", "buildRequest", "toCurl", "parseTask", "KlingError", "ValidationError", "ApiError", "TaskFailedError", "TimeoutError"]) {
+  for (const name of ["validateRequest", "normalizeRequest", "estimateCost", "buildRequest", "toCurl", "parseTask", "KlingError", "ValidationError", "ApiError", "TaskFailedError", "TimeoutError", "KlingClient"]) {
     assert.ok(names.includes(name), `${name} is exported`);
   }
 });

@@ -1,6 +1,13 @@
 // A strict TypeScript consumer of the package: it must compile with `tsc --noEmit`, and each
 // `@ts-expect-error` must meet a real type error, so the types cannot loosen to `any`.
+import { createProxyHandler, type ProxyOptions } from "kling3-wasm/proxy";
 import {
+  ApiError,
+  KlingClient,
+  TaskFailedError,
+  TimeoutError,
+  type ClientOptions,
+  type Progress,
   buildRequest,
   estimateCost,
   KlingError,
@@ -70,6 +77,34 @@ try {
   }
 }
 
+async function useTheClient(): Promise<string | null> {
+  const options: ClientOptions = { apiKey: "aio_x", baseUrl: "/api/v1", maxRetries: 3, timeoutMs: 10_000, fetch: globalThis.fetch };
+  const client = new KlingClient(options);
+  const controller = new AbortController();
+  const created: Task = await client.createTask(request, { signal: controller.signal, callbackUrl: "https://h.example/x" });
+  const polled: Task = await client.getTask(created.taskId ?? "", { signal: controller.signal });
+  const onProgress = (p: Progress) => console.log(p.taskId, p.status, p.elapsedMs, p.polls);
+  const waited = await client.waitForTask(polled.taskId ?? "", { timeoutMs: 60_000, pollIntervalMs: 2000, onProgress });
+  try {
+    const task = await client.generate(request, { signal: controller.signal, onProgress });
+    return task.videoUrl ?? waited.videoUrl;
+  } catch (e) {
+    if (e instanceof ApiError) return `${e.status} ${e.type}`;
+    if (e instanceof TaskFailedError) return e.task?.error ?? null;
+    if (e instanceof TimeoutError) return e.taskId;
+    throw e;
+  }
+}
+
+const proxyOptions: ProxyOptions = { apiKey: "aio_x", upstream: "https://apiin.one/api/v1", maxCreditsPerTask: 500, allowedOrigins: ["https://app.example"] };
+const handle: (request: Request) => Promise<Response> = createProxyHandler(proxyOptions);
+
+// @ts-expect-error: maxRetries is a number
+new KlingClient({ maxRetries: "3" });
+// @ts-expect-error: the task id is a string
+new KlingClient().getTask(42);
+// @ts-expect-error: the proxy needs the key
+createProxyHandler({ upstream: "https://apiin.one/api/v1" });
 // @ts-expect-error: "ultra" is not a mode
 const badMode: KlingRequest = { prompt: "a", mode: "ultra" };
 // @ts-expect-error: "4:3" is not an aspect ratio
@@ -87,5 +122,6 @@ toCurl(built, { redactKey: "no" });
 // @ts-expect-error: videoUrl may be null
 const notNull: string = task.videoUrl;
 
+void [useTheClient, handle];
 void [valid, firstCode, issues, mode, seconds, ratio, model, credits, headers, curl, status, url, raw];
 void [badMode, badRatio, badDuration, badShot, badStatus, notNull];

@@ -58,7 +58,8 @@ async fn an_unknown_key_is_an_api_error_with_status_401() {
 async fn abort_stops_the_wait_between_polls() {
     let c = client("aio_wasmtest2");
     let created = settle(c.create_task(js("({ prompt: 'a cat', duration: 15 })"), None)).await.expect("created");
-    let task_id = get(&created, "taskId").as_string().expect("an id");
+    let task_id = get(&created, "taskId");
+    assert!(task_id.is_string(), "an id");
     let controller = js("new AbortController()");
     let options = js("({ pollIntervalMs: 60000 })");
     Reflect::set(&options, &JsValue::from_str("signal"), &get(&controller, "signal")).unwrap();

@@ -45,6 +45,11 @@ export function startDevServer({ port = 8080, host = "127.0.0.1", mounts = [], s
   const forward = proxy ? createProxyHandler(proxy) : null;
   const server = createServer(async (req, res) => {
     try {
+      if (req.method === "GET" && req.url === "/_server") {
+        // Tells the tester page what answers /api/v1 here, so it can pick its defaults.
+        res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+        return res.end(JSON.stringify({ api: forward ? "proxy" : "sandbox", baseUrl: "/api/v1" }));
+      }
       if (forward && req.url.startsWith("/api/v1/")) return await serveFetchHandler(forward, req, res);
       if (sandbox && (await sandbox.handle(req, res))) return;
       if (await serve(req, res, { "Content-Security-Policy": CONTENT_SECURITY_POLICY })) return;

@@ -2,6 +2,8 @@
 // Every rule and price comes from kling3-wasm; this file only moves values in and out of the
 // page, always as text (textContent), never as HTML.
 import { validateRequest, estimateCost, buildRequest, toCurl, ValidationError } from "/pkg/web.js";
+import { drawChart } from "./chart.js";
+import { setUpRunner } from "./run.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("form");
@@ -60,15 +62,6 @@ export function readForm() {
     });
   }
   return request;
-}
-
-function connection() {
-  const options = {};
-  const key = $("api-key").value;
-  const base = $("base-url").value.trim();
-  if (key) options.apiKey = key;
-  if (base) options.baseUrl = base;
-  return options;
 }
 
 // ---- drawing the shots and elements ------------------------------------------------------
@@ -185,9 +178,11 @@ function showIssues(errors, warnings) {
   warnings.forEach((w) => place(w, "warning"));
 }
 
+/** Shows the price and its chart; returns the cost, or null when a price field is invalid. */
 function showPrice(request) {
+  let cost = null;
   try {
-    const cost = estimateCost(request);
+    cost = estimateCost(request);
     $("credits").textContent = String(cost.credits);
     $("price-breakdown").textContent =
       `${cost.creditsPerSecond} credits/s × ${cost.seconds} s · ${cost.mode === "pro" ? "Pro" : "Standard"}, ${cost.sound ? "with" : "without"} sound`;
@@ -197,11 +192,16 @@ function showPrice(request) {
       ? `No price yet: ${error.errors[0]?.message ?? error.message}`
       : `No price: ${error.message}`;
   }
+  drawChart($("price-chart"), estimateCost, cost);
+  return cost;
 }
 
 function showPreview(request) {
   try {
-    const built = buildRequest(request, connection());
+    // The preview's URL is absolute, so the curl command works from a terminal too.
+    const options = connection();
+    if (options.baseUrl?.startsWith("/")) options.baseUrl = new URL(options.baseUrl, location.href).href;
+    const built = buildRequest(request, options);
     $("body-preview").textContent = JSON.stringify(JSON.parse(built.body), null, 2);
     $("curl-preview").textContent = toCurl(built);
   } catch (error) {
@@ -211,6 +211,9 @@ function showPreview(request) {
     $("curl-preview").textContent = text;
   }
 }
+
+let busy = false;
+let ready = false;
 
 function update() {
   const request = readForm();
@@ -244,6 +247,8 @@ function update() {
   $("summary").className = n === 0 ? "ok" : "bad";
   showPrice(request);
   showPreview(request);
+  ready = n === 0;
+  $("send").disabled = !ready || busy;
 }
 
 function applyPreset(name) {
@@ -288,8 +293,84 @@ for (const button of document.querySelectorAll("[data-copy]")) {
   });
 }
 
+// ---- connection and sending ----------------------------------------------------------------
+
+const KEY_STORE = "kling3-wasm:api-key";
+
+/** The key stays in memory; "remember for this tab" opts in to sessionStorage, never localStorage. */
+function setUpKey() {
+  const saved = sessionStorage.getItem(KEY_STORE);
+  if (saved) {
+    $("api-key").value = saved;
+    $("remember-key").checked = true;
+  }
+  const store = () => {
+    if ($("remember-key").checked && $("api-key").value) sessionStorage.setItem(KEY_STORE, $("api-key").value);
+    else sessionStorage.removeItem(KEY_STORE);
+  };
+  $("remember-key").addEventListener("change", store);
+  $("api-key").addEventListener("input", store);
+}
+
+/** Picks the defaults from what serves this page: the sandbox, the proxy, or a static host. */
+async function setUpConnection() {
+  let info = null;
+  try {
+    const response = await fetch("/_server", { headers: { Accept: "application/json" } });
+    if (response.ok) info = await response.json();
+  } catch {
+    info = null;
+  }
+  const note = $("connection-note");
+  if (info?.api === "sandbox") {
+    $("base-url").value = info.baseUrl;
+    if (!$("api-key").value) $("api-key").value = "aio_sandbox_demo";
+    note.textContent = "Connected to the offline sandbox of the API: any key like aio_test1234 works, and tasks take a few seconds.";
+  } else if (info?.api === "proxy") {
+    $("base-url").value = info.baseUrl;
+    note.textContent = "Connected to the real API through this server's proxy: the server adds the key, so leave the key empty.";
+  } else {
+    note.textContent = "Enter the API's base URL and your key. If the API refuses this page (CORS), run the proxy: KLING_API_KEY=aio_... npm start.";
+  }
+}
+
+function connection() {
+  const options = {};
+  const key = $("api-key").value;
+  const base = $("base-url").value.trim();
+  if (key) options.apiKey = key;
+  if (base) options.baseUrl = base;
+  return options;
+}
+
+const runner = setUpRunner({
+  getRequest: () => {
+    const request = readForm();
+    let cost = null;
+    try {
+      cost = estimateCost(request);
+    } catch {
+      cost = null;
+    }
+    return { request, cost };
+  },
+  getConnection: connection,
+  onBusy: (value) => {
+    busy = value;
+    $("send").disabled = !ready || busy;
+    $("cancel").hidden = !busy;
+    if (busy) $("cancel").focus();
+    else if (!$("send").disabled) $("send").focus();
+  },
+});
+$("send").addEventListener("click", () => runner.send());
+
+setUpKey();
 drawShots();
 drawElements();
 update();
-$("load-status").textContent = "Ready: the package is loaded, and checks run in your browser.";
-document.body.dataset.ready = "true";
+setUpConnection().finally(() => {
+  update();
+  $("load-status").textContent = "Ready: the package is loaded, and checks run in your browser.";
+  document.body.dataset.ready = "true";
+});

@@ -38,5 +38,8 @@ CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --
 step "TypeScript: a strict consumer of the generated types"
 npx --no-install tsc -p tests/types/tsconfig.json
 
-step "the package from Node, and the package and the page in Chromium (node --test)"
+step "the tester page in Chromium (Playwright, against npm start's sandbox)"
+npx --no-install playwright test
+
+step "the package, client, sandbox and proxy from Node, and the package in Chromium (node --test)"
 node --test --test-concurrency=1 tests/node/ tests/browser/

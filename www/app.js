@@ -355,6 +355,10 @@ const runner = setUpRunner({
     return { request, cost };
   },
   getConnection: connection,
+  getWaitMs: () => {
+    const seconds = Number($("wait-limit").value);
+    return Number.isFinite(seconds) && seconds >= 1 ? Math.round(seconds * 1000) : 900_000;
+  },
   onBusy: (value) => {
     busy = value;
     $("send").disabled = !ready || busy;

@@ -134,7 +134,7 @@ function remember(taskId, fields, check) {
  * Wires the run panel. `getRequest()` gives the form's request and its cost, `getConnection()`
  * the client's options, `onBusy(busy)` is told when a task starts and ends.
  */
-export function setUpRunner({ getRequest, getConnection, onBusy }) {
+export function setUpRunner({ getRequest, getConnection, getWaitMs, onBusy }) {
   const client = () => new KlingClient(getConnection());
 
   async function check(taskId) {
@@ -180,6 +180,7 @@ export function setUpRunner({ getRequest, getConnection, onBusy }) {
       setStatus(`Task ${taskId} is ${created.status}…`);
       const task = await c.waitForTask(taskId, {
         signal: running.signal,
+        timeoutMs: getWaitMs(),
         onProgress: (p) => {
           const status = p.task.rawStatus ?? p.status;
           if (status !== last) addTimeline(`${seconds(performance.now() - started)} — ${status}`);
@@ -197,7 +198,8 @@ export function setUpRunner({ getRequest, getConnection, onBusy }) {
       showVideo(task);
     } catch (error) {
       setStatus(error?.name === "AbortError" ? "Cancelled." : "The task did not finish.");
-      if (taskId) remember(taskId, { status: error instanceof TaskFailedError ? "failed" : error?.name === "AbortError" ? "not watched" : "unknown" }, check);
+      const status = error instanceof TaskFailedError ? "failed" : error instanceof TimeoutError ? "still running" : error?.name === "AbortError" ? "not watched" : "unknown";
+      if (taskId) remember(taskId, { status }, check);
       showError(error, connection.baseUrl ?? "");
     } finally {
       running = null;

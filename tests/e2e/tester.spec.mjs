@@ -129,6 +129,37 @@ test("server errors and failed tasks are explained", async ({ page, request }) =
   await expect(page.locator("#history tbody")).toContainText("failed");
 });
 
+test("too many requests is explained with the wait", async ({ page, request }) => {
+  await request.post("/_sandbox/faults", { data: { fault: "rate-limit-ms", route: "create", ms: 30, times: 3 } });
+  await fill(page, "x");
+  await page.click("#send");
+  await expect(page.locator("#run-error")).toContainText("Too many requests (HTTP 429)");
+  await expect(page.locator("#run-error")).toContainText("Try again in 0.0 s");
+});
+
+test("a wait that runs out says the task goes on, and check again finds it done", async ({ page }) => {
+  await fill(page, "A long one");
+  await page.locator("#duration").fill("15");
+  await page.fill("#wait-limit", "1");
+  await page.click("#send");
+  await expect(page.locator("#run-error")).toContainText("it may still finish", { timeout: 10_000 });
+  await expect(page.locator("#run-error")).toContainText('"Check again"');
+  await expect(page.locator("#history tbody")).toContainText("still running");
+  const id = (await page.locator("#history tbody td").first().innerText()).trim();
+  await page.waitForTimeout(1500);
+  await page.getByRole("button", { name: `Check task ${id} again` }).click();
+  await expect(page.locator("#run-status")).toContainText(`Task ${id} is succeeded`);
+  await expect(page.locator("#player")).toHaveAttribute("src", /sandbox\/video\.mp4/);
+});
+
+test("an API that the browser cannot reach gets the CORS explanation", async ({ page }) => {
+  await page.fill("#base-url", "http://127.0.0.1:9/api/v1");
+  await fill(page, "x");
+  await page.click("#send");
+  await expect(page.locator("#run-error")).toContainText("may refuse calls from browsers (CORS)", { timeout: 10_000 });
+  await expect(page.locator("#run-error")).toContainText("KLING_API_KEY=aio_... npm start");
+});
+
 test("history checks a task again, and any task id can be looked up", async ({ page }) => {
   await fill(page, "A quick one");
   await page.locator("#duration").fill("3");

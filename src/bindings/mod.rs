@@ -336,6 +336,18 @@ fn create_options(options: &JsValue) -> Result<(Option<String>, JsValue), JsValu
     }
 }
 
+/// The wait before the next poll, `elapsedMs` after a task was created: the client's own
+/// schedule (adaptive, or every `pollIntervalMs` when given). For simulations and benchmarks.
+#[wasm_bindgen(js_name = nextPollDelay)]
+pub fn next_poll_delay(elapsed_ms: f64, poll_interval_ms: Option<f64>) -> f64 {
+    let elapsed = if elapsed_ms.is_finite() && elapsed_ms > 0.0 { elapsed_ms as u64 } else { 0 };
+    let schedule = match poll_interval_ms {
+        Some(ms) if ms.is_finite() && ms >= 0.0 => crate::schedule::PollSchedule::Fixed(ms as u64),
+        _ => crate::schedule::PollSchedule::Adaptive,
+    };
+    schedule.next_delay_ms(elapsed) as f64
+}
+
 /// Options objects: `undefined` (or no argument) is no options.
 fn options_value(options: &Option<JsValue>) -> Value {
     match options {

@@ -1,0 +1,201 @@
+// `npm run bench`: size, start-up, throughput, polling and page numbers, measured here and now.
+// Prints one table, writes bench/results.json and bench/chart.svg. Run `npm test` (or
+// `npm run build`) first so pkg/ is built.
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+import { chromium } from "playwright-core";
+import * as k from "kling3-wasm";
+import { plainBuild, plainPrice, plainValidate, zodBuild, zodPrice, zodRequest } from "./plain.mjs";
+import { startDevServer } from "../server/dev-server.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const pkg = join(root, "pkg");
+const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rows = [];
+const results = { date: new Date().toISOString(), node: process.version, size: {}, pages: {}, instantiate: {}, throughput: {}, polling: {}, page: {} };
+const row = (group, what, value, note = "") => rows.push({ group, what, value, note });
+
+if (!existsSync(join(pkg, "web.js"))) {
+  console.error("bench: pkg/ is missing: run `npm run build` (or `npm test`) first");
+  process.exit(1);
+}
+
+// ---- size -----------------------------------------------------------------------------------
+const files = (dir) => readdirSync(join(pkg, dir), { recursive: true }).filter((f) => statSync(join(pkg, dir, f)).isFile());
+for (const target of ["node", "web", "bundler"]) {
+  const all = files(target);
+  const wasm = readFileSync(join(pkg, target, "kling3_wasm_bg.wasm"));
+  const glue = Buffer.concat(all.filter((f) => f.endsWith(".js")).map((f) => readFileSync(join(pkg, target, f))));
+  results.size[target] = { wasm: wasm.length, wasmGzip: gz(wasm), glue: glue.length, glueGzip: gz(glue) };
+  row("size", `${target}: wasm`, `${kb(wasm.length)} raw, ${kb(gz(wasm))} gzip`);
+  row("size", `${target}: JS glue`, `${kb(glue.length)} raw, ${kb(gz(glue))} gzip`);
+}
+
+// What a page that creates and waits for a task ships, bundled with esbuild.
+async function bundle(entry) {
+  const out = await build({ entryPoints: [join(root, "bench/pages", entry)], bundle: true, minify: true, format: "esm", platform: "browser", target: "es2022", write: false, outdir: "/tmp/kling3-bench", logLevel: "silent" });
+  return Buffer.concat(out.outputFiles.filter((f) => f.path.endsWith(".js")).map((f) => Buffer.from(f.contents)));
+}
+const wasmWeb = readFileSync(join(pkg, "web/kling3_wasm_bg.wasm"));
+const pages = [
+  ["kling3-wasm", "kling3-wasm.js", wasmWeb],
+  ["@fal-ai/client", "fal.js", null],
+  ["replicate", "replicate.js", null],
+  ["@runwayml/sdk", "runway.js", null],
+];
+for (const [name, entry, wasm] of pages) {
+  const js = await bundle(entry);
+  const total = gz(js) + (wasm ? gz(wasm) : 0);
+  results.pages[name] = { js: js.length, jsGzip: gz(js), wasmGzip: wasm ? gz(wasm) : 0, totalGzip: total };
+  row("page bundle", name, `${kb(total)} gzip`, wasm ? `JS ${kb(gz(js))} + wasm ${kb(gz(wasm))}` : `JS ${kb(js.length)} raw`);
+}
+
+// ---- instantiate ---------------------------------------------------------------------------
+const nodeTimes = [];
+for (let i = 0; i < 7; i++) {
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", "const t = performance.now(); await import('kling3-wasm'); console.log(performance.now() - t);"], { cwd: root });
+  nodeTimes.push(Number(out.toString().trim()));
+}
+results.instantiate.nodeMs = median(nodeTimes);
+row("instantiate", "Node (import: compile + init)", `${median(nodeTimes).toFixed(1)} ms`, "median of 7 fresh processes");
+
+const server = await startDevServer({ port: 0, mounts: [["/tests/", join(root, "tests")]], sandbox: { timeScale: 0.01 } });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+});
+try {
+  const chromeTimes = [];
+  for (let i = 0; i < 7; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/tests/browser/blank.html`);
+    chromeTimes.push(await page.evaluate(async () => {
+      const t = performance.now();
+      await import("/pkg/web.js");
+      return performance.now() - t;
+    }));
+    await context.close();
+  }
+  results.instantiate.chromiumMs = median(chromeTimes);
+  row("instantiate", "Chromium (fetch + compile + init)", `${median(chromeTimes).toFixed(1)} ms`, "median of 7 fresh contexts");
+
+  // ---- tester page: time to interactive ------------------------------------------------------
+  const tti = [];
+  for (let i = 0; i < 5; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector("body[data-ready=true]");
+    tti.push(await page.evaluate(() => performance.now()));
+    await context.close();
+  }
+  results.page.timeToInteractiveMs = median(tti);
+  row("tester page", "time to interactive (localhost)", `${median(tti).toFixed(0)} ms`, "navigation start to the form checked and priced; median of 5");
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+// ---- throughput ----------------------------------------------------------------------------
+const sample = {
+  prompt: "A golden retriever running through a field of sunflowers at sunset, cinematic quality",
+  mode: "pro", duration: 10, aspect_ratio: "16:9", sound: true, image: "https://example.com/dog.jpg",
+  kling_elements: [{ name: "dog", description: "the dog", element_input_urls: ["https://example.com/1.png", "https://example.com/2.png"] }],
+};
+function opsPerSecond(fn) {
+  for (let i = 0; i < 2000; i++) fn();
+  let n = 0;
+  const end = performance.now() + 400;
+  while (performance.now() < end) {
+    for (let i = 0; i < 200; i++) fn();
+    n += 200;
+  }
+  return Math.round(n / 0.4);
+}
+const contenders = {
+  validateRequest: { "kling3-wasm": () => k.validateRequest(sample), zod: () => zodRequest.safeParse(sample), "plain JS": () => plainValidate(sample) },
+  estimateCost: { "kling3-wasm": () => k.estimateCost(sample), zod: () => zodPrice(sample), "plain JS": () => plainPrice(sample) },
+  buildRequest: { "kling3-wasm": () => k.buildRequest(sample, { apiKey: "aio_x" }), zod: () => zodBuild(sample, "aio_x"), "plain JS": () => plainBuild(sample, "aio_x") },
+};
+for (const [fn, impls] of Object.entries(contenders)) {
+  results.throughput[fn] = {};
+  for (const [name, run] of Object.entries(impls)) {
+    const ops = opsPerSecond(run);
+    results.throughput[fn][name] = ops;
+    row("throughput (Node)", `${fn}: ${name}`, `${ops.toLocaleString("en")} ops/s`);
+  }
+}
+
+// ---- polling -------------------------------------------------------------------------------
+let seed = 42;
+const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const schedules = {
+  "kling3-wasm adaptive": (t) => k.nextPollDelay(t),
+  "fixed 500 ms": () => 500,
+  "fixed 6 s ± 1.5 s": () => 6000 + (random() * 2 - 1) * 1500,
+};
+const jobs = Array.from({ length: 2000 }, () => 60_000 + random() * 120_000);
+for (const [name, next] of Object.entries(schedules)) {
+  let polls = 0;
+  let delay = 0;
+  for (const job of jobs) {
+    let t = 0;
+    while (t < job) {
+      t += next(t);
+      polls++;
+    }
+    delay += t - job;
+  }
+  const p = polls / jobs.length;
+  const d = delay / jobs.length;
+  results.polling[name] = { pollsPerTask: p, meanNoticeDelayMs: d };
+  row("polling (60–180 s jobs)", name, `${p.toFixed(1)} polls/task`, `finished video noticed ${(d / 1000).toFixed(2)} s late on average`);
+}
+
+// ---- report --------------------------------------------------------------------------------
+const width = (key) => Math.max(...rows.map((r) => r[key].length), key.length);
+const cols = ["group", "what", "value", "note"];
+const line = (r) => cols.map((c) => String(r[c]).padEnd(width(c))).join("  ").trimEnd();
+console.log(line({ group: "group", what: "what", value: "value", note: "note" }));
+console.log(cols.map((c) => "-".repeat(width(c))).join("  "));
+for (const r of rows) console.log(line(r));
+writeFileSync(join(root, "bench/results.json"), JSON.stringify(results, null, 2) + "\n");
+writeFileSync(join(root, "bench/chart.svg"), chart(results));
+console.log("\nwrote bench/results.json and bench/chart.svg");
+
+/** Two panels: what a page ships, and polls against notice delay. */
+function chart(r) {
+  const esc = (s) => String(s).replace(/[<&>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const entries = Object.entries(r.pages);
+  const max = Math.max(...entries.map(([, v]) => v.totalGzip));
+  const bars = entries.map(([name, v], i) => {
+    const y = 40 + i * 34;
+    const w = (v.totalGzip / max) * 300;
+    return `<text x="10" y="${y + 16}" class="l">${esc(name)}</text><rect x="130" y="${y}" width="${w.toFixed(1)}" height="22" class="${i === 0 ? "ours" : "bar"}"/><text x="${(136 + w).toFixed(1)}" y="${y + 16}" class="v">${(v.totalGzip / 1024).toFixed(1)} KB</text>`;
+  });
+  const pts = Object.entries(r.polling);
+  const maxPolls = Math.max(...pts.map(([, v]) => v.pollsPerTask));
+  const maxDelay = Math.max(...pts.map(([, v]) => v.meanNoticeDelayMs));
+  const dots = pts.map(([name, v], i) => {
+    const x = 560 + (v.pollsPerTask / maxPolls) * 300;
+    const y = 200 - (v.meanNoticeDelayMs / maxDelay) * 150;
+    return `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="6" class="${i === 0 ? "ours" : "bar"}"/><text x="${(x - 8).toFixed(1)}" y="${(y - 10).toFixed(1)}" class="v" text-anchor="end">${esc(name)}: ${v.pollsPerTask.toFixed(0)} polls, ${(v.meanNoticeDelayMs / 1000).toFixed(2)} s</text>`;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 900 240" font-family="system-ui, sans-serif">
+<style>.l,.v{font-size:12px;fill:#333}.t{font-size:14px;font-weight:600;fill:#111}.ours{fill:#3b5bdb}.bar{fill:#adb5bd}.ax{stroke:#ccc}</style>
+<rect width="900" height="240" fill="#fff"/>
+<text x="10" y="22" class="t">What a page that creates and waits for a task ships (gzip -9)</text>
+${bars.join("\n")}
+<text x="540" y="22" class="t">Polling 60–180 s jobs: polls per task (→) vs notice delay (↑)</text>
+<line x1="560" y1="200" x2="880" y2="200" class="ax"/><line x1="560" y1="40" x2="560" y2="200" class="ax"/>
+${dots.join("\n")}
+</svg>
+`;
+}

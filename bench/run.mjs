@@ -184,17 +184,19 @@ function chart(r) {
   const maxPolls = Math.max(...pts.map(([, v]) => v.pollsPerTask));
   const maxDelay = Math.max(...pts.map(([, v]) => v.meanNoticeDelayMs));
   const dots = pts.map(([name, v], i) => {
-    const x = 560 + (v.pollsPerTask / maxPolls) * 300;
-    const y = 200 - (v.meanNoticeDelayMs / maxDelay) * 150;
-    return `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="6" class="${i === 0 ? "ours" : "bar"}"/><text x="${(x - 8).toFixed(1)}" y="${(y - 10).toFixed(1)}" class="v" text-anchor="end">${esc(name)}: ${v.pollsPerTask.toFixed(0)} polls, ${(v.meanNoticeDelayMs / 1000).toFixed(2)} s</text>`;
+    const x = 600 + (v.pollsPerTask / maxPolls) * 340;
+    const y = 210 - (v.meanNoticeDelayMs / maxDelay) * 150;
+    const right = x > 780;
+    return `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="6" class="${i === 0 ? "ours" : "bar"}"/><text x="${(right ? x - 10 : x + 10).toFixed(1)}" y="${(y + 4).toFixed(1)}" class="v" text-anchor="${right ? "end" : "start"}">${esc(name)}: ${v.pollsPerTask.toFixed(0)} polls, ${(v.meanNoticeDelayMs / 1000).toFixed(2)} s late</text>`;
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 900 240" font-family="system-ui, sans-serif">
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 960 240" font-family="system-ui, sans-serif">
 <style>.l,.v{font-size:12px;fill:#333}.t{font-size:14px;font-weight:600;fill:#111}.ours{fill:#3b5bdb}.bar{fill:#adb5bd}.ax{stroke:#ccc}</style>
-<rect width="900" height="240" fill="#fff"/>
+<rect width="960" height="240" fill="#fff"/>
 <text x="10" y="22" class="t">What a page that creates and waits for a task ships (gzip -9)</text>
 ${bars.join("\n")}
-<text x="540" y="22" class="t">Polling 60–180 s jobs: polls per task (→) vs notice delay (↑)</text>
-<line x1="560" y1="200" x2="880" y2="200" class="ax"/><line x1="560" y1="40" x2="560" y2="200" class="ax"/>
+<text x="590" y="22" class="t">Polling 60–180 s jobs</text>
+<text x="590" y="38" class="l">polls per task →, seconds late ↑</text>
+<line x1="590" y1="220" x2="950" y2="220" class="ax"/><line x1="590" y1="50" x2="590" y2="220" class="ax"/>
 ${dots.join("\n")}
 </svg>
 `;

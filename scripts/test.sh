@@ -16,8 +16,11 @@ cargo fmt --check
 cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --lib -- -D warnings
 
-step "Rust core: unit, doc and property tests"
-cargo test --quiet
+step "Rust core: unit and doc tests"
+cargo test --quiet --lib --doc
+
+step "Rust core: property tests, 100 000 generated inputs each (release build)"
+PROPTEST_CASES=100000 cargo test --quiet --release --test properties
 
 step "start the sandbox for the wasm client tests"
 sandbox_out=$(mktemp)

@@ -205,7 +205,11 @@ impl Client {
                         };
                         make_error(
                             "timeout",
-                            &format!("{verb} {} got no answer within {} ms{what}", self.describe(url), self.timeout_ms),
+                            &format!(
+                                "{verb} {} got no answer within {} ms{what}",
+                                self.describe(url),
+                                self.timeout_ms as u64
+                            ),
                             object(&[("taskId", JsValue::NULL)]),
                         )
                     } else {
@@ -385,7 +389,7 @@ impl Client {
                     &format!(
                         "task {task_id} was still {} after {} s; it may still finish: call waitForTask(\"{task_id}\") again",
                         task.raw_status.as_deref().unwrap_or("running"),
-                        (elapsed / 1000.0).round()
+                        (elapsed / 1000.0).round() as u64
                     ),
                     object(&[("taskId", JsValue::from_str(&task_id))]),
                 ));

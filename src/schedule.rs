@@ -107,10 +107,15 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
     Some(if wait > 0.0 { wait.ceil() as u64 } else { 0 })
 }
 
-/// Reads a `retry-after-ms` header: a number of milliseconds (fractions allowed).
+/// Reads a `retry-after-ms` header: a number of milliseconds (a fraction rounds up).
 pub fn parse_retry_after_ms(value: &str) -> Option<u64> {
-    let ms: f64 = value.trim().parse().ok()?;
-    (ms.is_finite() && ms >= 0.0).then(|| ms.ceil() as u64)
+    let (whole, fraction) = value.trim().split_once('.').unwrap_or((value.trim(), ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    let ms: u64 = whole.parse().ok()?;
+    Some(if fraction.bytes().any(|b| b != b'0') { ms.saturating_add(1) } else { ms })
 }
 
 /// Reads an HTTP date in any of the three forms RFC 9110 allows, to ms since the Unix epoch:

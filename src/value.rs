@@ -172,9 +172,22 @@ fn write_number(n: f64, out: &mut String) {
         // Exact: the integer fits in i64 and has no fraction.
         let _ = write!(out, "{}", n as i64);
     } else {
-        // Rust's float Display is the shortest text that reads back as the same number.
-        let _ = write!(out, "{}", n);
+        float_text(n, out);
     }
+}
+
+/// A non-integer as the shortest text that reads back as the same number. Native builds use
+/// Rust's formatting; the wasm build asks the JS engine (`String(n)`, which JSON uses too), so
+/// the module carries no float formatting code of its own.
+#[cfg(not(target_arch = "wasm32"))]
+fn float_text(n: f64, out: &mut String) {
+    use core::fmt::Write;
+    let _ = write!(out, "{n}");
+}
+
+#[cfg(target_arch = "wasm32")]
+fn float_text(n: f64, out: &mut String) {
+    out.push_str(&crate::bindings::js_number_text(n));
 }
 
 /// Writes a JSON string literal, escaping what JSON requires plus U+2028/U+2029 so the

@@ -5,6 +5,10 @@
 use kling3_wasm::error::Error;
 use kling3_wasm::normalize::normalize;
 use kling3_wasm::pricing::{estimate, rate};
+use kling3_wasm::response::{envelope_error, read_error};
+use kling3_wasm::schedule::{
+    next_retry_delay, parse_http_date, parse_retry_after, parse_retry_after_ms, Method, Outcome, PollSchedule,
+};
 use kling3_wasm::task::parse_task;
 use kling3_wasm::validate::validate;
 use kling3_wasm::value::{Value, CYCLE, TOO_LARGE};
@@ -227,6 +231,41 @@ proptest! {
         if let Ok(task) = parse_task(&input) {
             if let Some(url) = task.video_url {
                 prop_assert!(url.to_ascii_lowercase().starts_with("http"));
+            }
+        }
+    }
+
+    #[test]
+    fn retry_headers_and_dates_never_panic_and_waits_stay_bounded(
+        header in prop_oneof![any::<String>(), "[A-Za-z]{3}, [0-9]{2} [A-Za-z]{3} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT", "[0-9]{0,25}"],
+        now in any::<f64>(),
+        retries in 0u32..40,
+        status in 0u16..1000,
+        random in any::<f64>(),
+    ) {
+        let after = parse_retry_after(&header, now);
+        let _ = parse_retry_after_ms(&header);
+        let _ = parse_http_date(&header);
+        for method in [Method::Get, Method::Post] {
+            for outcome in [Outcome::NetworkError, Outcome::Status(status)] {
+                if let Some(wait) = next_retry_delay(method, outcome, retries, 3, after, random) {
+                    prop_assert!(wait <= 60_000);
+                    prop_assert!(method == Method::Get || outcome == Outcome::Status(429), "a POST is retried only on 429");
+                }
+            }
+        }
+        let elapsed = now.abs() as u64;
+        prop_assert!((1_000..=15_000).contains(&PollSchedule::Adaptive.next_delay_ms(elapsed)));
+    }
+
+    #[test]
+    fn error_bodies_of_any_shape_give_a_message(body in prop::option::of(value()), text in any::<String>(), status in 0u16..1000) {
+        let failure = read_error(status, body.as_ref(), &text);
+        prop_assert!(!failure.message.is_empty());
+        prop_assert_eq!(failure.status, status);
+        if let Some(b) = &body {
+            if let Some(f) = envelope_error(b) {
+                prop_assert!(f.status >= 400);
             }
         }
     }

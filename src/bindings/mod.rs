@@ -28,6 +28,9 @@ extern "C" {
 extern "C" {
     #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
     pub(crate) fn json_parse(text: &str) -> Result<JsValue, JsValue>;
+    /// `String(n)`: a number as JS (and JSON) writes it.
+    #[wasm_bindgen(js_name = String)]
+    fn js_string_of(n: f64) -> String;
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = set)]
     fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> Result<bool, JsValue>;
 }
@@ -104,6 +107,11 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue
     value
         .serialize(&serializer)
         .map_err(|_| make_error("internal", "could not convert a result to a JS value", JsValue::UNDEFINED))
+}
+
+/// A non-integer number as text, by the JS engine (see `value::float_text`).
+pub(crate) fn js_number_text(n: f64) -> String {
+    js_string_of(n)
 }
 
 /// A plain JS object from `(name, value)` pairs.

@@ -1,0 +1,101 @@
+// Hostile input through the wasm boundary: random values, cyclic objects, throwing getters,
+// Proxies, 10 MB strings and deep nesting, into every export. Nothing may trap the module or
+// throw anything but a KlingError (validateRequest nothing at all), and the module must still
+// answer correctly afterwards.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as k from "kling3-wasm";
+
+let seed = 20261125;
+const rand = () => ((seed = (seed * 1664525 + 1013904223) % 2 ** 32) / 2 ** 32);
+const pick = (xs) => xs[Math.floor(rand() * xs.length)];
+const FIELDS = ["model", "prompt", "mode", "duration", "aspect_ratio", "sound", "image", "multi_shots", "multi_prompt", "kling_elements", "callback_url", "name", "element_input_urls", "data", "status", "video_url", "url", "headers", "body", "method", "apiKey", "baseUrl", "redactKey", "task_id", "output", "error", "code"];
+const STRINGS = ["", "kling-3", "std", "pro", "16:9", "9:16", "1:1", "https://x.example/a.png", "javascript:alert(1)", "@cat", "COMPLETED", "\u0000", "🎬".repeat(3), "'$(id)`", "a\nb", "\ud800", "/api/v1", "aio_key1234"];
+
+function leaf() {
+  return pick([
+    () => null, () => undefined, () => rand() < 0.5, () => Math.floor(rand() * 20), () => rand() * 1e6 - 5e5,
+    () => pick([NaN, Infinity, -Infinity, -0, 2 ** 53, Number.MAX_VALUE]), () => pick(STRINGS),
+    () => String.fromCharCode(...Array.from({ length: Math.floor(rand() * 20) }, () => Math.floor(rand() * 0xffff))),
+    () => 10n, () => Symbol("s"), () => () => 1, () => new Date(0), () => new Map([["prompt", "a"]]), () => /re/,
+  ])();
+}
+
+function hostile() {
+  return pick([
+    () => { const o = { prompt: "a" }; o.self = o; return o; },
+    () => { const a = [1]; a.push(a); return { multi_prompt: a, multi_shots: true }; },
+    () => ({ get prompt() { throw new Error("getter"); } }),
+    () => new Proxy({}, { ownKeys() { throw new Error("ownKeys"); } }),
+    () => new Proxy({ prompt: "a" }, { get() { throw new Error("get"); } }),
+    () => new Proxy([], { get(t, p) { if (p === "length") return 1e9; return undefined; } }),
+    () => { const p = Proxy.revocable({}, {}); p.revoke(); return p.proxy; },
+    () => ({ prompt: "x".repeat(10_000_000) }),
+    () => { let o = {}; for (let i = 0; i < 20_000; i++) o = { prompt: o }; return o; },
+    () => { let a = []; for (let i = 0; i < 20_000; i++) a = [a]; return { kling_elements: a }; },
+    () => ({ prompt: "a", extra: new Array(500_000).fill(0) }),
+    () => Object.create(null),
+    () => Object.create({ prompt: "inherited" }),
+    () => ({ toJSON() { throw new Error("toJSON"); }, prompt: "a" }),
+    () => ({ prompt: "a", [Symbol("x")]: 1 }),
+    () => new Uint8Array(10),
+  ])();
+}
+
+function value(depth = 0) {
+  const r = rand();
+  if (r < 0.1) return hostile();
+  if (depth > 4 || r < 0.45) return leaf();
+  if (r < 0.6) return Array.from({ length: Math.floor(rand() * 5) }, () => value(depth + 1));
+  const o = {};
+  for (let i = Math.floor(rand() * 6); i > 0; i--) o[rand() < 0.8 ? pick(FIELDS) : pick(STRINGS)] = value(depth + 1);
+  return o;
+}
+
+/** Calls `fn`; anything thrown must be a KlingError (so never a trap, never a TypeError). */
+function onlyKlingErrors(name, fn) {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof k.KlingError, `${name} threw ${error?.constructor?.name}: ${String(error?.message ?? error).slice(0, 200)}`);
+  }
+}
+
+test("every export survives 3000 rounds of hostile input and still answers correctly", async () => {
+  const rounds = Number(process.env.FUZZ_ROUNDS ?? 3000);
+  for (let i = 0; i < rounds; i++) {
+    const v = value();
+    const w = value();
+    const report = k.validateRequest(v);
+    assert.equal(typeof report.valid, "boolean");
+    assert.equal(report.valid, report.errors.length === 0);
+    onlyKlingErrors("normalizeRequest", () => k.normalizeRequest(v));
+    onlyKlingErrors("estimateCost", () => k.estimateCost(v));
+    onlyKlingErrors("buildRequest", () => k.buildRequest(v, w));
+    onlyKlingErrors("toCurl", () => k.toCurl(v, w));
+    onlyKlingErrors("parseTask", () => k.parseTask(v));
+    let text;
+    try {
+      text = typeof w === "string" ? w : JSON.stringify(w) ?? "";
+    } catch {
+      text = '{"data":';
+    }
+    onlyKlingErrors("parseTask(text)", () => k.parseTask(text));
+    onlyKlingErrors("KlingClient", () => new k.KlingClient(v));
+    assert.equal(typeof k.nextPollDelay(rand() * 1e6, rand() < 0.5 ? undefined : rand() * 1e4), "number");
+  }
+  // Async paths: bad options and ids reject with KlingErrors, before any request.
+  const client = new k.KlingClient({ baseUrl: "http://127.0.0.1:9/api/v1", fetch: () => Promise.reject(new Error("no network in this test")), maxRetries: 0 });
+  for (let i = 0; i < 200; i++) {
+    for (const call of [() => client.getTask(value(), value()), () => client.waitForTask(value(), value()), () => client.createTask(value(), value())]) {
+      try {
+        await call();
+      } catch (error) {
+        assert.ok(error instanceof k.KlingError, `async threw ${error?.constructor?.name}: ${error?.message}`);
+      }
+    }
+  }
+  assert.deepEqual(k.validateRequest({ prompt: "a cat" }), { valid: true, errors: [], warnings: [] });
+  assert.equal(k.estimateCost({}).credits, 300);
+  assert.equal(JSON.parse(k.buildRequest({ prompt: "a" }).body).duration, 5);
+});

@@ -1,0 +1,29 @@
+// The size budget: what a page loads from the web build (the wasm, the glue, its snippets and
+// the entry point), gzip -9, must stay within bench/size-budget.json. The budget is the size
+// measured when it was last lowered, plus 5%: lower it whenever the build gets smaller.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const budget = JSON.parse(readFileSync(join(root, "bench/size-budget.json"), "utf8"));
+
+/** Every file the web build's entry point loads, with its gzip -9 size. */
+export function webBuildFiles() {
+  const web = join(root, "pkg/web");
+  const files = readdirSync(web, { recursive: true })
+    .map((f) => join(web, f))
+    .filter((f) => statSync(f).isFile() && /\.(js|wasm)$/.test(f));
+  files.push(join(root, "pkg/web.js"));
+  return files.map((f) => ({ file: f.slice(root.length + 1), gzip: gzipSync(readFileSync(f), { level: 9 }).length }));
+}
+
+test(`what a page loads stays within the ${budget.webTotalGzip} B gzip budget`, () => {
+  const files = webBuildFiles();
+  const total = files.reduce((a, f) => a + f.gzip, 0);
+  const detail = files.map((f) => `${f.file}: ${f.gzip} B`).join(", ");
+  assert.ok(total <= budget.webTotalGzip, `${total} B gzip is over the budget of ${budget.webTotalGzip} B (${detail})`);
+});

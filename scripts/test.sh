@@ -17,7 +17,8 @@ cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --lib -- -D warnings
 
 step "Rust core: unit and doc tests"
-cargo test --quiet --lib --doc
+cargo test --quiet --lib
+cargo test --quiet --doc
 
 step "Rust core: property tests, 100 000 generated inputs each (release build)"
 PROPTEST_CASES=100000 cargo test --quiet --release --test properties

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::bindings::{from_js, json_parse, make_error, object, to_js, to_js_error};
+use crate::bindings::{from_js, json_parse, make_error, object, to_js_error, ToJs};
 use crate::error::Error;
 use crate::request::DEFAULT_BASE_URL;
 use crate::response::{envelope_error, read_error, ApiFailure};
@@ -78,7 +78,7 @@ fn number_option(v: &Value, key: &str, max: f64, problems: &mut Vec<Issue>) -> O
             problems.push(invalid(
                 key,
                 Code::InvalidValue,
-                format!("{key} must be a whole number from 0 to {max}, got {got}"),
+                format!("{key} must be a whole number from 0 to {}, got {got}", max as u64),
             ));
             None
         }
@@ -257,7 +257,7 @@ impl Client {
         let parsed = json_parse(&answer.text).ok();
         let body = parsed.as_ref().map(from_js::read);
         let api_error = |failure: ApiFailure, raw: JsValue| {
-            let code = to_js(&failure.code).unwrap_or(JsValue::NULL);
+            let code = failure.code.to_js();
             let fields = object(&[
                 ("status", JsValue::from(failure.status)),
                 ("code", code),
@@ -287,7 +287,7 @@ impl Client {
     }
 
     fn task_to_js(task: &Task, raw: JsValue) -> Result<JsValue, JsValue> {
-        let out = to_js(task)?;
+        let out = task.to_js();
         js_sys::Reflect::set(&out, &JsValue::from_str("raw"), &raw)?;
         Ok(out)
     }
@@ -361,7 +361,7 @@ impl Client {
             if let Some(callback) = &wait.on_progress {
                 let event = object(&[
                     ("taskId", JsValue::from_str(&task_id)),
-                    ("status", to_js(&task.status)?),
+                    ("status", JsValue::from_str(task.status.as_str())),
                     ("elapsedMs", JsValue::from(elapsed.round())),
                     ("polls", JsValue::from(polls)),
                     ("task", task_js.clone()),

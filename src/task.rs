@@ -36,6 +36,16 @@ impl Status {
         }
     }
 
+    /// The status as JS sees it (the same word serde writes).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Queued => "queued",
+            Status::Running => "running",
+            Status::Succeeded => "succeeded",
+            Status::Failed => "failed",
+        }
+    }
+
     /// Whether the task will not change any more.
     pub fn is_final(self) -> bool {
         matches!(self, Status::Succeeded | Status::Failed)
@@ -181,6 +191,16 @@ mod tests {
         ];
         for (word, status) in rows {
             assert_eq!(Status::from_raw(word), status, "{word}");
+        }
+    }
+
+    #[test]
+    fn status_words_are_the_ones_the_type_declarations_list() {
+        for status in [Status::Queued, Status::Running, Status::Succeeded, Status::Failed] {
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+        }
+        for mode in [crate::request::Mode::Std, crate::request::Mode::Pro] {
+            assert_eq!(serde_json::to_value(mode).unwrap(), mode.as_str());
         }
     }
 

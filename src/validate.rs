@@ -43,6 +43,41 @@ pub enum Code {
     Unreferenced,
 }
 
+impl Code {
+    /// The code as JS sees it (the same word serde writes).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Required => "required",
+            Code::InvalidType => "invalid_type",
+            Code::InvalidValue => "invalid_value",
+            Code::OutOfRange => "out_of_range",
+            Code::TooLong => "too_long",
+            Code::InvalidUrl => "invalid_url",
+            Code::DurationMismatch => "duration_mismatch",
+            Code::Duplicate => "duplicate",
+            Code::TooLarge => "too_large",
+            Code::UnknownField => "unknown_field",
+            Code::Ignored => "ignored",
+            Code::Unreferenced => "unreferenced",
+        }
+    }
+
+    pub const ALL: [Code; 12] = [
+        Code::Required,
+        Code::InvalidType,
+        Code::InvalidValue,
+        Code::OutOfRange,
+        Code::TooLong,
+        Code::InvalidUrl,
+        Code::DurationMismatch,
+        Code::Duplicate,
+        Code::TooLarge,
+        Code::UnknownField,
+        Code::Ignored,
+        Code::Unreferenced,
+    ];
+}
+
 /// One problem found in a request.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -649,6 +684,13 @@ mod tests {
             assert_eq!(codes(&report.errors), want_errors, "errors of {short}");
             assert_eq!(codes(&report.warnings), want_warnings, "warnings of {short}");
             assert_eq!(report.valid, report.errors.is_empty());
+        }
+    }
+
+    #[test]
+    fn code_words_are_the_ones_the_type_declarations_list() {
+        for code in Code::ALL {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
         }
     }
 

@@ -3,8 +3,10 @@
 //! in the core.
 
 pub(crate) mod from_js;
+mod to_js;
 
-use serde::Serialize;
+pub(crate) use to_js::{object, ToJs};
+
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -100,28 +102,9 @@ export interface CurlOptions {
 }
 "#;
 
-/// Results cross as plain objects (not Maps), with `null` for missing values.
-pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let serializer =
-        serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true);
-    value
-        .serialize(&serializer)
-        .map_err(|_| make_error("internal", "could not convert a result to a JS value", JsValue::UNDEFINED))
-}
-
 /// A non-integer number as text, by the JS engine (see `value::float_text`).
 pub(crate) fn js_number_text(n: f64) -> String {
     js_string_of(n)
-}
-
-/// A plain JS object from `(name, value)` pairs.
-pub(crate) fn object(fields: &[(&str, JsValue)]) -> JsValue {
-    let out = js_sys::Object::new();
-    for (name, value) in fields {
-        // Setting a property on a fresh plain object cannot fail.
-        let _ = reflect_set(&out, &JsValue::from_str(name), value);
-    }
-    out.into()
 }
 
 /// The JS error for a core error: `ValidationError` with its lists, else `KlingError`.
@@ -129,8 +112,8 @@ pub(crate) fn to_js_error(error: Error) -> JsValue {
     let message = error.message();
     match &error {
         Error::Validation(report) => {
-            let errors = to_js(&report.errors).unwrap_or(JsValue::UNDEFINED);
-            let warnings = to_js(&report.warnings).unwrap_or(JsValue::UNDEFINED);
+            let errors = report.errors.to_js();
+            let warnings = report.warnings.to_js();
             make_error(error.code(), &message, object(&[("errors", errors), ("warnings", warnings)]))
         }
         _ => make_error(error.code(), &message, JsValue::UNDEFINED),
@@ -141,7 +124,7 @@ pub(crate) fn to_js_error(error: Error) -> JsValue {
 #[wasm_bindgen(js_name = validateRequest, unchecked_return_type = "Validation")]
 pub fn validate_request(#[wasm_bindgen(unchecked_param_type = "unknown")] input: JsValue) -> JsValue {
     let (_, report) = crate::validate::validate(&from_js::read(&input));
-    to_js(&report).unwrap_or_else(|e| e)
+    report.to_js()
 }
 
 /// The body that will be sent: defaults explicit, unknown fields kept. Throws `ValidationError`.
@@ -150,7 +133,7 @@ pub fn normalize_request(
     #[wasm_bindgen(unchecked_param_type = "KlingRequest")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
     let body = crate::normalize::normalize(&from_js::read(&input)).map_err(|r| to_js_error(r.into()))?;
-    to_js(&body)
+    Ok(body.to_js())
 }
 
 /// The price in credits, from the fields that set it; works on a half-filled request.
@@ -160,7 +143,7 @@ pub fn estimate_cost(
     #[wasm_bindgen(unchecked_param_type = "KlingRequest")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
     let cost = crate::pricing::estimate(&from_js::read(&input)).map_err(|e| to_js_error(Error::invalid(e)))?;
-    to_js(&cost)
+    Ok(cost.to_js())
 }
 
 /// `{ method, url, headers, body }` for the create-task call. Throws `ValidationError`.
@@ -171,7 +154,7 @@ pub fn build_request(
 ) -> Result<JsValue, JsValue> {
     let opts = BuildOptions::from_value(&options_value(&options)).map_err(to_js_error)?;
     let request = crate::wire::build_request(&from_js::read(&input), &opts).map_err(to_js_error)?;
-    to_js(&request)
+    Ok(request.to_js())
 }
 
 /// A curl command for a built request, safe to paste into a POSIX shell; the key is
@@ -213,7 +196,7 @@ pub fn parse_task(#[wasm_bindgen(unchecked_param_type = "unknown")] json: JsValu
         json
     };
     let task = crate::task::parse_task(&from_js::read(&raw)).map_err(to_js_error)?;
-    let out = to_js(&task)?;
+    let out = task.to_js();
     reflect_set(&out, &JsValue::from_str("raw"), &raw)?;
     Ok(out)
 }

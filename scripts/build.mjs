@@ -7,7 +7,9 @@
 //   pkg/bundler/  --target bundler
 //   pkg/node.js, pkg/web.js, pkg/bundler.js   entry points: the functions and the error classes
 //   pkg/index.d.ts                            the types, generated from the Rust types
-//   pkg/proxy.node.js, pkg/proxy.web.js       `kling3-wasm/proxy`, from js/proxy.js
+//   pkg/workerd.js                            Cloudflare Workers: the wasm imported as a module
+//   pkg/inline.js                             `kling3-wasm/inline`: the wasm inlined, for any bundler
+//   pkg/proxy.*.js                            `kling3-wasm/proxy`, from js/proxy.js
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -89,6 +91,23 @@ writeFileSync(
     `import init from "./web/${crate}.js";\nawait init();\n` +
     `export * from "./web/${crate}.js";\nexport { ${errorNames} } from "${errorsModule("web")}";\n`,
 );
+// Cloudflare Workers (workerd) import a .wasm file as a compiled WebAssembly.Module.
+writeFileSync(
+  join(pkg, "workerd.js"),
+  `${header}// Workers import the .wasm as a WebAssembly.Module, and instantiate it synchronously here.\n` +
+    `import wasmModule from "./web/${crate}_bg.wasm";\nimport { initSync } from "./web/${crate}.js";\ninitSync({ module: wasmModule });\n` +
+    `export * from "./web/${crate}.js";\nexport { ${errorNames} } from "${errorsModule("web")}";\n`,
+);
+// Any bundler, no configuration: the wasm travels inside the JS as base64.
+const wasmBase64 = readFileSync(join(pkg, "web", `${crate}_bg.wasm`)).toString("base64");
+writeFileSync(
+  join(pkg, "inline.js"),
+  `${header}// The wasm is inlined as base64, for bundlers that do not handle \`new URL("….wasm", import.meta.url)\` (esbuild).\n` +
+    `import { initSync } from "./web/${crate}.js";\n` +
+    `const wasm = "${wasmBase64}";\n` +
+    `initSync({ module: Uint8Array.from(atob(wasm), (c) => c.charCodeAt(0)) });\n` +
+    `export * from "./web/${crate}.js";\nexport { ${errorNames} } from "${errorsModule("web")}";\n`,
+);
 copyFileSync(join(root, "js/errors.d.ts"), join(pkg, "errors.d.ts"));
 
 // The proxy, once for Node (node build) and once for other runtimes (web build).
@@ -97,6 +116,7 @@ const proxyImport = 'from "kling3-wasm";';
 if (!proxy.includes(proxyImport)) throw new Error("build: js/proxy.js must import from \"kling3-wasm\"");
 writeFileSync(join(pkg, "proxy.node.js"), proxy.replace(proxyImport, 'from "./node.js";'));
 writeFileSync(join(pkg, "proxy.web.js"), proxy.replace(proxyImport, 'from "./web.js";'));
+writeFileSync(join(pkg, "proxy.workerd.js"), proxy.replace(proxyImport, 'from "./workerd.js";'));
 copyFileSync(join(root, "js/proxy.d.ts"), join(pkg, "proxy.d.ts"));
 writeFileSync(
   join(pkg, "index.d.ts"),

@@ -2,7 +2,8 @@
 # Installs what building and testing need, from the package registries only. Idempotent and
 # quick when everything is there already.
 #   bash scripts/setup.sh            Rust wasm target, wasm-bindgen CLI, npm dependencies
-#   bash scripts/setup.sh --browser  the same, plus Debian's Chromium and ChromeDriver
+#   bash scripts/setup.sh --test     the same, plus what the tests run in: Debian's Chromium and
+#                                    ChromeDriver, and Bun and workerd from their npm packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,8 +47,15 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt
   touch "$stamp"
 fi
 
-# 4. For browser tests: Debian's Chromium and its driver (no browser download).
-if [ "${1:-}" = "--browser" ]; then
+# 4. For the tests: Debian's Chromium and its driver (no browser download), and the runtimes
+#    the consumer tests use, whose npm packages carry their binaries (Linux x64).
+if [ "${1:-}" = "--test" ]; then
+  runtimes=tests/consumers/runtimes
+  if [ ! -f "$runtimes/node_modules/.setup-stamp" ] || [ "$runtimes/package-lock.json" -nt "$runtimes/node_modules/.setup-stamp" ]; then
+    say "installing the test runtimes (Bun, workerd) from npm"
+    npm ci --prefix "$runtimes" --no-audit --no-fund --loglevel=error
+    touch "$runtimes/node_modules/.setup-stamp"
+  fi
   if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     command -v apt-get >/dev/null || die "Chromium is missing and apt-get is not there: install chromium and chromium-driver"
     sudo=""

@@ -5,8 +5,8 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 
-step "set-up (Rust wasm target, wasm-bindgen CLI, npm packages, Chromium)"
-bash scripts/setup.sh --browser
+step "set-up (Rust wasm target, wasm-bindgen CLI, npm packages, Chromium, Bun, workerd)"
+bash scripts/setup.sh --test
 
 step "build pkg/"
 node scripts/build.mjs
@@ -45,5 +45,5 @@ npx --no-install tsc -p tests/types/tsconfig.json
 step "the tester page in Chromium (Playwright, against npm start's sandbox)"
 npx --no-install playwright test
 
-step "the package, client, sandbox and proxy from Node, and the package in Chromium (node --test)"
-node --test --test-concurrency=1 tests/node/ tests/browser/
+step "the package, client, sandbox and proxy from Node, the package in Chromium, and every consumer (node --test)"
+node --test --test-concurrency=1 tests/node/ tests/browser/ tests/consumers/

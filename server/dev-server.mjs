@@ -52,7 +52,9 @@ export function startDevServer({ port = 8080, host = "127.0.0.1", mounts = [], s
       }
       if (forward && req.url.startsWith("/api/v1/")) return await serveFetchHandler(forward, req, res);
       if (sandbox && (await sandbox.handle(req, res))) return;
-      if (await serve(req, res, { "Content-Security-Policy": CONTENT_SECURITY_POLICY })) return;
+      // The tester's policy; folders mounted by tests bring pages of their own.
+      const fixture = mounts.some(([prefix]) => req.url.startsWith(prefix));
+      if (await serve(req, res, fixture ? {} : { "Content-Security-Policy": CONTENT_SECURITY_POLICY })) return;
       res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
       res.end("Not found\n");
     } catch (error) {

@@ -1,0 +1,165 @@
+// Every place the README says the package works, proven: Node ESM and CommonJS, Bun, an
+// esbuild bundle and a Vite build loaded in Chromium, a page with no bundler, and the proxy in
+// Cloudflare's workerd. Each consumer depends on the package by path and runs the same scenario
+// (scenario.js) against the sandbox.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
+import { copyFileSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { build as esbuild } from "esbuild";
+import { chromium } from "playwright-core";
+import { ApiError, KlingClient } from "kling3-wasm";
+import { startDevServer } from "../../server/dev-server.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "../..");
+const run = promisify(execFile);
+const runtimes = join(here, "runtimes/node_modules");
+const BUN = join(runtimes, "@oven/bun-linux-x64/bin/bun");
+const WORKERD = join(runtimes, "@cloudflare/workerd-linux-64/bin/workerd");
+
+let server;
+let api;
+before(async () => {
+  server = await startDevServer({ port: 0, mounts: [["/consumers/", here]], sandbox: { timeScale: 0.002 } });
+  api = `${server.url}/api/v1`;
+  // Each consumer depends on the package by path.
+  for (const dir of ["node-esm", "node-cjs", "bun", "esbuild", "vite", "workerd"]) {
+    const modules = join(here, dir, "node_modules");
+    mkdirSync(modules, { recursive: true });
+    rmSync(join(modules, "kling3-wasm"), { force: true, recursive: true });
+    symlinkSync(root, join(modules, "kling3-wasm"), "dir");
+  }
+});
+after(() => server?.close());
+
+function checkScenario(result) {
+  assert.equal(result.error, undefined, result.error);
+  assert.equal(result.valid, true);
+  assert.equal(result.credits, 180);
+  assert.equal(result.invalid, "prompt,duration");
+  assert.equal(result.status, "succeeded");
+  assert.match(result.videoUrl, /^http:\/\/127\.0\.0\.1:\d+\/sandbox\/video\.mp4/);
+}
+
+async function inChromium(path) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--no-first-run"],
+  });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    await page.goto(`${server.url}${path}`);
+    await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 20_000 }).catch((e) => {
+      throw new Error(`${e.message}; page errors: ${errors.join(" | ")}`);
+    });
+    assert.deepEqual(errors, []);
+    return await page.evaluate(() => window.__result);
+  } finally {
+    await browser.close();
+  }
+}
+
+test("Node 20 ES module: import by name", async () => {
+  const { stdout } = await run(process.execPath, ["index.mjs"], { cwd: join(here, "node-esm"), env: { ...process.env, KLING_BASE_URL: api } });
+  checkScenario(JSON.parse(stdout));
+});
+
+test("Node CommonJS: require by name", async () => {
+  const { stdout } = await run(process.execPath, ["index.cjs"], { cwd: join(here, "node-cjs"), env: { ...process.env, KLING_BASE_URL: api } });
+  checkScenario(JSON.parse(stdout));
+});
+
+function needs(binary) {
+  assert.ok(existsSync(binary), `${binary} is missing: run \`bash scripts/setup.sh --test\``);
+}
+
+test("Bun: import by name", async () => {
+  needs(BUN);
+  const { stdout } = await run(BUN, ["index.mjs"], { cwd: join(here, "bun"), env: { ...process.env, KLING_BASE_URL: api } });
+  const result = JSON.parse(stdout);
+  assert.match(result.runtime, /^bun \d/);
+  checkScenario(result);
+});
+
+test("esbuild: a browser bundle of kling3-wasm/inline runs a task in Chromium", async () => {
+  await esbuild({
+    entryPoints: [join(here, "esbuild/main.js")], bundle: true, minify: true, format: "esm", platform: "browser",
+    target: "es2022", outdir: join(here, "esbuild/dist"), logLevel: "error",
+  });
+  checkScenario(await inChromium("/consumers/esbuild/index.html"));
+});
+
+test("Vite: a production build finds and loads the wasm, and runs a task in Chromium", async () => {
+  const { build } = await import("vite");
+  await build({ root: join(here, "vite"), configFile: join(here, "vite/vite.config.mjs") });
+  checkScenario(await inChromium("/consumers/vite/dist/index.html"));
+});
+
+test("a page with no bundler: the web build through an import map", async () => {
+  checkScenario(await inChromium("/consumers/no-bundler/index.html"));
+});
+
+async function freePort() {
+  const probe = createServer();
+  await new Promise((r) => probe.listen(0, "127.0.0.1", r));
+  const { port } = probe.address();
+  await new Promise((r) => probe.close(r));
+  return port;
+}
+
+test("Cloudflare workerd: the proxy in a worker forwards to the API and refuses a task over its cap", async () => {
+  needs(WORKERD);
+  const dir = join(here, "workerd");
+  const dist = join(dir, "dist");
+  mkdirSync(dist, { recursive: true });
+  await esbuild({
+    entryPoints: [join(dir, "worker.js")], bundle: true, format: "esm", platform: "neutral", target: "es2022",
+    conditions: ["workerd", "worker", "browser"], mainFields: ["module", "main"], outfile: join(dist, "worker.js"), logLevel: "error",
+    // The wasm stays a module of its own, as Workers load it.
+    plugins: [{ name: "wasm-module", setup(b) { b.onResolve({ filter: /\.wasm$/ }, () => ({ path: "./kling3_wasm_bg.wasm", external: true })); } }],
+  });
+  copyFileSync(join(root, "pkg/web/kling3_wasm_bg.wasm"), join(dist, "kling3_wasm_bg.wasm"));
+  const port = await freePort();
+  writeFileSync(join(dist, "config.capnp"), `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .worker), (name = "internet", network = (allow = ["public", "private", "local"])) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+);
+const worker :Workerd.Worker = (
+  modules = [ (name = "worker.js", esModule = embed "worker.js"), (name = "kling3_wasm_bg.wasm", wasm = embed "kling3_wasm_bg.wasm") ],
+  compatibilityDate = "2026-11-01",
+  bindings = [ (name = "KLING_API_KEY", text = "aio_worker_secret"), (name = "UPSTREAM", text = "${api}") ],
+);
+`);
+  const worker = spawn(WORKERD, ["serve", join(dist, "config.capnp")], { stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  worker.stderr.on("data", (c) => (log += c));
+  try {
+    const base = `http://127.0.0.1:${port}/api/v1`;
+    for (let i = 0; i < 100; i++) {
+      const up = await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false);
+      if (up) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const client = new KlingClient({ baseUrl: base });
+    const task = await client.generate({ prompt: "through a worker", duration: 3 }, { pollIntervalMs: 50 });
+    assert.equal(task.status, "succeeded", log);
+    assert.equal(server.sandbox.tasks.get(task.taskId).key, "aio_worker_secret", "the worker added its key");
+    assert.ok(!JSON.stringify(task.raw).includes("aio_worker_secret"));
+    const refused = await client.createTask({ prompt: "too dear", mode: "pro", duration: 10 }).catch((e) => e);
+    assert.ok(refused instanceof ApiError, String(refused));
+    assert.deepEqual([refused.status, refused.type], [403, "credit_cap"]);
+  } finally {
+    worker.kill();
+    await once(worker, "exit");
+  }
+});

@@ -1,0 +1,49 @@
+// `npm pack` ships exactly the build, the types, the README and the licence; the tarball
+// installs into an empty project and imports there, as ESM, as CommonJS, and as the proxy.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+let work;
+let tarball;
+let files;
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), "kling3-pack-"));
+  const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", work], { cwd: root });
+  const [info] = JSON.parse(stdout);
+  tarball = join(work, info.filename);
+  files = info.files.map((f) => f.path).sort();
+});
+after(() => rmSync(work, { recursive: true, force: true }));
+
+test("the tarball holds the build, the types, the README and the licence, and nothing else", () => {
+  for (const f of files) {
+    assert.ok(/^(package\.json|README\.md|LICENSE|pkg\/.+)$/.test(f), `${f} should not be packed`);
+    assert.ok(!f.includes(".build-hash") && !f.startsWith("pkg/bundler"), `${f} should not be packed`);
+  }
+  for (const needed of ["pkg/node.js", "pkg/web.js", "pkg/inline.js", "pkg/workerd.js", "pkg/index.d.ts", "pkg/errors.d.ts", "pkg/proxy.d.ts", "pkg/proxy.node.js", "pkg/node/kling3_wasm_bg.wasm", "pkg/web/kling3_wasm_bg.wasm", "README.md", "LICENSE"]) {
+    assert.ok(files.includes(needed), `${needed} is packed`);
+  }
+});
+
+test("the tarball installs into an empty project and imports by name", async () => {
+  const app = join(work, "app");
+  await run("mkdir", ["-p", app]);
+  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
+  await run("npm", ["install", tarball, "--no-audit", "--no-fund", "--prefer-offline"], { cwd: app });
+  writeFileSync(join(app, "esm.mjs"), `import { estimateCost, KlingClient, ValidationError } from "kling3-wasm";
+import { createProxyHandler } from "kling3-wasm/proxy";
+console.log(JSON.stringify([estimateCost({ mode: "pro", duration: 5 }).credits, typeof KlingClient, typeof ValidationError, typeof createProxyHandler]));`);
+  writeFileSync(join(app, "cjs.cjs"), `const { validateRequest } = require("kling3-wasm"); console.log(JSON.stringify(validateRequest({}).errors[0].code));`);
+  const esm = await run(process.execPath, ["esm.mjs"], { cwd: app });
+  assert.deepEqual(JSON.parse(esm.stdout), [400, "function", "function", "function"]);
+  const cjs = await run(process.execPath, ["cjs.cjs"], { cwd: app });
+  assert.equal(JSON.parse(cjs.stdout), "required");
+});

@@ -1,6 +1,7 @@
 // A strict TypeScript consumer of the package: it must compile with `tsc --noEmit`, and each
 // `@ts-expect-error` must meet a real type error, so the types cannot loosen to `any`.
 import { createProxyHandler, type ProxyOptions } from "kling3-wasm/proxy";
+import { estimateCost as estimateInline } from "kling3-wasm/inline";
 import {
   ApiError,
   KlingClient,
@@ -26,6 +27,7 @@ import {
   type Status,
   type Task,
   type Validation,
+  nextPollDelay,
 } from "kling3-wasm";
 
 const request: KlingRequest = {
@@ -122,6 +124,10 @@ toCurl(built, { redactKey: "no" });
 // @ts-expect-error: videoUrl may be null
 const notNull: string = task.videoUrl;
 
-void [useTheClient, handle];
+const delays: number[] = [nextPollDelay(0), nextPollDelay(60_000, 2000)];
+const inlineCredits: number = estimateInline({ duration: 3 }).credits;
+// @ts-expect-error: the elapsed time is a number
+nextPollDelay("soon");
+void [useTheClient, handle, delays, inlineCredits];
 void [valid, firstCode, issues, mode, seconds, ratio, model, credits, headers, curl, status, url, raw];
 void [badMode, badRatio, badDuration, badShot, badStatus, notNull];

@@ -239,9 +239,9 @@ impl KlingClient {
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<JsValue>,
     ) -> js_sys::Promise {
         promise(&self.inner, |client| async move {
+            let task_id = task_id_of(&task_id)?;
             let mut problems = Vec::new();
             let signal = signal_of(&options.unwrap_or(JsValue::UNDEFINED), &mut problems);
-            let task_id = task_id_of(&task_id, &mut problems);
             if !problems.is_empty() {
                 return Err(to_js_error(Error::invalid(problems)));
             }
@@ -258,12 +258,8 @@ impl KlingClient {
         #[wasm_bindgen(unchecked_optional_param_type = "WaitOptions")] options: Option<JsValue>,
     ) -> js_sys::Promise {
         promise(&self.inner, |client| async move {
+            let task_id = task_id_of(&task_id)?;
             let wait = WaitOptions::read(&options.unwrap_or(JsValue::UNDEFINED))?;
-            let mut problems = Vec::new();
-            let task_id = task_id_of(&task_id, &mut problems);
-            if !problems.is_empty() {
-                return Err(to_js_error(Error::invalid(problems)));
-            }
             client.wait_for_task(task_id, wait).await
         })
     }
@@ -287,18 +283,14 @@ impl KlingClient {
 }
 
 /// A task id argument: a string (its characters are checked where the URL is made).
-fn task_id_of(value: &JsValue, problems: &mut Vec<Issue>) -> String {
-    match value.as_string() {
-        Some(id) => id,
-        None => {
-            problems.push(Issue {
-                path: "taskId".into(),
-                code: Code::InvalidType,
-                message: format!("taskId must be a string, got {}", from_js::read(value).kind()),
-            });
-            String::new()
-        }
-    }
+fn task_id_of(value: &JsValue) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| {
+        to_js_error(Error::invalid(vec![Issue {
+            path: "taskId".into(),
+            code: Code::InvalidType,
+            message: format!("taskId must be a string, got {}", from_js::read(value).kind()),
+        }]))
+    })
 }
 
 /// `{ callbackUrl?, signal? }` of `createTask`.

@@ -9,12 +9,17 @@ import { startDevServer } from "../../server/dev-server.mjs";
 const testsDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-export async function openBrowser() {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`bash scripts/setup.sh --browser\``);
-  const browser = await chromium.launch({
+/** Debian's Chromium, headless, as root, with no calls home. */
+export function launchChromium() {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`bash scripts/setup.sh --test\``);
+  return chromium.launch({
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
   });
+}
+
+export async function openBrowser() {
+  const browser = await launchChromium();
   const server = await startDevServer({ port: 0, mounts: [["/tests/", testsDir]] });
   return {
     browser,

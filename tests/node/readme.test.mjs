@@ -8,8 +8,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { chromium } from "playwright-core";
 import { startDevServer } from "../../server/dev-server.mjs";
+import { launchChromium } from "../browser/helpers.mjs";
 
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -54,10 +54,7 @@ for (const example of examples.filter((e) => e.kind === "example-browser")) {
   test(`the README example at line ${example.line} runs in Chromium`, async () => {
     const stubs = 'globalThis.cancelButton = document.createElement("button");\nglobalThis.video = document.createElement("video");\n';
     writeFileSync(example.file, preamble + stubs + example.code);
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--no-first-run"],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors = [];

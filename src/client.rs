@@ -34,10 +34,13 @@ extern "C" {
         timeout_ms: f64,
         signal: &JsValue,
     ) -> Promise;
-    #[wasm_bindgen(js_name = sleep)]
-    fn js_sleep(ms: f64, signal: &JsValue) -> Promise;
-    #[wasm_bindgen(js_name = abortReason)]
-    fn abort_reason(signal: &JsValue) -> JsValue;
+    // `catch` makes wasm-bindgen call these through its glue: imported straight into the
+    // module, two functions of one snippet would be listed twice in the glue's import object,
+    // which bundlers warn about.
+    #[wasm_bindgen(catch, js_name = sleep)]
+    fn js_sleep(ms: f64, signal: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = abortReason)]
+    fn abort_reason(signal: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 /// Per-request time limit unless the user sets `timeoutMs`.
@@ -238,7 +241,7 @@ impl Client {
             );
             match (wait, answer) {
                 (Some(ms), _) => {
-                    JsFuture::from(js_sleep(ms as f64, signal)).await?;
+                    JsFuture::from(js_sleep(ms as f64, signal)?).await?;
                     retries += 1;
                 }
                 (None, Some(answer)) => return Ok(answer),
@@ -352,7 +355,7 @@ impl Client {
         let mut polls: u32 = 0;
         loop {
             if get_prop(&wait.signal, "aborted").as_bool() == Some(true) {
-                return Err(abort_reason(&wait.signal));
+                return Err(abort_reason(&wait.signal).unwrap_or_else(|e| e));
             }
             let (task, raw) = self.fetch_task(&task_id, &wait.signal).await?;
             polls += 1;
@@ -395,7 +398,7 @@ impl Client {
                 ));
             }
             // The last poll lands on the deadline.
-            JsFuture::from(js_sleep(delay.min(left), &wait.signal)).await?;
+            JsFuture::from(js_sleep(delay.min(left), &wait.signal)?).await?;
         }
     }
 }

@@ -20,7 +20,7 @@ use crate::schedule::{
 use crate::task::{parse_task, Status, Task};
 use crate::validate::{Code, Issue};
 use crate::value::Value;
-use crate::wire::{base_url, build_request, BuildOptions};
+use crate::wire::{base_url, build_request, check_api_key, BuildOptions};
 
 #[wasm_bindgen(module = "/js/runtime.js")]
 extern "C" {
@@ -96,12 +96,9 @@ impl Client {
     /// Reads `{ apiKey?, baseUrl?, fetch?, maxRetries?, timeoutMs? }`.
     pub fn new(options: &JsValue) -> Result<Client, JsValue> {
         let given = if options.is_undefined() || options.is_null() { Value::Null } else { from_js::read(options) };
+        // Also refuses options that are not an object.
         let opts = BuildOptions::from_value(&given).map_err(to_js_error)?;
         let mut problems = Vec::new();
-        if let Value::Object(_) = given {
-        } else if given != Value::Null {
-            problems.push(invalid("", Code::InvalidType, format!("options must be an object, got {}", given.kind())));
-        }
         let base = match base_url(opts.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL)) {
             Ok(b) => b.to_string(),
             Err(issue) => {
@@ -109,15 +106,8 @@ impl Client {
                 String::new()
             }
         };
-        if let Some(key) = &opts.api_key {
-            if !key.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
-                problems.push(invalid(
-                    "apiKey",
-                    Code::InvalidValue,
-                    "apiKey must be printable ASCII without spaces or line breaks (check for a stray space or quote)"
-                        .into(),
-                ));
-            }
+        if let Some(problem) = opts.api_key.as_deref().and_then(check_api_key) {
+            problems.push(problem);
         }
         let max_retries =
             number_option(&given, "maxRetries", 10.0, &mut problems).map_or(DEFAULT_MAX_RETRIES, |n| n as u32);
@@ -151,10 +141,8 @@ impl Client {
         if with_body {
             fields.push(("Content-Type", JsValue::from_str("application/json")));
         }
-        let auth;
         if let Some(key) = &self.api_key {
-            auth = format!("Bearer {key}");
-            fields.push(("Authorization", JsValue::from_str(&auth)));
+            fields.push(("Authorization", JsValue::from_str(&format!("Bearer {key}"))));
         }
         object(&fields)
     }
@@ -182,72 +170,63 @@ impl Client {
         loop {
             let sent =
                 JsFuture::from(js_send(&self.fetch, url, verb, &headers, body.clone(), self.timeout_ms, signal)).await;
-            let (outcome, answer, failure) = match sent {
+            let attempt = match sent {
                 Ok(raw) => {
                     let status = get_prop(&raw, "status").as_f64().unwrap_or(0.0) as u16;
                     let header_ms = get_prop(&raw, "retryAfterMs").as_string().and_then(|v| parse_retry_after_ms(&v));
                     let header_s =
                         get_prop(&raw, "retryAfter").as_string().and_then(|v| parse_retry_after(&v, Date::now()));
                     let text = self.scrub(get_prop(&raw, "text").as_string().unwrap_or_default());
-                    (
-                        Outcome::Status(status),
-                        Some(Answer { status, text, retry_after_ms: header_ms.or(header_s) }),
-                        JsValue::NULL,
-                    )
+                    Ok(Answer { status, text, retry_after_ms: header_ms.or(header_s) })
                 }
                 Err(e) => {
                     let kind = get_prop(&e, "kind").as_string().unwrap_or_default();
                     if kind == "aborted" {
                         return Err(get_prop(&e, "reason"));
                     }
-                    let error = if kind == "timeout" {
-                        let what = if method == Method::Post {
-                            "; the task may have been created: look for it before sending again"
-                        } else {
-                            ""
-                        };
-                        make_error(
-                            "timeout",
-                            &format!(
-                                "{verb} {} got no answer within {} ms{what}",
-                                self.describe(url),
-                                self.timeout_ms as u64
-                            ),
-                            object(&[("taskId", JsValue::NULL)]),
-                        )
-                    } else {
-                        let why = self.scrub(get_prop(&e, "message").as_string().unwrap_or_default());
-                        make_error(
-                            "network_error",
-                            &format!("{verb} {} failed before an answer came: {why}", self.describe(url)),
-                            JsValue::UNDEFINED,
-                        )
-                    };
-                    (Outcome::NetworkError, None, error)
+                    Err(self.no_answer_error(method, url, &kind, &e))
                 }
             };
-            let wait = answer.as_ref().filter(|a| (200..300).contains(&a.status)).map_or_else(
-                || {
-                    next_retry_delay(
-                        method,
-                        outcome,
-                        retries,
-                        self.max_retries,
-                        answer.as_ref().and_then(|a| a.retry_after_ms),
-                        Math::random(),
-                    )
-                },
-                |_| None,
-            );
-            match (wait, answer) {
-                (Some(ms), _) => {
+            let (outcome, succeeded, retry_after_ms) = match &attempt {
+                Ok(a) => (Outcome::Status(a.status), (200..300).contains(&a.status), a.retry_after_ms),
+                Err(_) => (Outcome::NetworkError, false, None),
+            };
+            let wait = if succeeded {
+                None
+            } else {
+                next_retry_delay(method, outcome, retries, self.max_retries, retry_after_ms, Math::random())
+            };
+            match wait {
+                Some(ms) => {
                     JsFuture::from(js_sleep(ms as f64, signal)?).await?;
                     retries += 1;
                 }
-                (None, Some(answer)) => return Ok(answer),
-                (None, None) => return Err(failure),
+                None => return attempt,
             }
         }
+    }
+
+    /// The error for a request that got no answer: it timed out, or the connection failed.
+    fn no_answer_error(&self, method: Method, url: &str, kind: &str, cause: &JsValue) -> JsValue {
+        let verb = if method == Method::Post { "POST" } else { "GET" };
+        if kind == "timeout" {
+            let what = if method == Method::Post {
+                "; the task may have been created: look for it before sending again"
+            } else {
+                ""
+            };
+            return make_error(
+                "timeout",
+                &format!("{verb} {} got no answer within {} ms{what}", self.describe(url), self.timeout_ms as u64),
+                object(&[("taskId", JsValue::NULL)]),
+            );
+        }
+        let why = self.scrub(get_prop(cause, "message").as_string().unwrap_or_default());
+        make_error(
+            "network_error",
+            &format!("{verb} {} failed before an answer came: {why}", self.describe(url)),
+            JsValue::UNDEFINED,
+        )
     }
 
     /// A URL for messages: the path only, so no query string can carry anything private.

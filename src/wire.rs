@@ -89,9 +89,18 @@ fn optional_text(v: &Value, key: &str, problems: &mut Vec<Issue>) -> Option<Stri
     }
 }
 
-/// Whether a key can go in a header as is: printable ASCII, no spaces.
-fn is_header_safe_key(key: &str) -> bool {
-    !key.is_empty() && key.bytes().all(|b| (0x21..=0x7e).contains(&b))
+/// The problem with an API key that cannot go in a header as is (it must be printable ASCII
+/// without spaces), or `None`. The message never repeats the key.
+pub fn check_api_key(key: &str) -> Option<Issue> {
+    let safe = !key.is_empty() && key.bytes().all(|b| (0x21..=0x7e).contains(&b));
+    (!safe).then(|| {
+        issue(
+            "apiKey",
+            Code::InvalidValue,
+            "apiKey must be printable ASCII without spaces or line breaks (check for a stray space or quote)"
+                .to_string(),
+        )
+    })
 }
 
 /// Checks a base URL and drops its trailing slashes: an absolute http(s) URL, or a path
@@ -140,15 +149,9 @@ pub fn build_request(input: &Value, opts: &BuildOptions) -> Result<BuiltRequest,
     };
     let mut headers = vec![("Content-Type".to_string(), "application/json".to_string())];
     if let Some(key) = &opts.api_key {
-        if is_header_safe_key(key) {
-            headers.push(("Authorization".to_string(), format!("Bearer {key}")));
-        } else {
-            problems.push(issue(
-                "apiKey",
-                Code::InvalidValue,
-                "apiKey must be printable ASCII without spaces or line breaks (check for a stray space or quote)"
-                    .to_string(),
-            ));
+        match check_api_key(key) {
+            None => headers.push(("Authorization".to_string(), format!("Bearer {key}"))),
+            Some(problem) => problems.push(problem),
         }
     }
     let body = match normalize(input) {

@@ -208,17 +208,14 @@ impl KlingRequest {
 /// assert!(!is_http_url("https://"));
 /// ```
 pub fn is_http_url(s: &str) -> bool {
-    let lower_scheme =
-        |p: &str| s.len() >= p.len() && s.is_char_boundary(p.len()) && s[..p.len()].eq_ignore_ascii_case(p);
-    let rest = if lower_scheme("https://") {
-        &s["https://".len()..]
-    } else if lower_scheme("http://") {
-        &s["http://".len()..]
-    } else {
+    // `get` rather than indexing: no panic path, whatever the text.
+    let after = |scheme: &str| {
+        s.get(..scheme.len()).filter(|p| p.eq_ignore_ascii_case(scheme)).and_then(|_| s.get(scheme.len()..))
+    };
+    let Some(rest) = after("https://").or_else(|| after("http://")) else {
         return false;
     };
-    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..host_end];
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = authority.rsplit('@').next().unwrap_or("");
     !host.is_empty() && !host.starts_with(':') && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }

@@ -291,9 +291,9 @@ fn join(prefix: &str, key: &str) -> String {
 fn quoted(s: &str) -> String {
     const MAX: usize = 60;
     let mut out = String::new();
-    match s.char_indices().nth(MAX) {
-        Some((cut, _)) => {
-            write_string(&s[..cut], &mut out);
+    match s.char_indices().nth(MAX).and_then(|(cut, _)| s.get(..cut)) {
+        Some(head) => {
+            write_string(head, &mut out);
             out.push('…');
         }
         None => write_string(s, &mut out),
@@ -590,7 +590,9 @@ fn check_element_references(req: &KlingRequest, c: &mut Checker) {
 /// `@caterpillar`).
 fn mentions(text: &str, tag: &str) -> bool {
     text.match_indices(tag).any(|(at, _)| {
-        text[at + tag.len()..].chars().next().is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        text.get(at + tag.len()..)
+            .and_then(|rest| rest.chars().next())
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '-'))
     })
 }
 

@@ -589,11 +589,18 @@ fn check_element_references(req: &KlingRequest, c: &mut Checker) {
 /// Whether `text` contains `tag` not followed by more of a name (so `@cat` is not found in
 /// `@caterpillar`).
 fn mentions(text: &str, tag: &str) -> bool {
-    text.match_indices(tag).any(|(at, _)| {
-        text.get(at + tag.len()..)
-            .and_then(|rest| rest.chars().next())
-            .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '-'))
-    })
+    text.match_indices(tag)
+        .any(|(at, _)| text.get(at + tag.len()..).and_then(|rest| rest.chars().next()).is_none_or(|c| !is_name_char(c)))
+}
+
+/// Whether `c` can continue a name: letters, digits, `_` and `-`. Outside ASCII, anything but
+/// spaces, punctuation (general, CJK and fullwidth) and emoji counts as a letter, which spares
+/// the module Unicode's tables.
+fn is_name_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    }
+    !matches!(c as u32, 0x80..=0xBF | 0x2000..=0x206F | 0x3000..=0x303F | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65 | 0x1F000..)
 }
 
 #[cfg(test)]
@@ -693,6 +700,23 @@ mod tests {
     fn code_words_are_the_ones_the_type_declarations_list() {
         for code in Code::ALL {
             assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
+    }
+
+    #[test]
+    fn an_element_is_referenced_by_at_name_followed_by_anything_but_more_name() {
+        for (text, tag, found) in [
+            ("@cat runs", "@cat", true),
+            ("a @cat.", "@cat", true),
+            ("@cat🎬", "@cat", true),
+            ("@猫，跑", "@猫", true),
+            ("「@猫」", "@猫", true),
+            ("@caterpillar", "@cat", false),
+            ("@cat_2", "@cat", false),
+            ("@caté", "@cat", false),
+            ("no tag", "@cat", false),
+        ] {
+            assert_eq!(mentions(text, tag), found, "{tag} in {text}");
         }
     }
 

@@ -16,5 +16,10 @@ pub mod wire;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
+
+// The wasm module's allocator (single-threaded wasm: no atomics).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 #[cfg(target_arch = "wasm32")]
 pub mod client;

@@ -6,6 +6,7 @@
 //   POST /api/v1/videos/generations   create a task (validated and priced with kling3-wasm)
 //   GET  /api/v1/tasks/{task_id}      read a task
 //   GET  /sandbox/video.mp4           the video every task ends with
+//   GET  /sandbox/image.jpg           a 640×360 image to try image-to-video with
 //   GET  /_sandbox                    the sandbox's state: counts, balances, settings
 //   POST /_sandbox/faults             queue faults: {"fault": "html-502", "route": "poll", "times": 2}
 //   POST /_sandbox/credits            set a balance: {"key": "aio_...", "credits": 0} (no key: the default)
@@ -16,7 +17,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { estimateCost, validateRequest } from "kling3-wasm";
 
-const VIDEO = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "assets", "sample.mp4"));
+const assets = join(dirname(fileURLToPath(import.meta.url)), "assets");
+const VIDEO = readFileSync(join(assets, "sample.mp4"));
+const IMAGE = readFileSync(join(assets, "sample.jpg"));
 
 /** The faults the sandbox can play, by name. */
 export const FAULTS = {
@@ -304,7 +307,7 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
       const url = new URL(req.url, "http://sandbox.invalid");
       const path = url.pathname;
       const origin = `http://${req.headers.host ?? "127.0.0.1"}`;
-      const ours = path.startsWith("/api/v1/") || path.startsWith("/_sandbox") || path === "/sandbox/video.mp4";
+      const ours = path.startsWith("/api/v1/") || path.startsWith("/_sandbox") || path.startsWith("/sandbox/");
       if (!ours) return false;
       res.setHeader("Access-Control-Allow-Origin", req.headers.origin ?? "*");
       res.setHeader("Vary", "Origin");
@@ -320,6 +323,15 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
       }
       if (path === "/sandbox/video.mp4") {
         return serveVideo(req, res);
+      }
+      if (path === "/sandbox/image.jpg") {
+        res.writeHead(200, { "Content-Type": "image/jpeg", "Content-Length": IMAGE.length, "Cache-Control": "public, max-age=3600" });
+        res.end(req.method === "HEAD" ? undefined : IMAGE);
+        return true;
+      }
+      if (path.startsWith("/sandbox/")) {
+        apiError(res, 404, "No such sandbox file", "not_found");
+        return true;
       }
       // Read every body before answering, whatever answers: a body left unread would stall
       // the next request on a kept-alive connection.

@@ -17,6 +17,7 @@ const PRESETS = {
   product: {
     prompt: "The product slowly rotates as soft studio light sweeps across it, subtle reflections, premium advertising look",
     mode: "pro", duration: 5, aspect_ratio: "1:1", sound: false, image: "https://images.example.com/product.jpg",
+    sandboxImage: "/sandbox/image.jpg",
   },
   cinematic: {
     prompt: "A lone rider crosses a misty mountain pass at dawn, sweeping aerial shot, anamorphic lens flare, film grain, epic orchestral score",
@@ -228,8 +229,15 @@ function update() {
   const image = $("image").value.trim();
   const preview = $("image-preview");
   const showImage = /^https?:\/\//i.test(image);
-  preview.hidden = !showImage;
-  if (showImage && preview.getAttribute("src") !== image) preview.src = image;
+  if (!showImage) {
+    preview.hidden = true;
+    preview.removeAttribute("src");
+    $("image-note").textContent = "";
+  } else if (preview.getAttribute("src") !== image) {
+    preview.hidden = true;
+    $("image-note").textContent = "Loading the preview…";
+    preview.src = image;
+  }
 
   const report = validateRequest(request);
   const options = connection();
@@ -258,11 +266,22 @@ function applyPreset(name) {
   $("duration").value = String(p.duration);
   form.querySelector(`input[name="aspect_ratio"][value="${p.aspect_ratio}"]`).checked = true;
   $("sound").checked = p.sound;
-  $("image").value = p.image ?? "";
+  // On the sandbox, the product photo is one it serves, so the preview shows a real image.
+  const image = connectedTo === "sandbox" && p.sandboxImage ? new URL(p.sandboxImage, location.href).href : p.image;
+  $("image").value = image ?? "";
   $("multi_shots").checked = false;
   update();
 }
 
+$("image-preview").addEventListener("load", () => {
+  $("image-preview").hidden = false;
+  const { naturalWidth: w, naturalHeight: h } = $("image-preview");
+  $("image-note").textContent = `${w} × ${h} px${Math.min(w, h) < 300 ? ": the API wants at least 300 px a side" : ""}`;
+});
+$("image-preview").addEventListener("error", () => {
+  $("image-preview").hidden = true;
+  $("image-note").textContent = "This browser could not load the image; the API may not either.";
+});
 form.addEventListener("input", update);
 form.addEventListener("change", update);
 $("add-shot").addEventListener("click", () => {
@@ -312,6 +331,9 @@ function setUpKey() {
   $("api-key").addEventListener("input", store);
 }
 
+/** What answers /api/v1 where this page is served: "sandbox", "proxy", or null. */
+let connectedTo = null;
+
 /** Picks the defaults from what serves this page: the sandbox, the proxy, or a static host. */
 async function setUpConnection() {
   let info = null;
@@ -322,6 +344,7 @@ async function setUpConnection() {
     info = null;
   }
   const note = $("connection-note");
+  connectedTo = info?.api ?? null;
   if (info?.api === "sandbox") {
     $("base-url").value = info.baseUrl;
     if (!$("api-key").value) $("api-key").value = "aio_sandbox_demo";

@@ -49,6 +49,20 @@ test("the price and its chart follow mode, sound and duration", async ({ page })
   await expect(page.locator("#credits")).toHaveText("120");
 });
 
+test("the product photo preset previews a real image, and an image that cannot load says so", async ({ page }) => {
+  await page.getByRole("button", { name: "Product photo animation" }).click();
+  await expect(page.locator("#image")).toHaveValue(/\/sandbox\/image\.jpg$/);
+  await expect(page.locator("#image-preview")).toBeVisible();
+  await expect(page.locator("#image-note")).toHaveText("640 × 360 px");
+  await expect(page.locator("#price-breakdown")).toContainText("Pro, without sound");
+  await expect(page.locator("#summary")).toContainText("Ready to send, with 1 warning");
+  await page.fill("#image", "http://127.0.0.1:9/missing.png");
+  await expect(page.locator("#image-note")).toContainText("could not load the image");
+  await expect(page.locator("#image-preview")).toBeHidden();
+  await page.fill("#image", "");
+  await expect(page.locator("#image-note")).toHaveText("");
+});
+
 test("errors appear next to their field and keep the send button off", async ({ page }) => {
   await fill(page, "x".repeat(2501));
   await page.fill("#image", "ftp://example.com/a.png");

@@ -190,8 +190,8 @@ fn float_text(n: f64, out: &mut String) {
     out.push_str(&crate::bindings::js_number_text(n));
 }
 
-/// Writes a JSON string literal, escaping what JSON requires plus U+2028/U+2029 so the
-/// text is also safe inside a JS source or a shell argument.
+/// Writes a JSON string literal, escaping exactly as `JSON.stringify` does, so a body built
+/// here is the same text JS would write.
 pub fn write_string(s: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
@@ -204,7 +204,7 @@ pub fn write_string(s: &str, out: &mut String) {
             '\t' => out.push_str("\\t"),
             '\u{08}' => out.push_str("\\b"),
             '\u{0c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
+            c if (c as u32) < 0x20 => {
                 let code = c as u32;
                 out.push_str("\\u");
                 for shift in [12, 8, 4, 0] {
@@ -278,7 +278,8 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn line_separators_are_escaped() {
-        assert_eq!(Value::String("a\u{2028}b".into()).to_json(), "\"a\\u2028b\"");
+    fn strings_are_escaped_as_json_stringify_does() {
+        assert_eq!(Value::String("a\u{2028}b".into()).to_json(), "\"a\u{2028}b\"");
+        assert_eq!(Value::String("\u{1}\u{1f}\t\"\\/é".into()).to_json(), r#""\u0001\u001f\t\"\\/é""#);
     }
 }

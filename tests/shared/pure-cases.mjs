@@ -193,6 +193,15 @@ export const cases = [
     },
   },
   {
+    name: "the body is the very text JSON.stringify writes for normalizeRequest, whatever the prompt holds",
+    run(k) {
+      for (const prompt of ["line\u2028sep\u2029", "ctrl \u0001\u001f\b\f\n\r\t", 'q " \\ /', "🎬 é 字", "</script>"]) {
+        const input = { prompt, extra: { n: 0.1, big: 1e21, neg: -0, list: [1.5, null, true] } };
+        eq(k.buildRequest(input).body, JSON.stringify(k.normalizeRequest(input)), JSON.stringify(prompt));
+      }
+    },
+  },
+  {
     name: "buildRequest throws a ValidationError for an invalid request or options, never echoing the key",
     run(k) {
       throws(() => k.buildRequest({ duration: 2 }, { baseUrl: "nope" }), (e) => {

@@ -52,3 +52,8 @@ export async function send(fetchFn, url, method, headers, body, timeoutMs, signa
     signal?.removeEventListener("abort", onAbort);
   }
 }
+
+/** Whether a string is valid Unicode (no unpaired surrogate), in engines old and new. */
+export function isWellFormed(s) {
+  return typeof s.isWellFormed === "function" ? s.isWellFormed() : !/[\ud800-\udfff]/.test(s.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ""));
+}

@@ -10,7 +10,7 @@ use crate::request::{
     is_http_url, AspectRatio, Element, KlingRequest, Mode, Seconds, Shot, MAX_ELEMENTS, MAX_PROMPT_CHARS, MAX_SECONDS,
     MAX_SHOTS, MAX_SHOT_PROMPT_CHARS, MIN_SECONDS, MIN_SHOT_SECONDS, MODEL,
 };
-use crate::value::{number_text, write_string, Value, TOO_LARGE};
+use crate::value::{number_text, write_string, Value, BROKEN_TEXT, TOO_LARGE};
 
 /// What kind of problem an [`Issue`] is: stable, for programs to act on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -137,9 +137,14 @@ impl Checker {
 
     /// Reports a value of the wrong type; `Unsupported` values say what they were.
     fn wrong_type(&mut self, path: &str, expected: &str, got: &Value) {
-        let code = if *got == Value::Unsupported(TOO_LARGE) { Code::TooLarge } else { Code::InvalidType };
         let name = if path.is_empty() { "the request" } else { path };
-        self.error(path, code, format!("{name} must be {expected}, got {}", got.kind()));
+        match got {
+            Value::Unsupported(TOO_LARGE) => {
+                self.error(path, Code::TooLarge, format!("{name} must be {expected}, got {TOO_LARGE}"))
+            }
+            Value::Unsupported(BROKEN_TEXT) => self.error(path, Code::InvalidValue, format!("{name} is {BROKEN_TEXT}")),
+            _ => self.error(path, Code::InvalidType, format!("{name} must be {expected}, got {}", got.kind())),
+        }
     }
 
     /// A string field; reports a wrong type and returns `None` for it.
@@ -269,6 +274,7 @@ fn check_sendable(v: &Value, path: &str, c: &mut Checker) {
         Value::Unsupported(_) | Value::LongString(_) if !c.errors.iter().any(|e| e.path == path) => {
             let (code, why) = match v {
                 Value::Unsupported(TOO_LARGE) => (Code::TooLarge, TOO_LARGE),
+                Value::Unsupported(BROKEN_TEXT) => (Code::InvalidValue, BROKEN_TEXT),
                 Value::LongString(_) => (Code::TooLong, "a string over a million characters"),
                 other => (Code::InvalidType, other.kind()),
             };
@@ -801,6 +807,13 @@ mod tests {
             [("extra[1]".into(), Code::InvalidType), ("deep".into(), Code::TooLarge), ("huge".into(), Code::TooLong)]
         );
         assert_eq!(report.errors[0].message, "extra[1] cannot be sent as JSON: it is a function");
+        let broken = Value::Object(vec![
+            ("prompt".into(), Value::Unsupported(BROKEN_TEXT)),
+            ("note".into(), Value::Unsupported(BROKEN_TEXT)),
+        ]);
+        let (_, report) = validate(&broken);
+        assert_eq!(codes(&report.errors), [("prompt".into(), Code::InvalidValue), ("note".into(), Code::InvalidValue)]);
+        assert_eq!(report.errors[0].message, "prompt is text that is not valid Unicode (an unpaired surrogate)");
         let (_, whole) = validate(&Value::Unsupported(TOO_LARGE));
         assert_eq!(codes(&whole.errors), [("".into(), Code::TooLarge)]);
     }

@@ -26,6 +26,10 @@ pub enum Value {
 /// What an input nested too deeply, or too big to check, is read as.
 pub const TOO_LARGE: &str = "an input too large or too deeply nested";
 
+/// What a JS string that is not valid Unicode (an unpaired surrogate) is read as: it cannot be
+/// sent as it is, and replacing the broken part would change what the user wrote.
+pub const BROKEN_TEXT: &str = "text that is not valid Unicode (an unpaired surrogate)";
+
 /// What an object that contains itself is read as, where it repeats.
 pub const CYCLE: &str = "a reference to an object that contains it (a cycle)";
 

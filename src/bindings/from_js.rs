@@ -5,7 +5,7 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::value::{Value, CYCLE, TOO_LARGE};
+use crate::value::{Value, BROKEN_TEXT, CYCLE, TOO_LARGE};
 
 /// Deeper than this, an input is refused (a cyclic object ends here too).
 const MAX_DEPTH: usize = 64;
@@ -13,6 +13,12 @@ const MAX_DEPTH: usize = 64;
 const MAX_NODES: usize = 100_000;
 /// Strings longer than this (in UTF-16 units) are not copied in: no field allows them.
 pub const MAX_STRING_UNITS: u32 = 1_000_000;
+
+#[wasm_bindgen(module = "/js/runtime.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = isWellFormed)]
+    fn is_well_formed(s: &JsValue) -> bool;
+}
 
 #[wasm_bindgen]
 extern "C" {
@@ -60,7 +66,12 @@ impl Reader {
             if units > MAX_STRING_UNITS {
                 return Value::LongString(units as usize);
             }
-            return v.as_string().map_or(Value::Unsupported("a string that is not valid text"), Value::String);
+            return match v.as_string() {
+                // Copying in replaced an unpaired surrogate with U+FFFD: refuse rather than change the text.
+                Some(s) if s.contains('\u{FFFD}') && !is_well_formed(v) => Value::Unsupported(BROKEN_TEXT),
+                Some(s) => Value::String(s),
+                None => Value::Unsupported(BROKEN_TEXT),
+            };
         }
         if v.is_function() {
             return Value::Unsupported("a function");

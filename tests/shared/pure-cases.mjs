@@ -193,6 +193,14 @@ export const cases = [
     },
   },
   {
+    name: "a string that is not valid Unicode is refused, not silently changed",
+    run(k) {
+      eq(pathsAndCodes(k.validateRequest({ prompt: "a\ud800b" }).errors), [["prompt", "invalid_value"]]);
+      eq(pathsAndCodes(k.validateRequest({ prompt: "ok", extra: ["\udfff"] }).errors), [["extra[0]", "invalid_value"]]);
+      eq(k.validateRequest({ prompt: "a real \ufffd replacement character and 🎬" }).valid, true);
+    },
+  },
+  {
     name: "the body is the very text JSON.stringify writes for normalizeRequest, whatever the prompt holds",
     run(k) {
       for (const prompt of ["line\u2028sep\u2029", "ctrl \u0001\u001f\b\f\n\r\t", 'q " \\ /', "🎬 é 字", "</script>"]) {

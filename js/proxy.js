@@ -1,7 +1,7 @@
-// A key-keeping proxy for the Kling 3.0 API: a standard fetch handler (Request → Response)
-// for Node, Deno, Bun and Cloudflare Workers. It adds the API key on the server, checks and
-// prices each new task with the package before forwarding it, refuses tasks over a credit cap
-// and requests from origins not allowed, and never returns the key.
+// A key-keeping proxy for the Kling 3.0 API: a standard fetch handler (Request → Response),
+// the shape Workers, Bun and Deno serve (and Node through an adapter). It adds the API key on
+// the server, checks and prices each new task with the package before forwarding it, refuses
+// tasks over a credit cap and requests from origins not allowed, and never returns the key.
 import { buildRequest, estimateCost, validateRequest } from "kling3-wasm";
 
 const MAX_BODY_BYTES = 1_000_000;

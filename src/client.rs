@@ -281,22 +281,44 @@ impl Client {
         callback_url: Option<String>,
         signal: JsValue,
     ) -> Result<JsValue, JsValue> {
+        let (_, task, raw) = self.create(input, callback_url, &signal).await?;
+        Client::task_to_js(&task, raw)
+    }
+
+    /// Creates the task: its id, and the task and body read from the answer.
+    async fn create(
+        &self,
+        input: JsValue,
+        callback_url: Option<String>,
+        signal: &JsValue,
+    ) -> Result<(String, Task, JsValue), JsValue> {
         let mut request = from_js::read(&input);
         if let Some(url) = callback_url {
             request.insert("callback_url", Value::String(url));
         }
         let opts = BuildOptions { api_key: None, base_url: Some(self.base_url.clone()) };
         let built = build_request(&request, &opts).map_err(to_js_error)?;
-        let answer = self.exchange(Method::Post, &built.url, built.body, &signal).await?;
+        let answer = self.exchange(Method::Post, &built.url, built.body, signal).await?;
         let (task, raw) = self.read_answer(&answer)?;
-        if task.task_id.is_none() {
+        let Some(task_id) = task.task_id.clone() else {
             return Err(make_error(
                 "invalid_response",
                 &format!("HTTP {} answered the task creation without a task id", answer.status),
                 JsValue::UNDEFINED,
             ));
-        }
-        Client::task_to_js(&task, raw)
+        };
+        Ok((task_id, task, raw))
+    }
+
+    /// `generate`: creates the task, then waits for it with the same signal.
+    pub async fn generate(
+        &self,
+        input: JsValue,
+        callback_url: Option<String>,
+        wait: WaitOptions,
+    ) -> Result<JsValue, JsValue> {
+        let (task_id, _, _) = self.create(input, callback_url, &wait.signal).await?;
+        self.wait_for_task(task_id, wait).await
     }
 
     fn task_url(&self, task_id: &str) -> Result<String, JsValue> {

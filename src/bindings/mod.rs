@@ -275,9 +275,7 @@ impl KlingClient {
             let options = options.unwrap_or(JsValue::UNDEFINED);
             let wait = WaitOptions::read(&options)?;
             let (callback_url, _) = create_options(&options)?;
-            let created = client.create_task(input, callback_url, wait.signal.clone()).await?;
-            let task_id = js_sys::Reflect::get(&created, &JsValue::from_str("taskId"))?.as_string().unwrap_or_default();
-            client.wait_for_task(task_id, wait).await
+            client.generate(input, callback_url, wait).await
         })
     }
 }

@@ -23,6 +23,33 @@ pub const MIN_SHOT_SECONDS: u32 = 1;
 /// At most this many `kling_elements`.
 pub const MAX_ELEMENTS: usize = 3;
 
+/// The request's bounds, for forms that show them (the rules themselves stay in validation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct Limits {
+    pub max_prompt_chars: usize,
+    pub max_shot_prompt_chars: usize,
+    pub min_seconds: u32,
+    pub max_seconds: u32,
+    pub default_seconds: u32,
+    pub min_shot_seconds: u32,
+    pub max_shots: usize,
+    pub max_elements: usize,
+}
+
+/// The bounds above, as one value.
+pub const LIMITS: Limits = Limits {
+    max_prompt_chars: MAX_PROMPT_CHARS,
+    max_shot_prompt_chars: MAX_SHOT_PROMPT_CHARS,
+    min_seconds: MIN_SECONDS,
+    max_seconds: MAX_SECONDS,
+    default_seconds: DEFAULT_SECONDS,
+    min_shot_seconds: MIN_SHOT_SECONDS,
+    max_shots: MAX_SHOTS,
+    max_elements: MAX_ELEMENTS,
+};
+
 /// Every top-level field the API documents, in the order a normalized body lists them.
 pub const FIELDS: [&str; 11] = [
     "model",

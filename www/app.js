@@ -1,13 +1,13 @@
 // The tester page: reads the form into a request, and shows what the package says of it.
 // Every rule and price comes from kling3-wasm; this file only moves values in and out of the
 // page, always as text (textContent), never as HTML.
-import { validateRequest, estimateCost, buildRequest, toCurl, ValidationError } from "/pkg/web.js";
+import { validateRequest, estimateCost, buildRequest, toCurl, requestLimits, ValidationError } from "/pkg/web.js";
 import { drawChart } from "./chart.js";
 import { setUpRunner } from "./run.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("form");
-const MAX_PROMPT = 2500;
+const LIMITS = requestLimits();
 
 const PRESETS = {
   marketing: {
@@ -91,7 +91,7 @@ function drawShots() {
     });
     list.append(row);
   });
-  $("add-shot").disabled = state.shots.length >= 6;
+  $("add-shot").disabled = state.shots.length >= LIMITS.maxShots;
 }
 
 function moveShot(i, by) {
@@ -107,15 +107,15 @@ function drawShotBar() {
   bar.replaceChildren();
   const lengths = state.shots.map((s) => Math.max(0, Number(s.duration) || 0));
   const total = lengths.reduce((a, b) => a + b, 0);
-  const scale = Math.max(15, total);
+  const scale = Math.max(LIMITS.maxSeconds, total);
   lengths.forEach((len, i) => {
     const part = document.createElement("span");
     part.style.width = `${(len / scale) * 100}%`;
     part.textContent = String(i + 1);
-    part.className = total > 15 ? "over" : "";
+    part.className = total > LIMITS.maxSeconds ? "over" : "";
     bar.append(part);
   });
-  $("shot-total").textContent = `The shots add up to ${total} s of 3 to 15 s.`;
+  $("shot-total").textContent = `The shots add up to ${total} s of ${LIMITS.minSeconds} to ${LIMITS.maxSeconds} s.`;
 }
 
 function drawElements() {
@@ -137,7 +137,7 @@ function drawElements() {
     });
     list.append(row);
   });
-  $("add-element").disabled = state.elements.length >= 3;
+  $("add-element").disabled = state.elements.length >= LIMITS.maxElements;
 }
 
 // ---- what the package says ---------------------------------------------------------------
@@ -193,7 +193,7 @@ function showPrice(request) {
       ? `No price yet: ${error.errors[0]?.message ?? error.message}`
       : `No price: ${error.message}`;
   }
-  drawChart($("price-chart"), estimateCost, cost);
+  drawChart($("price-chart"), estimateCost, LIMITS, cost);
   return cost;
 }
 
@@ -219,8 +219,8 @@ let ready = false;
 function update() {
   const request = readForm();
   const chars = [...$("prompt").value].length;
-  $("prompt-count").textContent = `${chars} / ${MAX_PROMPT} characters`;
-  $("prompt-count").classList.toggle("over", chars > MAX_PROMPT);
+  $("prompt-count").textContent = `${chars} / ${LIMITS.maxPromptChars} characters`;
+  $("prompt-count").classList.toggle("over", chars > LIMITS.maxPromptChars);
   $("duration-out").textContent = $("duration").value;
   const multi = $("multi_shots").checked;
   $("shots").hidden = !multi;
@@ -391,6 +391,11 @@ const runner = setUpRunner({
   },
 });
 $("send").addEventListener("click", () => runner.send());
+
+// The form's bounds come from the package, like every rule.
+$("duration").min = String(LIMITS.minSeconds);
+$("duration").max = String(LIMITS.maxSeconds);
+$("duration").value = String(LIMITS.defaultSeconds);
 
 setUpKey();
 drawShots();

@@ -18,29 +18,30 @@ function el(name, attrs, text) {
   return node;
 }
 
-/** Draws the chart into `svg`; `current` is the request's cost (or null when it has none). */
-export function drawChart(svg, estimateCost, current) {
+/** Draws the chart into `svg` for durations within `limits`; `current` is the request's cost (or null). */
+export function drawChart(svg, estimateCost, limits, current) {
+  const { minSeconds: lo, maxSeconds: hi } = limits;
   const points = SERIES.map((s) => {
     const pts = [];
-    for (let d = 3; d <= 15; d++) pts.push([d, estimateCost({ mode: s.mode, sound: s.sound, duration: d }).credits]);
+    for (let d = lo; d <= hi; d++) pts.push([d, estimateCost({ mode: s.mode, sound: s.sound, duration: d }).credits]);
     return { ...s, pts };
   });
   const max = Math.max(...points.flatMap((s) => s.pts.map((p) => p[1])));
-  const x = (d) => PAD.left + ((d - 3) / 12) * (W - PAD.left - PAD.right);
+  const x = (d) => PAD.left + ((d - lo) / (hi - lo)) * (W - PAD.left - PAD.right);
   const y = (c) => H - PAD.bottom - (c / max) * (H - PAD.top - PAD.bottom);
   const nodes = [];
   for (const c of [0, 400, 800, 1200].filter((v) => v <= max)) {
     nodes.push(el("line", { x1: PAD.left, x2: W - PAD.right, y1: y(c), y2: y(c), class: "grid" }));
     nodes.push(el("text", { x: PAD.left - 4, y: y(c) + 3, "text-anchor": "end", class: "tick" }, String(c)));
   }
-  for (const d of [3, 5, 10, 15]) nodes.push(el("text", { x: x(d), y: H - PAD.bottom + 12, "text-anchor": "middle", class: "tick" }, `${d}s`));
+  for (const d of [lo, 5, 10, hi]) nodes.push(el("text", { x: x(d), y: H - PAD.bottom + 12, "text-anchor": "middle", class: "tick" }, `${d}s`));
   points.forEach((s, i) => {
     const chosen = current && current.mode === s.mode && current.sound === s.sound;
     nodes.push(el("polyline", { points: s.pts.map(([d, c]) => `${x(d)},${y(c)}`).join(" "), class: `series s${i}${chosen ? " chosen" : ""}` }));
     const lx = PAD.left + (i % 2) * 140;
     const ly = H - 22 + Math.floor(i / 2) * 13;
     nodes.push(el("line", { x1: lx, x2: lx + 14, y1: ly - 3, y2: ly - 3, class: `series s${i}` }));
-    nodes.push(el("text", { x: lx + 18, y: ly, class: "legend" }, `${s.label} (${s.pts[0][1] / 3}/s)`));
+    nodes.push(el("text", { x: lx + 18, y: ly, class: "legend" }, `${s.label} (${s.pts[0][1] / lo}/s)`));
   });
   if (current) {
     const cx = x(current.seconds);

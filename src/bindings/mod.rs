@@ -317,6 +317,12 @@ fn create_options(options: &JsValue) -> Result<(Option<String>, JsValue), JsValu
     }
 }
 
+/// The request's bounds (prompt lengths, seconds, shots, elements), for forms that show them.
+#[wasm_bindgen(js_name = requestLimits, unchecked_return_type = "Limits")]
+pub fn request_limits() -> JsValue {
+    crate::request::LIMITS.to_js()
+}
+
 /// The wait before the next poll, `elapsedMs` after a task was created: the client's own
 /// schedule (adaptive, or every `pollIntervalMs` when given). For simulations and benchmarks.
 #[wasm_bindgen(js_name = nextPollDelay)]

@@ -7,6 +7,7 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
 
 use crate::pricing::Cost;
+use crate::request::Limits;
 use crate::task::Task;
 use crate::validate::{Issue, Validation};
 use crate::value::Value;
@@ -114,6 +115,21 @@ impl ToJs for Task {
             ("rawStatus", text_or_null(&self.raw_status)),
             ("videoUrl", text_or_null(&self.video_url)),
             ("error", text_or_null(&self.error)),
+        ])
+    }
+}
+
+impl ToJs for Limits {
+    fn to_js(&self) -> JsValue {
+        object(&[
+            ("maxPromptChars", JsValue::from(self.max_prompt_chars as u32)),
+            ("maxShotPromptChars", JsValue::from(self.max_shot_prompt_chars as u32)),
+            ("minSeconds", JsValue::from(self.min_seconds)),
+            ("maxSeconds", JsValue::from(self.max_seconds)),
+            ("defaultSeconds", JsValue::from(self.default_seconds)),
+            ("minShotSeconds", JsValue::from(self.min_shot_seconds)),
+            ("maxShots", JsValue::from(self.max_shots as u32)),
+            ("maxElements", JsValue::from(self.max_elements as u32)),
         ])
     }
 }

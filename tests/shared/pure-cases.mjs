@@ -292,6 +292,15 @@ export const cases = [
     },
   },
   {
+    name: "requestLimits gives the bounds the rules enforce",
+    run(k) {
+      const l = k.requestLimits();
+      eq(l, { maxPromptChars: 2500, maxShotPromptChars: 512, minSeconds: 3, maxSeconds: 15, defaultSeconds: 5, minShotSeconds: 1, maxShots: 6, maxElements: 3 });
+      eq(k.validateRequest({ prompt: "x".repeat(l.maxPromptChars) }).valid, true);
+      eq(k.validateRequest({ prompt: "x", duration: l.maxSeconds + 1 }).valid, false);
+    },
+  },
+  {
     name: "every error class is exported and extends KlingError",
     run(k) {
       for (const name of ["ValidationError", "ApiError", "TaskFailedError", "TimeoutError"]) {

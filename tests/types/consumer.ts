@@ -28,6 +28,8 @@ import {
   type Task,
   type Validation,
   nextPollDelay,
+  requestLimits,
+  type Limits,
 } from "kling3-wasm";
 
 const request: KlingRequest = {
@@ -124,10 +126,12 @@ toCurl(built, { redactKey: "no" });
 // @ts-expect-error: videoUrl may be null
 const notNull: string = task.videoUrl;
 
+const limits: Limits = requestLimits();
+const maxShots: number = limits.maxShots;
 const delays: number[] = [nextPollDelay(0), nextPollDelay(60_000, 2000)];
 const inlineCredits: number = estimateInline({ duration: 3 }).credits;
 // @ts-expect-error: the elapsed time is a number
 nextPollDelay("soon");
-void [useTheClient, handle, delays, inlineCredits];
+void [useTheClient, handle, delays, inlineCredits, maxShots];
 void [valid, firstCode, issues, mode, seconds, ratio, model, credits, headers, curl, status, url, raw];
 void [badMode, badRatio, badDuration, badShot, badStatus, notNull];

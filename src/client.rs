@@ -1,462 +1,332 @@
-//! The HTTP client: create a task, read it, wait for it, with the retry and poll policy of
-//! [`crate::schedule`]. It calls `fetch` (the global one, or the one the user passes) through
-//! the small platform glue in `js/runtime.js`; what it returns and throws is built by the
-//! binding layer's helpers.
+//! The client's decisions, apart from the waiting itself: its options, where each request
+//! goes and what it carries, and what an answer means. The async loop (fetch and timers) is a
+//! few lines of JS (`js/client.js`) that asks these functions, and [`crate::schedule`], at
+//! every step; keeping the loop out of the module keeps an async runtime out of it too.
 
-use std::rc::Rc;
-
-use js_sys::{Date, Function, Math, Promise};
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-
-use crate::bindings::{from_js, json_parse, make_error, object, to_js_error, ToJs};
 use crate::error::Error;
 use crate::request::DEFAULT_BASE_URL;
 use crate::response::{envelope_error, read_error, ApiFailure};
-use crate::schedule::{
-    next_retry_delay, parse_retry_after, parse_retry_after_ms, Method, Outcome, PollSchedule, DEFAULT_MAX_RETRIES,
-};
-use crate::task::{parse_task, Status, Task};
+use crate::schedule::DEFAULT_MAX_RETRIES;
+use crate::task::{parse_task, Task};
 use crate::validate::{Code, Issue};
-use crate::value::Value;
-use crate::wire::{base_url, build_request, check_api_key, BuildOptions};
-
-#[wasm_bindgen(module = "/js/runtime.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = send)]
-    fn js_send(
-        fetch: &Function,
-        url: &str,
-        method: &str,
-        headers: &JsValue,
-        body: Option<String>,
-        timeout_ms: f64,
-        signal: &JsValue,
-    ) -> Promise;
-    // `catch` makes wasm-bindgen call these through its glue: imported straight into the
-    // module, two functions of one snippet would be listed twice in the glue's import object,
-    // which bundlers warn about.
-    #[wasm_bindgen(catch, js_name = sleep)]
-    fn js_sleep(ms: f64, signal: &JsValue) -> Result<Promise, JsValue>;
-    #[wasm_bindgen(catch, js_name = abortReason)]
-    fn abort_reason(signal: &JsValue) -> Result<JsValue, JsValue>;
-}
+use crate::value::{number_text, Value, FUNCTION};
+use crate::wire::{base_url, build_request, check_api_key, BuildOptions, BuiltRequest};
 
 /// Per-request time limit unless the user sets `timeoutMs`.
 pub const DEFAULT_REQUEST_TIMEOUT_MS: f64 = 30_000.0;
 /// How long `waitForTask` waits unless told otherwise: generous for 60–180 s jobs.
 pub const DEFAULT_WAIT_TIMEOUT_MS: f64 = 15.0 * 60_000.0;
+/// The largest `timeoutMs` of one request, and `pollIntervalMs`: an hour.
+const MAX_REQUEST_MS: f64 = 3_600_000.0;
+/// The largest `timeoutMs` of a wait: a day.
+const MAX_WAIT_MS: f64 = 24.0 * 3_600_000.0;
+/// The most retries a client may be told to make.
+const MAX_RETRIES: f64 = 10.0;
 
-/// A client's settings, checked once in the constructor.
-pub struct Client {
-    api_key: Option<String>,
-    base_url: String,
-    fetch: Function,
-    max_retries: u32,
-    timeout_ms: f64,
+/// A client's settings, checked once when it is made.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    pub api_key: Option<String>,
+    /// Without trailing slashes.
+    pub base_url: String,
+    pub max_retries: u32,
+    pub timeout_ms: f64,
 }
 
-/// An HTTP answer, as `js/runtime.js` hands it over.
-struct Answer {
-    status: u16,
-    text: String,
-    retry_after_ms: Option<u64>,
+/// The options of one call (`createTask`, `getTask`, `waitForTask`, `generate`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallOptions {
+    pub callback_url: Option<String>,
+    /// How long a wait may last.
+    pub timeout_ms: f64,
+    /// A fixed poll interval instead of the adaptive schedule.
+    pub poll_interval_ms: Option<f64>,
 }
 
-fn invalid(path: &str, code: Code, message: String) -> Issue {
-    Issue { path: path.to_string(), code, message }
+fn issue(path: &str, code: Code, message: String) -> Issue {
+    Issue { path: path.into(), code, message }
 }
 
-/// A whole number option within bounds; `None` when absent.
+/// A whole number option from 0 to `max`; `None` when absent.
 fn number_option(v: &Value, key: &str, max: f64, problems: &mut Vec<Issue>) -> Option<f64> {
     match v.get(key)? {
         Value::Null => None,
-        Value::Number(n) if n.is_finite() && *n >= 0.0 && n.fract() == 0.0 && *n <= max => Some(*n),
+        Value::Number(n) if n.is_finite() && *n >= 0.0 && *n <= max && crate::value::is_whole(*n) => Some(*n),
         other => {
             let got = match other {
-                Value::Number(n) => crate::value::number_text(*n),
-                other => other.kind().to_string(),
+                Value::Number(n) => number_text(*n),
+                other => other.kind().into(),
             };
-            problems.push(invalid(
-                key,
-                Code::InvalidValue,
-                format!("{key} must be a whole number from 0 to {}, got {got}", max as u64),
-            ));
+            let message = [key, " must be a whole number from 0 to ", &number_text(max), ", got ", &got].concat();
+            problems.push(issue(key, Code::InvalidValue, message));
             None
         }
     }
 }
 
-fn get_prop(target: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-impl Client {
-    /// Reads `{ apiKey?, baseUrl?, fetch?, maxRetries?, timeoutMs? }`.
-    pub fn new(options: &JsValue) -> Result<Client, JsValue> {
-        let given = if options.is_undefined() || options.is_null() { Value::Null } else { from_js::read(options) };
-        // Also refuses options that are not an object.
-        let opts = BuildOptions::from_value(&given).map_err(to_js_error)?;
-        let mut problems = Vec::new();
-        let base = match base_url(opts.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL)) {
-            Ok(b) => b.to_string(),
-            Err(issue) => {
-                problems.push(issue);
-                String::new()
-            }
-        };
-        if let Some(problem) = opts.api_key.as_deref().and_then(check_api_key) {
+/// Reads `new KlingClient(options)`: `{ apiKey?, baseUrl?, fetch?, maxRetries?, timeoutMs? }`,
+/// every problem at once. `has_global_fetch` says whether the runtime has a fetch to use when
+/// the options give none.
+///
+/// ```
+/// use kling3_wasm::{client::settings, value::Value};
+/// let s = settings(&Value::Null, true).unwrap();
+/// assert_eq!((s.base_url.as_str(), s.max_retries, s.timeout_ms), ("https://apiin.one/api/v1", 2, 30_000.0));
+/// assert!(settings(&Value::Null, false).is_err());
+/// ```
+pub fn settings(options: &Value, has_global_fetch: bool) -> Result<Settings, Error> {
+    // Also refuses options that are not an object.
+    let opts = BuildOptions::from_value(options)?;
+    let mut problems = Vec::new();
+    let base = match base_url(opts.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL)) {
+        Ok(b) => b.into(),
+        Err(problem) => {
             problems.push(problem);
+            String::new()
         }
-        let max_retries =
-            number_option(&given, "maxRetries", 10.0, &mut problems).map_or(DEFAULT_MAX_RETRIES, |n| n as u32);
-        let timeout_ms =
-            number_option(&given, "timeoutMs", 3_600_000.0, &mut problems).unwrap_or(DEFAULT_REQUEST_TIMEOUT_MS);
-        let fetch = match options.is_object().then(|| get_prop(options, "fetch")) {
-            Some(f) if !f.is_undefined() && !f.is_null() => f,
-            _ => get_prop(&js_sys::global(), "fetch"),
-        };
-        let fetch = match fetch.dyn_into::<Function>() {
-            Ok(f) => Some(f),
-            Err(_) => {
-                problems.push(invalid(
-                    "fetch",
-                    Code::InvalidType,
-                    "fetch must be a function like the global fetch (none was given, and this runtime has no global fetch)".into(),
-                ));
-                None
-            }
-        };
-        match fetch {
-            Some(fetch) if problems.is_empty() => {
-                Ok(Client { api_key: opts.api_key, base_url: base, fetch, max_retries, timeout_ms })
-            }
-            _ => Err(to_js_error(Error::invalid(problems))),
+    };
+    if let Some(problem) = opts.api_key.as_deref().and_then(check_api_key) {
+        problems.push(problem);
+    }
+    let max_retries =
+        number_option(options, "maxRetries", MAX_RETRIES, &mut problems).map_or(DEFAULT_MAX_RETRIES, |n| n as u32);
+    let timeout_ms =
+        number_option(options, "timeoutMs", MAX_REQUEST_MS, &mut problems).unwrap_or(DEFAULT_REQUEST_TIMEOUT_MS);
+    let fetch_ok = match options.get("fetch") {
+        None | Some(Value::Null) => has_global_fetch,
+        Some(Value::Unsupported(what)) => *what == FUNCTION,
+        Some(_) => false,
+    };
+    if !fetch_ok {
+        problems.push(issue(
+            "fetch",
+            Code::InvalidType,
+            "fetch must be a function like the global fetch (none was given, and this runtime has no global fetch)"
+                .into(),
+        ));
+    }
+    if problems.is_empty() {
+        Ok(Settings { api_key: opts.api_key, base_url: base, max_retries, timeout_ms })
+    } else {
+        Err(Error::invalid(problems))
+    }
+}
+
+/// Reads a call's options, every problem at once: `callbackUrl` when the call creates a task,
+/// `timeoutMs`, `pollIntervalMs` and `onProgress` when it waits. Options that are not an
+/// object are no options. `signal_ok` says whether `signal` is absent or an AbortSignal (only
+/// JS can tell).
+///
+/// ```
+/// use kling3_wasm::{client::call_options, value::Value};
+/// let o = Value::Object(vec![("pollIntervalMs".into(), Value::Number(2000.0))]);
+/// assert_eq!(call_options(&o, true, false, true).unwrap().poll_interval_ms, Some(2000.0));
+/// assert!(call_options(&o, false, false, true).is_err());
+/// ```
+pub fn call_options(options: &Value, signal_ok: bool, creates: bool, waits: bool) -> Result<CallOptions, Error> {
+    let none = Value::Null;
+    let options = if matches!(options, Value::Object(_)) { options } else { &none };
+    let mut problems = Vec::new();
+    let mut out = CallOptions { callback_url: None, timeout_ms: DEFAULT_WAIT_TIMEOUT_MS, poll_interval_ms: None };
+    if waits {
+        out.timeout_ms =
+            number_option(options, "timeoutMs", MAX_WAIT_MS, &mut problems).unwrap_or(DEFAULT_WAIT_TIMEOUT_MS);
+        out.poll_interval_ms = number_option(options, "pollIntervalMs", MAX_REQUEST_MS, &mut problems);
+        match options.get("onProgress") {
+            None | Some(Value::Null) => {}
+            Some(Value::Unsupported(what)) if *what == FUNCTION => {}
+            Some(_) => problems.push(issue("onProgress", Code::InvalidType, "onProgress must be a function".into())),
         }
     }
-
-    fn headers(&self, with_body: bool) -> JsValue {
-        let mut fields = vec![("Accept", JsValue::from_str("application/json"))];
-        if with_body {
-            fields.push(("Content-Type", JsValue::from_str("application/json")));
-        }
-        if let Some(key) = &self.api_key {
-            fields.push(("Authorization", JsValue::from_str(&format!("Bearer {key}"))));
-        }
-        object(&fields)
-    }
-
-    /// Removes the key from text that came back from a server, in case it echoed it.
-    fn scrub(&self, text: String) -> String {
-        match &self.api_key {
-            Some(key) if key.len() >= 4 && text.contains(key.as_str()) => text.replace(key.as_str(), "[redacted]"),
-            _ => text,
+    if creates {
+        match options.get("callbackUrl") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(s)) => out.callback_url = Some(s.clone()),
+            Some(other) => problems.push(issue(
+                "callbackUrl",
+                Code::InvalidType,
+                ["callbackUrl must be a string, got ", other.kind()].concat(),
+            )),
         }
     }
-
-    /// One exchange, retried as the policy says. Network failures and timeouts that are not
-    /// retried become errors here; every HTTP answer is returned.
-    async fn exchange(
-        &self,
-        method: Method,
-        url: &str,
-        body: Option<String>,
-        signal: &JsValue,
-    ) -> Result<Answer, JsValue> {
-        let verb = if method == Method::Post { "POST" } else { "GET" };
-        let headers = self.headers(body.is_some());
-        let mut retries = 0;
-        loop {
-            let sent =
-                JsFuture::from(js_send(&self.fetch, url, verb, &headers, body.clone(), self.timeout_ms, signal)).await;
-            let attempt = match sent {
-                Ok(raw) => {
-                    let status = get_prop(&raw, "status").as_f64().unwrap_or(0.0) as u16;
-                    let header_ms = get_prop(&raw, "retryAfterMs").as_string().and_then(|v| parse_retry_after_ms(&v));
-                    let header_s =
-                        get_prop(&raw, "retryAfter").as_string().and_then(|v| parse_retry_after(&v, Date::now()));
-                    let text = self.scrub(get_prop(&raw, "text").as_string().unwrap_or_default());
-                    Ok(Answer { status, text, retry_after_ms: header_ms.or(header_s) })
-                }
-                Err(e) => {
-                    let kind = get_prop(&e, "kind").as_string().unwrap_or_default();
-                    if kind == "aborted" {
-                        return Err(get_prop(&e, "reason"));
-                    }
-                    Err(self.no_answer_error(method, url, &kind, &e))
-                }
-            };
-            let (outcome, succeeded, retry_after_ms) = match &attempt {
-                Ok(a) => (Outcome::Status(a.status), (200..300).contains(&a.status), a.retry_after_ms),
-                Err(_) => (Outcome::NetworkError, false, None),
-            };
-            let wait = if succeeded {
-                None
-            } else {
-                next_retry_delay(method, outcome, retries, self.max_retries, retry_after_ms, Math::random())
-            };
-            match wait {
-                Some(ms) => {
-                    JsFuture::from(js_sleep(ms as f64, signal)?).await?;
-                    retries += 1;
-                }
-                None => return attempt,
-            }
-        }
+    if !signal_ok {
+        problems.push(issue("signal", Code::InvalidType, "signal must be an AbortSignal".into()));
     }
-
-    /// The error for a request that got no answer: it timed out, or the connection failed.
-    fn no_answer_error(&self, method: Method, url: &str, kind: &str, cause: &JsValue) -> JsValue {
-        let verb = if method == Method::Post { "POST" } else { "GET" };
-        if kind == "timeout" {
-            let what = if method == Method::Post {
-                "; the task may have been created: look for it before sending again"
-            } else {
-                ""
-            };
-            return make_error(
-                "timeout",
-                &format!("{verb} {} got no answer within {} ms{what}", self.describe(url), self.timeout_ms as u64),
-                object(&[("taskId", JsValue::NULL)]),
-            );
-        }
-        let why = self.scrub(get_prop(cause, "message").as_string().unwrap_or_default());
-        make_error(
-            "network_error",
-            &format!("{verb} {} failed before an answer came: {why}", self.describe(url)),
-            JsValue::UNDEFINED,
-        )
-    }
-
-    /// A URL for messages: the path only, so no query string can carry anything private.
-    fn describe(&self, url: &str) -> String {
-        url.split(['?', '#']).next().unwrap_or(url).to_string()
-    }
-
-    /// Turns an answer into the task it describes, or the error it is.
-    fn read_answer(&self, answer: &Answer) -> Result<(Task, JsValue), JsValue> {
-        let parsed = json_parse(&answer.text).ok();
-        let body = parsed.as_ref().map(from_js::read);
-        let api_error = |failure: ApiFailure, raw: JsValue| {
-            let code = failure.code.to_js();
-            let fields = object(&[
-                ("status", JsValue::from(failure.status)),
-                ("code", code),
-                ("type", failure.error_type.as_deref().map_or(JsValue::NULL, JsValue::from_str)),
-                ("body", raw),
-                ("retryAfterMs", answer.retry_after_ms.map_or(JsValue::NULL, |ms| JsValue::from(ms as f64))),
-            ]);
-            make_error("api_error", &failure.message, fields)
-        };
-        let raw_or_text = || parsed.clone().unwrap_or_else(|| JsValue::from_str(&answer.text));
-        if !(200..300).contains(&answer.status) {
-            return Err(api_error(read_error(answer.status, body.as_ref(), &answer.text), raw_or_text()));
-        }
-        let Some(body) = body else {
-            let why = if answer.text.trim().is_empty() { "an empty body" } else { "a body that is not JSON" };
-            return Err(make_error(
-                "invalid_json",
-                &format!("HTTP {} came with {why}", answer.status),
-                object(&[("cause", JsValue::from_str(&answer.text.chars().take(200).collect::<String>()))]),
-            ));
-        };
-        if let Some(failure) = envelope_error(&body) {
-            return Err(api_error(failure, raw_or_text()));
-        }
-        let task = parse_task(&body).map_err(to_js_error)?;
-        Ok((task, raw_or_text()))
-    }
-
-    fn task_to_js(task: &Task, raw: JsValue) -> Result<JsValue, JsValue> {
-        let out = task.to_js();
-        js_sys::Reflect::set(&out, &JsValue::from_str("raw"), &raw)?;
+    if problems.is_empty() {
         Ok(out)
+    } else {
+        Err(Error::invalid(problems))
     }
+}
 
-    /// `createTask`: validates, then sends one POST (again only after a 429).
-    pub async fn create_task(
-        &self,
-        input: JsValue,
-        callback_url: Option<String>,
-        signal: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let (_, task, raw) = self.create(input, callback_url, &signal).await?;
-        Client::task_to_js(&task, raw)
-    }
-
-    /// Creates the task: its id, and the task and body read from the answer.
-    async fn create(
-        &self,
-        input: JsValue,
-        callback_url: Option<String>,
-        signal: &JsValue,
-    ) -> Result<(String, Task, JsValue), JsValue> {
-        let mut request = from_js::read(&input);
-        if let Some(url) = callback_url {
-            request.insert("callback_url", Value::String(url));
+/// The create-task request: `input` validated and normalized, with `callback_url` set when
+/// given. The client adds its own headers.
+pub fn create_request(input: &Value, base_url: &str, callback_url: Option<&str>) -> Result<BuiltRequest, Error> {
+    let opts = BuildOptions { api_key: None, base_url: Some(base_url.into()) };
+    match callback_url {
+        Some(url) => {
+            let mut request = input.clone();
+            request.insert("callback_url", Value::String(url.into()));
+            build_request(&request, &opts)
         }
-        let opts = BuildOptions { api_key: None, base_url: Some(self.base_url.clone()) };
-        let built = build_request(&request, &opts).map_err(to_js_error)?;
-        let answer = self.exchange(Method::Post, &built.url, built.body, signal).await?;
-        let (task, raw) = self.read_answer(&answer)?;
-        let Some(task_id) = task.task_id.clone() else {
-            return Err(make_error(
-                "invalid_response",
-                &format!("HTTP {} answered the task creation without a task id", answer.status),
-                JsValue::UNDEFINED,
-            ));
-        };
-        Ok((task_id, task, raw))
+        None => build_request(input, &opts),
     }
+}
 
-    /// `generate`: creates the task, then waits for it with the same signal.
-    pub async fn generate(
-        &self,
-        input: JsValue,
-        callback_url: Option<String>,
-        wait: WaitOptions,
-    ) -> Result<JsValue, JsValue> {
-        let (task_id, _, _) = self.create(input, callback_url, &wait.signal).await?;
-        self.wait_for_task(task_id, wait).await
-    }
-
-    fn task_url(&self, task_id: &str) -> Result<String, JsValue> {
-        if task_id.is_empty()
-            || task_id.len() > 256
-            || !task_id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~:".contains(&b))
-        {
-            return Err(to_js_error(Error::invalid(vec![invalid(
+/// The URL of a task, after checking that its id is one the API could have given (so that
+/// nothing else can be put into the path).
+///
+/// ```
+/// use kling3_wasm::{client::task_url, value::Value};
+/// assert_eq!(task_url("/api/v1", &Value::String("t_1".into())).unwrap(), "/api/v1/tasks/t_1");
+/// assert!(task_url("/api/v1", &Value::String("../x?y".into())).is_err());
+/// assert!(task_url("/api/v1", &Value::Number(5.0)).is_err());
+/// ```
+pub fn task_url(base_url: &str, task_id: &Value) -> Result<String, Error> {
+    let id = match task_id {
+        Value::String(s) => s,
+        other => {
+            return Err(Error::invalid(vec![issue(
                 "taskId",
-                Code::InvalidValue,
-                "taskId must be the id the API gave (letters, digits, - _ . ~ :)".into(),
-            )])));
+                Code::InvalidType,
+                ["taskId must be a string, got ", other.kind()].concat(),
+            )]))
         }
-        Ok(format!("{}/tasks/{task_id}", self.base_url))
+    };
+    if id.is_empty() || id.len() > 256 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~:".contains(&b)) {
+        return Err(Error::invalid(vec![issue(
+            "taskId",
+            Code::InvalidValue,
+            "taskId must be the id the API gave (letters, digits, - _ . ~ :)".into(),
+        )]));
     }
+    Ok([base_url, "/tasks/", id].concat())
+}
 
-    async fn fetch_task(&self, task_id: &str, signal: &JsValue) -> Result<(Task, JsValue), JsValue> {
-        let url = self.task_url(task_id)?;
-        let answer = self.exchange(Method::Get, &url, None, signal).await?;
-        let (mut task, raw) = self.read_answer(&answer)?;
-        task.task_id.get_or_insert_with(|| task_id.to_string());
-        Ok((task, raw))
+/// Why an answer is not a task.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Refusal {
+    /// An error status, or an HTTP 200 whose envelope holds an error: an `ApiError`.
+    Api(ApiFailure),
+    /// A success whose body is empty or not JSON (the message says which).
+    NotJson(String),
+    /// A success that is not a task.
+    Invalid(Error),
+}
+
+fn is_success(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
+/// Reads an HTTP answer: the task it describes, or why it is not one. `body` is the text
+/// parsed as JSON, when it is JSON. `task_id` is the id that was asked for (a task read
+/// without one gets it); `None` when the answer is to a create, which must carry an id.
+pub fn read_answer(status: u16, body: Option<&Value>, text: &str, task_id: Option<&str>) -> Result<Task, Refusal> {
+    if !is_success(status) {
+        return Err(Refusal::Api(read_error(status, body, text)));
     }
-
-    /// `getTask`.
-    pub async fn get_task(&self, task_id: String, signal: JsValue) -> Result<JsValue, JsValue> {
-        let (task, raw) = self.fetch_task(&task_id, &signal).await?;
-        Client::task_to_js(&task, raw)
+    let Some(body) = body else {
+        let why =
+            if text.trim().is_empty() { " came with an empty body" } else { " came with a body that is not JSON" };
+        return Err(Refusal::NotJson(["HTTP ", &number_text(f64::from(status)), why].concat()));
+    };
+    if let Some(failure) = envelope_error(body) {
+        return Err(Refusal::Api(failure));
     }
+    let mut task = parse_task(body).map_err(Refusal::Invalid)?;
+    match task_id {
+        Some(id) => {
+            task.task_id.get_or_insert_with(|| id.into());
+        }
+        None if task.task_id.is_none() => {
+            return Err(Refusal::Invalid(Error::InvalidResponse(
+                ["HTTP ", &number_text(f64::from(status)), " answered the task creation without a task id"].concat(),
+            )))
+        }
+        None => {}
+    }
+    Ok(task)
+}
 
-    /// `waitForTask`: polls until the task succeeds (resolves), fails (`TaskFailedError`), the
-    /// wait times out (`TimeoutError` with the task id) or the signal aborts.
-    pub async fn wait_for_task(&self, task_id: String, wait: WaitOptions) -> Result<JsValue, JsValue> {
-        let started = Date::now();
-        let mut polls: u32 = 0;
-        loop {
-            if get_prop(&wait.signal, "aborted").as_bool() == Some(true) {
-                return Err(abort_reason(&wait.signal).unwrap_or_else(|e| e));
-            }
-            let (task, raw) = self.fetch_task(&task_id, &wait.signal).await?;
-            polls += 1;
-            let elapsed = Date::now() - started;
-            let task_js = Client::task_to_js(&task, raw)?;
-            if let Some(callback) = &wait.on_progress {
-                let event = object(&[
-                    ("taskId", JsValue::from_str(&task_id)),
-                    ("status", JsValue::from_str(task.status.as_str())),
-                    ("elapsedMs", JsValue::from(elapsed.round())),
-                    ("polls", JsValue::from(polls)),
-                    ("task", task_js.clone()),
-                ]);
-                callback.call1(&JsValue::UNDEFINED, &event)?;
-            }
-            match task.status {
-                Status::Succeeded => return Ok(task_js),
-                Status::Failed => {
-                    let why = task.error.as_deref().unwrap_or("no reason given");
-                    return Err(make_error(
-                        "task_failed",
-                        &format!("task {task_id} failed: {why}"),
-                        object(&[("taskId", JsValue::from_str(&task_id)), ("task", task_js)]),
-                    ));
-                }
-                Status::Queued | Status::Running => {}
-            }
-            let elapsed_ms = elapsed.max(0.0) as u64;
-            let delay = wait.schedule.next_delay_ms(elapsed_ms) as f64;
-            let left = wait.timeout_ms - elapsed;
-            if left <= 0.0 {
-                return Err(make_error(
-                    "timeout",
-                    &format!(
-                        "task {task_id} was still {} after {} s; it may still finish: call waitForTask(\"{task_id}\") again",
-                        task.raw_status.as_deref().unwrap_or("running"),
-                        (elapsed / 1000.0).round() as u64
-                    ),
-                    object(&[("taskId", JsValue::from_str(&task_id))]),
-                ));
-            }
-            // The last poll lands on the deadline.
-            JsFuture::from(js_sleep(delay.min(left), &wait.signal)?).await?;
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::tests::json;
+
+    fn paths(e: Error) -> Vec<String> {
+        match e {
+            Error::Validation(v) => v.errors.into_iter().map(|i| i.path).collect(),
+            other => panic!("not a validation error: {other:?}"),
         }
     }
-}
 
-/// The options of `waitForTask` (and of the wait in `generate`).
-pub struct WaitOptions {
-    pub signal: JsValue,
-    pub timeout_ms: f64,
-    pub schedule: PollSchedule,
-    pub on_progress: Option<Function>,
-}
+    #[test]
+    fn client_options_report_every_problem() {
+        let bad = json(r#"{"apiKey":"aio_a b","baseUrl":"apiin.one","maxRetries":-1,"timeoutMs":1.5,"fetch":42}"#);
+        assert_eq!(paths(settings(&bad, true).unwrap_err()), ["baseUrl", "apiKey", "maxRetries", "timeoutMs", "fetch"]);
+        let e = settings(&json(r#"{"maxRetries":11}"#), true).unwrap_err();
+        assert_eq!(e.message(), "Invalid request: maxRetries must be a whole number from 0 to 10, got 11");
+        let msg = settings(&bad, true).unwrap_err().message();
+        assert!(!msg.contains("aio_a"), "the key stays out of messages: {msg}");
+    }
 
-impl WaitOptions {
-    /// Reads `{ signal?, timeoutMs?, pollIntervalMs?, onProgress? }`.
-    pub fn read(options: &JsValue) -> Result<WaitOptions, JsValue> {
-        let given = if options.is_object() { from_js::read(options) } else { Value::Null };
-        let mut problems = Vec::new();
-        let timeout_ms =
-            number_option(&given, "timeoutMs", 24.0 * 3_600_000.0, &mut problems).unwrap_or(DEFAULT_WAIT_TIMEOUT_MS);
-        let schedule = number_option(&given, "pollIntervalMs", 3_600_000.0, &mut problems)
-            .map_or(PollSchedule::Adaptive, |ms| PollSchedule::Fixed(ms as u64));
-        let on_progress = match options.is_object().then(|| get_prop(options, "onProgress")) {
-            Some(f) if f.is_function() => Some(f.unchecked_into::<Function>()),
-            Some(f) if !f.is_undefined() && !f.is_null() => {
-                problems.push(invalid("onProgress", Code::InvalidType, "onProgress must be a function".into()));
-                None
-            }
-            _ => None,
-        };
-        let signal = signal_of(options, &mut problems);
-        if problems.is_empty() {
-            Ok(WaitOptions { signal, timeout_ms, schedule, on_progress })
-        } else {
-            Err(to_js_error(Error::invalid(problems)))
+    #[test]
+    fn a_given_fetch_function_replaces_the_global_one() {
+        let with = Value::Object(vec![("fetch".into(), Value::Unsupported(FUNCTION))]);
+        assert!(settings(&with, false).is_ok());
+        assert!(settings(&Value::Null, false).is_err());
+        let s = settings(&json(r#"{"baseUrl":"/api/v1/","maxRetries":0,"timeoutMs":100}"#), true).unwrap();
+        assert_eq!((s.base_url.as_str(), s.max_retries, s.timeout_ms), ("/api/v1", 0, 100.0));
+    }
+
+    #[test]
+    fn call_options_check_only_what_the_call_uses() {
+        let o = json(r#"{"timeoutMs":"soon","callbackUrl":5,"pollIntervalMs":-3}"#);
+        assert_eq!(
+            paths(call_options(&o, true, true, true).unwrap_err()),
+            ["timeoutMs", "pollIntervalMs", "callbackUrl"]
+        );
+        assert_eq!(paths(call_options(&o, true, true, false).unwrap_err()), ["callbackUrl"]);
+        assert!(call_options(&o, true, false, false).is_ok());
+        assert!(call_options(&Value::Number(3.0), true, true, true).is_ok(), "a non-object is no options");
+        let f = Value::Object(vec![("onProgress".into(), Value::Unsupported(FUNCTION))]);
+        assert!(call_options(&f, true, false, true).is_ok());
+        assert_eq!(
+            paths(call_options(&json(r#"{"onProgress":1}"#), false, false, true).unwrap_err()),
+            ["onProgress", "signal"]
+        );
+        let d = call_options(&Value::Null, true, true, true).unwrap();
+        assert_eq!((d.timeout_ms, d.poll_interval_ms, d.callback_url), (DEFAULT_WAIT_TIMEOUT_MS, None, None));
+    }
+
+    #[test]
+    fn the_create_request_carries_the_callback() {
+        let r = create_request(&json(r#"{"prompt":"a cat"}"#), "/api/v1", Some("https://h.example/x")).unwrap();
+        assert_eq!(r.url, "/api/v1/videos/generations");
+        assert!(r.body.unwrap().ends_with(r#""callback_url":"https://h.example/x"}"#));
+        assert!(create_request(&json(r#"{"prompt":"a cat"}"#), "/api/v1", Some("ftp://x")).is_err());
+        assert!(create_request(&json(r#"{}"#), "/api/v1", None).is_err());
+    }
+
+    #[test]
+    fn answers_are_read_into_tasks_or_refusals() {
+        let body = json(r#"{"code":200,"data":{"status":"IN_PROGRESS"}}"#);
+        let task = read_answer(200, Some(&body), "", Some("t1")).unwrap();
+        assert_eq!(task.task_id.as_deref(), Some("t1"));
+        assert!(matches!(read_answer(200, Some(&body), "", None), Err(Refusal::Invalid(Error::InvalidResponse(_)))));
+        assert_eq!(read_answer(200, None, " ", None), Err(Refusal::NotJson("HTTP 200 came with an empty body".into())));
+        assert_eq!(
+            read_answer(201, None, "<html>", None),
+            Err(Refusal::NotJson("HTTP 201 came with a body that is not JSON".into()))
+        );
+        let envelope = json(r#"{"code":500,"message":"boom"}"#);
+        match read_answer(200, Some(&envelope), "", Some("t1")) {
+            Err(Refusal::Api(f)) => assert_eq!((f.status, f.message.as_str()), (500, "boom")),
+            other => panic!("{other:?}"),
+        }
+        match read_answer(502, None, "<html>bad gateway</html>", Some("t1")) {
+            Err(Refusal::Api(f)) => assert!(f.message.contains("HTML page")),
+            other => panic!("{other:?}"),
         }
     }
-}
-
-/// The `signal` option: an AbortSignal-like object, or undefined.
-pub fn signal_of(options: &JsValue, problems: &mut Vec<Issue>) -> JsValue {
-    if !options.is_object() {
-        return JsValue::UNDEFINED;
-    }
-    let signal = get_prop(options, "signal");
-    if signal.is_undefined() || signal.is_null() {
-        return JsValue::UNDEFINED;
-    }
-    if !signal.is_object() || !get_prop(&signal, "addEventListener").is_function() {
-        problems.push(invalid("signal", Code::InvalidType, "signal must be an AbortSignal".into()));
-    }
-    signal
-}
-
-/// Runs a client call as a JS promise.
-pub fn promise<F>(client: &Rc<Client>, run: impl FnOnce(Rc<Client>) -> F) -> Promise
-where
-    F: std::future::Future<Output = Result<JsValue, JsValue>> + 'static,
-{
-    wasm_bindgen_futures::future_to_promise(run(Rc::clone(client)))
 }

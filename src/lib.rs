@@ -3,6 +3,7 @@
 //! The core (every module but `bindings`) is plain Rust: it compiles and is tested on the host
 //! with `cargo test`. The `bindings` module, built only for wasm, is the JavaScript surface.
 
+pub mod client;
 pub mod error;
 pub mod normalize;
 pub mod pricing;
@@ -21,5 +22,3 @@ pub mod bindings;
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-#[cfg(target_arch = "wasm32")]
-pub mod client;

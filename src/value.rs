@@ -155,6 +155,15 @@ fn write_json(value: &Value, out: &mut String) {
     }
 }
 
+/// What a JS function reads as: an [`Value::Unsupported`] of this kind.
+pub const FUNCTION: &str = "a function";
+
+/// Whether a number is finite and whole (`f64::fract` needs std).
+pub fn is_whole(n: f64) -> bool {
+    // From 2^52 on, every f64 is whole.
+    n.is_finite() && (n.abs() >= 4_503_599_627_370_496.0 || n as i64 as f64 == n)
+}
+
 /// A number as JSON and JS print it: `5`, not `5.0`.
 ///
 /// ```

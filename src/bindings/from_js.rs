@@ -5,7 +5,7 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::value::{Value, BROKEN_TEXT, CYCLE, TOO_LARGE};
+use crate::value::{Value, BROKEN_TEXT, CYCLE, FUNCTION, TOO_LARGE};
 
 /// Deeper than this, an input is refused (a cyclic object ends here too).
 const MAX_DEPTH: usize = 64;
@@ -74,7 +74,7 @@ impl Reader {
             };
         }
         if v.is_function() {
-            return Value::Unsupported("a function");
+            return Value::Unsupported(FUNCTION);
         }
         if v.is_symbol() {
             return Value::Unsupported("a symbol");

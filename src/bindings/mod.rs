@@ -10,11 +10,7 @@ pub(crate) use to_js::{object, ToJs};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use std::rc::Rc;
-
-use crate::client::{promise, signal_of, Client, WaitOptions};
 use crate::error::Error;
-use crate::validate::{Code, Issue};
 use crate::value::Value;
 use crate::wire::{BuildOptions, BuiltRequest};
 
@@ -94,6 +90,19 @@ export interface WaitOptions extends RequestOptions {
 /** Options of `generate`. */
 export interface GenerateOptions extends WaitOptions {
   callbackUrl?: string;
+}
+/** What `clientSettings` returns (used by the package's client; not exported). */
+export interface ClientSettings {
+  apiKey: string | null;
+  baseUrl: string;
+  maxRetries: number;
+  timeoutMs: number;
+}
+/** What `clientCallOptions` returns (used by the package's client; not exported). */
+export interface CallSettings {
+  callbackUrl: string | null;
+  timeoutMs: number;
+  pollIntervalMs: number | null;
 }
 /** Options of `toCurl`. */
 export interface CurlOptions {
@@ -201,119 +210,127 @@ pub fn parse_task(#[wasm_bindgen(unchecked_param_type = "unknown")] json: JsValu
     Ok(out)
 }
 
-/// The HTTP client: `new KlingClient({ apiKey, baseUrl, fetch, maxRetries, timeoutMs })`.
-#[wasm_bindgen]
-pub struct KlingClient {
-    inner: Rc<Client>,
+// What the client (js/client.js) asks at each step. These are not part of the package's
+// interface: its entry points do not export them.
+
+/// `new KlingClient(options)`'s settings, `{ apiKey, baseUrl, maxRetries, timeoutMs }`.
+/// Throws `ValidationError` listing every bad option.
+#[wasm_bindgen(js_name = clientSettings, unchecked_return_type = "ClientSettings")]
+pub fn client_settings(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] options: JsValue,
+    has_global_fetch: bool,
+) -> Result<JsValue, JsValue> {
+    let given = if options.is_undefined() { Value::Null } else { from_js::read(&options) };
+    let s = crate::client::settings(&given, has_global_fetch).map_err(to_js_error)?;
+    Ok(object(&[
+        ("apiKey", s.api_key.as_deref().map_or(JsValue::NULL, JsValue::from_str)),
+        ("baseUrl", JsValue::from_str(&s.base_url)),
+        ("maxRetries", JsValue::from(s.max_retries)),
+        ("timeoutMs", JsValue::from(s.timeout_ms)),
+    ]))
 }
 
-#[wasm_bindgen]
-impl KlingClient {
-    /// Checks the options; throws `ValidationError` naming the bad one.
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_optional_param_type = "ClientOptions")] options: Option<JsValue>,
-    ) -> Result<KlingClient, JsValue> {
-        let options = options.unwrap_or(JsValue::UNDEFINED);
-        Ok(KlingClient { inner: Rc::new(Client::new(&options)?) })
-    }
-
-    /// Validates `input` (sending nothing when it is invalid), then creates the task.
-    #[wasm_bindgen(js_name = createTask, unchecked_return_type = "Promise<Task>")]
-    pub fn create_task(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "KlingRequest")] input: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "CreateTaskOptions")] options: Option<JsValue>,
-    ) -> js_sys::Promise {
-        promise(&self.inner, |client| async move {
-            let (callback_url, signal) = create_options(&options.unwrap_or(JsValue::UNDEFINED))?;
-            client.create_task(input, callback_url, signal).await
-        })
-    }
-
-    /// Reads a task once (GETs are retried on network errors, 429 and 5xx).
-    #[wasm_bindgen(js_name = getTask, unchecked_return_type = "Promise<Task>")]
-    pub fn get_task(
-        &self,
-        #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<JsValue>,
-    ) -> js_sys::Promise {
-        promise(&self.inner, |client| async move {
-            let task_id = task_id_of(&task_id)?;
-            let mut problems = Vec::new();
-            let signal = signal_of(&options.unwrap_or(JsValue::UNDEFINED), &mut problems);
-            if !problems.is_empty() {
-                return Err(to_js_error(Error::invalid(problems)));
-            }
-            client.get_task(task_id, signal).await
-        })
-    }
-
-    /// Polls until the task succeeds; rejects with `TaskFailedError`, `TimeoutError` (with
-    /// the task id: it may still finish) or the signal's abort reason.
-    #[wasm_bindgen(js_name = waitForTask, unchecked_return_type = "Promise<Task>")]
-    pub fn wait_for_task(
-        &self,
-        #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "WaitOptions")] options: Option<JsValue>,
-    ) -> js_sys::Promise {
-        promise(&self.inner, |client| async move {
-            let task_id = task_id_of(&task_id)?;
-            let wait = WaitOptions::read(&options.unwrap_or(JsValue::UNDEFINED))?;
-            client.wait_for_task(task_id, wait).await
-        })
-    }
-
-    /// `createTask`, then `waitForTask`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Task>")]
-    pub fn generate(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "KlingRequest")] input: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "GenerateOptions")] options: Option<JsValue>,
-    ) -> js_sys::Promise {
-        promise(&self.inner, |client| async move {
-            let options = options.unwrap_or(JsValue::UNDEFINED);
-            let wait = WaitOptions::read(&options)?;
-            let (callback_url, _) = create_options(&options)?;
-            client.generate(input, callback_url, wait).await
-        })
-    }
+/// A call's options, `{ callbackUrl, timeoutMs, pollIntervalMs }`. Throws `ValidationError`.
+#[wasm_bindgen(js_name = clientCallOptions, unchecked_return_type = "CallSettings")]
+pub fn client_call_options(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] options: JsValue,
+    signal_ok: bool,
+    creates: bool,
+    waits: bool,
+) -> Result<JsValue, JsValue> {
+    let given = if options.is_object() { from_js::read(&options) } else { Value::Null };
+    let o = crate::client::call_options(&given, signal_ok, creates, waits).map_err(to_js_error)?;
+    Ok(object(&[
+        ("callbackUrl", o.callback_url.as_deref().map_or(JsValue::NULL, JsValue::from_str)),
+        ("timeoutMs", JsValue::from(o.timeout_ms)),
+        ("pollIntervalMs", o.poll_interval_ms.map_or(JsValue::NULL, JsValue::from)),
+    ]))
 }
 
-/// A task id argument: a string (its characters are checked where the URL is made).
-fn task_id_of(value: &JsValue) -> Result<String, JsValue> {
-    value.as_string().ok_or_else(|| {
-        to_js_error(Error::invalid(vec![Issue {
-            path: "taskId".into(),
-            code: Code::InvalidType,
-            message: format!("taskId must be a string, got {}", from_js::read(value).kind()),
-        }]))
-    })
+/// The create-task request (`{ method, url, headers, body }`, without the key). Throws
+/// `ValidationError`.
+#[wasm_bindgen(js_name = clientCreateRequest, unchecked_return_type = "BuiltRequest")]
+pub fn client_create_request(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] input: JsValue,
+    base_url: &str,
+    callback_url: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let request = crate::client::create_request(&from_js::read(&input), base_url, callback_url.as_deref())
+        .map_err(to_js_error)?;
+    Ok(request.to_js())
 }
 
-/// `{ callbackUrl?, signal? }` of `createTask`.
-fn create_options(options: &JsValue) -> Result<(Option<String>, JsValue), JsValue> {
-    let mut problems = Vec::new();
-    let signal = signal_of(options, &mut problems);
-    let callback_url = match options.is_object().then(|| from_js::read(options)) {
-        Some(v) => match v.get("callbackUrl") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(other) => {
-                problems.push(Issue {
-                    path: "callbackUrl".into(),
-                    code: Code::InvalidType,
-                    message: format!("callbackUrl must be a string, got {}", other.kind()),
-                });
-                None
-            }
-        },
-        None => None,
-    };
-    if problems.is_empty() {
-        Ok((callback_url, signal))
-    } else {
-        Err(to_js_error(Error::invalid(problems)))
+/// A task's URL. Throws `ValidationError` when `taskId` is not a task id.
+#[wasm_bindgen(js_name = clientTaskUrl)]
+pub fn client_task_url(
+    base_url: &str,
+    #[wasm_bindgen(js_name = taskId, unchecked_param_type = "unknown")] task_id: JsValue,
+) -> Result<String, JsValue> {
+    crate::client::task_url(base_url, &from_js::read(&task_id)).map_err(to_js_error)
+}
+
+/// The wait a server asked for, in ms, from its `Retry-After` and `retry-after-ms` headers.
+#[wasm_bindgen(js_name = clientRetryAfter)]
+pub fn client_retry_after(retry_after: Option<String>, retry_after_ms: Option<String>, now_ms: f64) -> Option<f64> {
+    let ms = retry_after_ms.as_deref().and_then(crate::schedule::parse_retry_after_ms);
+    let s = retry_after.as_deref().and_then(|v| crate::schedule::parse_retry_after(v, now_ms));
+    ms.or(s).map(|ms| ms as f64)
+}
+
+/// The wait before trying a request again, or `undefined` when it must not be tried again.
+/// `status` is 0 when no answer came.
+#[wasm_bindgen(js_name = clientRetryDelay)]
+pub fn client_retry_delay(
+    post: bool,
+    status: u16,
+    retries_done: u32,
+    max_retries: u32,
+    retry_after_ms: Option<f64>,
+    random: f64,
+) -> Option<f64> {
+    use crate::schedule::{next_retry_delay, Method, Outcome};
+    let method = if post { Method::Post } else { Method::Get };
+    let outcome = if status == 0 { Outcome::NetworkError } else { Outcome::Status(status) };
+    let after = retry_after_ms.filter(|ms| ms.is_finite() && *ms >= 0.0).map(|ms| ms as u64);
+    next_retry_delay(method, outcome, retries_done, max_retries, after, random).map(|ms| ms as f64)
+}
+
+/// The task an HTTP answer describes (with `raw`, its body). Throws `ApiError` for an error
+/// answer, `KlingError` (`invalid_json`, `invalid_response`) for one that is not a task.
+/// `taskId` is the id asked for; leave it out for the answer to a create.
+#[wasm_bindgen(js_name = clientReadAnswer, unchecked_return_type = "Task")]
+pub fn client_read_answer(
+    status: u16,
+    text: &str,
+    retry_after_ms: Option<f64>,
+    task_id: Option<String>,
+) -> Result<JsValue, JsValue> {
+    use crate::client::Refusal;
+    let parsed = json_parse(text).ok();
+    let body = parsed.as_ref().map(from_js::read);
+    let raw = || parsed.clone().unwrap_or_else(|| JsValue::from_str(text));
+    match crate::client::read_answer(status, body.as_ref(), text, task_id.as_deref()) {
+        Ok(task) => {
+            let out = task.to_js();
+            reflect_set(&out, &JsValue::from_str("raw"), &raw())?;
+            Ok(out)
+        }
+        Err(Refusal::Api(failure)) => Err(make_error(
+            "api_error",
+            &failure.message,
+            object(&[
+                ("status", JsValue::from(failure.status)),
+                ("code", failure.code.to_js()),
+                ("type", failure.error_type.as_deref().map_or(JsValue::NULL, JsValue::from_str)),
+                ("body", raw()),
+                ("retryAfterMs", retry_after_ms.map_or(JsValue::NULL, JsValue::from)),
+            ]),
+        )),
+        Err(Refusal::NotJson(message)) => {
+            let cause: String = text.chars().take(200).collect();
+            Err(make_error("invalid_json", &message, object(&[("cause", JsValue::from_str(&cause))])))
+        }
+        Err(Refusal::Invalid(error)) => Err(to_js_error(error)),
     }
 }
 

@@ -2,6 +2,7 @@
 // `@ts-expect-error` must meet a real type error, so the types cannot loosen to `any`.
 import { createProxyHandler, type ProxyOptions } from "kling3-wasm/proxy";
 import { estimateCost as estimateInline } from "kling3-wasm/inline";
+import * as k from "kling3-wasm";
 import {
   ApiError,
   KlingClient,
@@ -103,6 +104,8 @@ async function useTheClient(): Promise<string | null> {
 const proxyOptions: ProxyOptions = { apiKey: "aio_x", upstream: "https://apiin.one/api/v1", maxCreditsPerTask: 500, allowedOrigins: ["https://app.example"] };
 const handle: (request: Request) => Promise<Response> = createProxyHandler(proxyOptions);
 
+// @ts-expect-error: the client's helpers are internal (types only, no value)
+k.clientSettings({}, true);
 // @ts-expect-error: maxRetries is a number
 new KlingClient({ maxRetries: "3" });
 // @ts-expect-error: the task id is a string

@@ -38,7 +38,7 @@ function inputsHash() {
       else hash.update(relative(root, path)).update(readFileSync(path));
     }
   };
-  for (const dir of ["src", "js"]) walk(join(root, dir));
+  for (const dir of ["src", "js", "examples"]) walk(join(root, dir));
   for (const file of ["Cargo.toml", "Cargo.lock", "scripts/build.mjs"]) {
     if (existsSync(join(root, file))) hash.update(file).update(readFileSync(join(root, file)));
   }
@@ -52,7 +52,11 @@ if (!process.argv.includes("--force") && existsSync(stampFile) && readFileSync(s
   process.exit(0);
 }
 
-run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "--lib"]);
+run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "--lib", "--features", "module"]);
+// The request and result types' declarations, written by tsify on the host (tsify needs std,
+// which the module does without); each build's .d.ts gets them below.
+console.error("build: cargo run --example typescript --features ts");
+const declarations = execFileSync("cargo", ["run", "--quiet", "--example", "typescript", "--features", "ts"], { cwd: root, encoding: "utf8" });
 const wasm = join(root, "target/wasm32-unknown-unknown/release", `${crate}.wasm`);
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg);
@@ -63,6 +67,8 @@ for (const [dir, target] of Object.entries(targets)) {
   run("wasm-bindgen", ["--target", target, "--out-dir", out, wasm]);
   rmSync(join(out, ".gitignore"), { force: true });
   rmSync(join(out, "package.json"), { force: true });
+  const dts = join(out, `${crate}.d.ts`);
+  writeFileSync(dts, readFileSync(dts, "utf8") + "\n" + declarations);
   const bg = join(out, `${crate}_bg.wasm`);
   run(wasmOpt, ["-Oz", "--strip-debug", "--strip-producers", bg, "-o", bg]);
   // The glue ships minified (its JSDoc is in the .d.ts): smaller for pages with no bundler.

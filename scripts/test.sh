@@ -14,7 +14,9 @@ node scripts/build.mjs
 step "cargo fmt --check and clippy"
 cargo fmt --check
 cargo clippy --quiet --all-targets -- -D warnings
-cargo clippy --quiet --target wasm32-unknown-unknown --lib -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown --lib --features module -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown --tests -- -D warnings
+cargo clippy --quiet --all-targets --features ts -- -D warnings
 
 step "Rust core: unit and doc tests"
 cargo test --quiet --lib

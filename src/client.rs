@@ -3,6 +3,9 @@
 //! few lines of JS (`js/client.js`) that asks these functions, and [`crate::schedule`], at
 //! every step; keeping the loop out of the module keeps an async runtime out of it too.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::error::Error;
 use crate::request::DEFAULT_BASE_URL;
 use crate::response::{envelope_error, read_error, ApiFailure};

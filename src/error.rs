@@ -3,6 +3,9 @@
 //! The binding layer turns each into the matching JS class (`ValidationError` for
 //! [`Error::Validation`], `KlingError` for the rest).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::validate::{Issue, Validation};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -42,15 +45,18 @@ impl Error {
         match self {
             Error::Validation(report) => match report.errors.as_slice() {
                 [] => "Invalid request".to_string(),
-                [only] => format!("Invalid request: {}", only.message),
-                [first, rest @ ..] => format!(
-                    "Invalid request: {} (and {} more problem{})",
+                [only] => cat!("Invalid request: ", only.message),
+                [first, rest @ ..] => cat!(
+                    "Invalid request: ",
                     first.message,
+                    " (and ",
                     rest.len(),
-                    if rest.len() == 1 { "" } else { "s" }
+                    " more problem",
+                    if rest.len() == 1 { "" } else { "s" },
+                    ")"
                 ),
             },
-            Error::InvalidJson(why) => format!("Not valid JSON: {why}"),
+            Error::InvalidJson(why) => cat!("Not valid JSON: ", why),
             Error::InvalidResponse(why) => why.clone(),
         }
     }

@@ -1,5 +1,8 @@
 //! The body that will be sent: the input with every default made explicit.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::request::{FIELDS, MODEL};
 use crate::validate::{validate, Validation};
 use crate::value::Value;

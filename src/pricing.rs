@@ -1,5 +1,8 @@
 //! Pricing: credits per second of video by mode and sound, from the API page's FAQ.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde::Serialize;
 
 use crate::request::{Credits, Mode, Seconds};
@@ -8,7 +11,7 @@ use crate::value::Value;
 
 /// What a request will cost, and why.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Cost {
     /// Total price: `creditsPerSecond × seconds`.

@@ -3,6 +3,9 @@
 //! These types are what a request *means* once it has been checked; they also generate the
 //! TypeScript declarations, so the `.d.ts` and the rules cannot drift apart.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde::Serialize;
 
 /// The only model this package speaks to.
@@ -25,7 +28,7 @@ pub const MAX_ELEMENTS: usize = 3;
 
 /// The request's bounds, for forms that show them (the rules themselves stay in validation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Limits {
     pub max_prompt_chars: usize,
@@ -67,7 +70,7 @@ pub const FIELDS: [&str; 11] = [
 
 /// Quality mode: `"std"` is faster and cheaper, `"pro"` has better motion and detail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     #[default]
@@ -94,7 +97,7 @@ impl Mode {
 
 /// Output shape of a text-to-video; ignored when an `image` is given.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum AspectRatio {
     #[serde(rename = "1:1")]
     Square,
@@ -123,19 +126,19 @@ impl AspectRatio {
 
 /// A length of video in whole seconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(transparent)]
 pub struct Seconds(pub u32);
 
 /// An amount of API credits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(transparent)]
 pub struct Credits(pub u32);
 
 /// One scene of a multi-shot video.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Shot {
     /// What happens in this shot; at most 512 characters.
     pub prompt: String,
@@ -145,19 +148,19 @@ pub struct Shot {
 
 /// A creative element (a character, an object) that prompts refer to as `@name`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Element {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(feature = "ts", tsify(optional))]
     pub description: Option<String>,
     /// 2 to 4 reference image URLs.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(feature = "ts", tsify(optional))]
     pub element_input_urls: Option<Vec<String>>,
     /// One reference video URL.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(feature = "ts", tsify(optional))]
     pub element_input_video_urls: Option<Vec<String>>,
 }
 
@@ -166,40 +169,40 @@ pub struct Element {
 ///
 /// Validation fills one of these with every field that passed its checks.
 #[derive(Clone, Debug, PartialEq, Default, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct KlingRequest {
     /// Always `"kling-3"`.
-    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "\"kling-3\""))]
+    #[cfg_attr(feature = "ts", tsify(optional, type = "\"kling-3\""))]
     pub model: Option<String>,
     /// What the video shows; at most 2500 characters. Not needed in multi-shot mode.
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(feature = "ts", tsify(optional))]
     pub prompt: Option<String>,
     /// Default `"std"`.
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(feature = "ts", tsify(optional))]
     pub mode: Option<Mode>,
     /// Whole seconds from 3 to 15; default 5 (in multi-shot mode, the shots' total).
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(feature = "ts", tsify(optional))]
     pub duration: Option<Seconds>,
     /// Default `"16:9"`.
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(feature = "ts", tsify(optional))]
     pub aspect_ratio: Option<AspectRatio>,
     /// Generate audio; default `true`.
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(feature = "ts", tsify(optional))]
     pub sound: Option<bool>,
     /// An http(s) image URL: makes the task image-to-video.
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(feature = "ts", tsify(optional))]
     pub image: Option<String>,
     /// Multi-shot mode; default `false`.
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(feature = "ts", tsify(optional))]
     pub multi_shots: Option<bool>,
     /// The shots, 1 to 6, when `multi_shots` is true.
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(feature = "ts", tsify(optional))]
     pub multi_prompt: Option<Vec<Shot>>,
     /// At most 3 elements, referred to in the prompt as `@name`.
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(feature = "ts", tsify(optional))]
     pub kling_elements: Option<Vec<Element>>,
     /// An http(s) URL the provider POSTs the finished task to.
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(feature = "ts", tsify(optional))]
     pub callback_url: Option<String>,
 }
 

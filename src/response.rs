@@ -2,6 +2,9 @@
 //! `{error: {code, message, type}}`, a `{code, message}` envelope (also inside an HTTP 200),
 //! an HTML page from a proxy, an empty body, or text that is not JSON.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::value::Value;
 
 /// What the client knows of a failed HTTP exchange; becomes an `ApiError` in JS.
@@ -63,7 +66,7 @@ pub fn read_error(status: u16, body: Option<&Value>, text: &str) -> ApiFailure {
         status,
         code: Value::Number(f64::from(status)),
         error_type: None,
-        message: format!("HTTP {status}: {}{what}", status_text(status)),
+        message: cat!("HTTP ", status, ": ", status_text(status), what),
     };
     let Some(body) = body else {
         let trimmed = text.trim_start();
@@ -96,7 +99,7 @@ pub fn read_error(status: u16, body: Option<&Value>, text: &str) -> ApiFailure {
         error_type: text_at(source, "type"),
         message: match message {
             Some(m) => m,
-            None => format!("HTTP {status}: {}", status_text(status)),
+            None => cat!("HTTP ", status, ": ", status_text(status)),
         },
     }
 }
@@ -104,7 +107,7 @@ pub fn read_error(status: u16, body: Option<&Value>, text: &str) -> ApiFailure {
 /// An HTTP 200 whose envelope says `code >= 400` is an error too.
 pub fn envelope_error(body: &Value) -> Option<ApiFailure> {
     let code = body.get("code")?.as_f64()?;
-    if !(400.0..1000.0).contains(&code) || code.fract() != 0.0 {
+    if !(400.0..1000.0).contains(&code) || !crate::value::is_whole(code) {
         return None;
     }
     Some(read_error(code as u16, Some(body), ""))

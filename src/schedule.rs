@@ -2,6 +2,9 @@
 //! functions of the clock and a random number, so the client and the benchmarks run the same
 //! code and the tests need no timers.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// HTTP methods the client uses; they are retried differently.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -104,7 +107,17 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
     }
     let at = parse_http_date(value)?;
     let wait = at as f64 - now_ms;
-    Some(if wait > 0.0 { wait.ceil() as u64 } else { 0 })
+    Some(if wait > 0.0 { ceil(wait) } else { 0 })
+}
+
+/// The smallest whole number at or above a positive `x` (`f64::ceil` needs std).
+fn ceil(x: f64) -> u64 {
+    let whole = x as u64;
+    if (whole as f64) < x {
+        whole.saturating_add(1)
+    } else {
+        whole
+    }
 }
 
 /// Reads a `retry-after-ms` header: a number of milliseconds (a fraction rounds up).

@@ -1,5 +1,8 @@
 //! Reading a task from the API's responses, whatever shape the provider used.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde::Serialize;
 
 use crate::error::Error;
@@ -8,7 +11,7 @@ use crate::value::Value;
 
 /// Where a task is, in four words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Queued,
@@ -54,20 +57,20 @@ impl Status {
 
 /// A task as the package reads it from a create or status response.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Task {
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
+    #[cfg_attr(feature = "ts", tsify(type = "string | null"))]
     pub task_id: Option<String>,
     pub status: Status,
     /// The provider's own status word, as sent.
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
+    #[cfg_attr(feature = "ts", tsify(type = "string | null"))]
     pub raw_status: Option<String>,
     /// The video, when the task succeeded; only ever an http(s) URL.
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
+    #[cfg_attr(feature = "ts", tsify(type = "string | null"))]
     pub video_url: Option<String>,
     /// Why the task failed, in the provider's words.
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
+    #[cfg_attr(feature = "ts", tsify(type = "string | null"))]
     pub error: Option<String>,
 }
 
@@ -130,7 +133,7 @@ fn first_text(root: &Value, paths: &[&[&str]]) -> Option<String> {
 /// ```
 pub fn parse_task(body: &Value) -> Result<Task, Error> {
     if !matches!(body, Value::Object(_)) {
-        return Err(Error::InvalidResponse(format!("a task response must be a JSON object, got {}", body.kind())));
+        return Err(Error::InvalidResponse(cat!("a task response must be a JSON object, got ", body.kind())));
     }
     let raw_status = first_text(body, STATUS_AT);
     let error = first_text(body, ERROR_AT);

@@ -4,6 +4,9 @@
 //! Errors are what would make the API refuse the task (or make the package send something
 //! else than the user meant); warnings are what the API will ignore or may not accept.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde::Serialize;
 
 use crate::request::{
@@ -14,7 +17,7 @@ use crate::value::{number_text, write_string, Value, BROKEN_TEXT, TOO_LARGE};
 
 /// What kind of problem an [`Issue`] is: stable, for programs to act on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Code {
     /// A field that must be there is missing or empty.
@@ -80,7 +83,7 @@ impl Code {
 
 /// One problem found in a request.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Issue {
     /// The field, written the way a user would: `""` for the whole input, `"prompt"`,
     /// `"multi_prompt[1].duration"`.
@@ -91,7 +94,7 @@ pub struct Issue {
 
 /// The outcome of [`validate`].
 #[derive(Clone, Debug, PartialEq, Default, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Validation {
     /// `errors.length === 0`.
     pub valid: bool,
@@ -140,10 +143,10 @@ impl Checker {
         let name = if path.is_empty() { "the request" } else { path };
         match got {
             Value::Unsupported(TOO_LARGE) => {
-                self.error(path, Code::TooLarge, format!("{name} must be {expected}, got {TOO_LARGE}"))
+                self.error(path, Code::TooLarge, cat!(name, " must be ", expected, ", got ", TOO_LARGE))
             }
-            Value::Unsupported(BROKEN_TEXT) => self.error(path, Code::InvalidValue, format!("{name} is {BROKEN_TEXT}")),
-            _ => self.error(path, Code::InvalidType, format!("{name} must be {expected}, got {}", got.kind())),
+            Value::Unsupported(BROKEN_TEXT) => self.error(path, Code::InvalidValue, cat!(name, " is ", BROKEN_TEXT)),
+            _ => self.error(path, Code::InvalidType, cat!(name, " must be ", expected, ", got ", got.kind())),
         }
     }
 
@@ -155,7 +158,7 @@ impl Checker {
                 self.error(
                     path,
                     Code::InvalidValue,
-                    format!("{path} got a string of about {units} characters, far longer than any allowed value"),
+                    cat!(path, " got a string of about ", units, " characters, far longer than any allowed value"),
                 );
                 None
             }
@@ -192,18 +195,18 @@ impl Checker {
             self.error(
                 path,
                 Code::TooLong,
-                format!("{path} must be at most {max_chars} characters, got about {units}"),
+                cat!(path, " must be at most ", max_chars, " characters, got about ", units),
             );
             return None;
         }
         let s = self.string(path, v)?;
         if s.trim().is_empty() {
-            self.error(path, Code::Required, format!("{path} must not be empty"));
+            self.error(path, Code::Required, cat!(path, " must not be empty"));
             return None;
         }
         let chars = s.chars().count();
         if chars > max_chars {
-            self.error(path, Code::TooLong, format!("{path} must be at most {max_chars} characters, got {chars}"));
+            self.error(path, Code::TooLong, cat!(path, " must be at most ", max_chars, " characters, got ", chars));
             return None;
         }
         Some(s.to_string())
@@ -218,13 +221,13 @@ impl Checker {
                 return None;
             }
         };
-        let rule = format!("{path} must be a whole number of seconds {what}");
-        if !n.is_finite() || n.fract() != 0.0 {
-            self.error(path, Code::InvalidValue, format!("{rule}, got {}", number_text(n)));
+        let rule = cat!(path, " must be a whole number of seconds ", what);
+        if !crate::value::is_whole(n) {
+            self.error(path, Code::InvalidValue, cat!(rule, ", got ", number_text(n)));
             return None;
         }
         if n < f64::from(min) || n > f64::from(max) {
-            self.error(path, Code::OutOfRange, format!("{rule}, got {}", number_text(n)));
+            self.error(path, Code::OutOfRange, cat!(rule, ", got ", number_text(n)));
             return None;
         }
         Some(Seconds(n as u32))
@@ -232,12 +235,12 @@ impl Checker {
 
     fn url(&mut self, path: &str, v: &Value, what: &str) -> Option<String> {
         if let Value::LongString(_) = v {
-            self.error(path, Code::InvalidUrl, format!("{path} must be {what}, got a string far too long for a URL"));
+            self.error(path, Code::InvalidUrl, cat!(path, " must be ", what, ", got a string far too long for a URL"));
             return None;
         }
         let s = self.string(path, v)?;
         if !is_http_url(s) {
-            self.error(path, Code::InvalidUrl, format!("{path} must be {what}, got {}", quoted(s)));
+            self.error(path, Code::InvalidUrl, cat!(path, " must be ", what, ", got ", quoted(s)));
             return None;
         }
         Some(s.to_string())
@@ -247,11 +250,7 @@ impl Checker {
         for (key, _) in entries {
             if !known.contains(&key.as_str()) {
                 let path = join(prefix, key);
-                self.warn(
-                    &path,
-                    Code::UnknownField,
-                    format!("{path} is not a field the API documents; it is sent as is"),
-                );
+                self.warn(&path, Code::UnknownField, cat!(path, " is not a field the API documents; it is sent as is"));
             }
         }
     }
@@ -263,7 +262,7 @@ fn check_sendable(v: &Value, path: &str, c: &mut Checker) {
     match v {
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                check_sendable(item, &format!("{path}[{i}]"), c);
+                check_sendable(item, &cat!(path, "[", i, "]"), c);
             }
         }
         Value::Object(entries) => {
@@ -279,7 +278,7 @@ fn check_sendable(v: &Value, path: &str, c: &mut Checker) {
                 other => (Code::InvalidType, other.kind()),
             };
             let name = if path.is_empty() { "the request" } else { path };
-            c.error(path, code, format!("{name} cannot be sent as JSON: it is {why}"));
+            c.error(path, code, cat!(name, " cannot be sent as JSON: it is ", why));
         }
         _ => {}
     }
@@ -289,7 +288,7 @@ fn join(prefix: &str, key: &str) -> String {
     if prefix.is_empty() {
         key.to_string()
     } else {
-        format!("{prefix}.{key}")
+        cat!(prefix, ".", key)
     }
 }
 
@@ -319,7 +318,7 @@ fn check_request(entries: &[(String, Value)], req: &mut KlingRequest, c: &mut Ch
             if s == MODEL {
                 req.model = Some(s.to_string());
             } else {
-                c.error("model", Code::InvalidValue, format!("model must be \"{MODEL}\", got {}", quoted(s)));
+                c.error("model", Code::InvalidValue, cat!("model must be \"", MODEL, "\", got ", quoted(s)));
             }
         }
     }
@@ -352,7 +351,7 @@ fn check_request(entries: &[(String, Value)], req: &mut KlingRequest, c: &mut Ch
         if let Some(s) = c.string("mode", v) {
             req.mode = Mode::parse(s);
             if req.mode.is_none() {
-                c.error("mode", Code::InvalidValue, format!("mode must be \"std\" or \"pro\", got {}", quoted(s)));
+                c.error("mode", Code::InvalidValue, cat!("mode must be \"std\" or \"pro\", got ", quoted(s)));
             }
         }
     }
@@ -368,7 +367,7 @@ fn check_request(entries: &[(String, Value)], req: &mut KlingRequest, c: &mut Ch
                 c.error(
                     "aspect_ratio",
                     Code::InvalidValue,
-                    format!("aspect_ratio must be \"16:9\", \"9:16\" or \"1:1\", got {}", quoted(s)),
+                    cat!("aspect_ratio must be \"16:9\", \"9:16\" or \"1:1\", got ", quoted(s)),
                 );
             }
         }
@@ -427,36 +426,36 @@ fn check_shots(value: Option<&Value>, multi: bool, req: &mut KlingRequest, c: &m
         c.error(
             "multi_prompt",
             Code::TooLong,
-            format!("multi_prompt can hold at most {MAX_SHOTS} shots, got {}", items.len()),
+            cat!("multi_prompt can hold at most ", MAX_SHOTS, " shots, got ", items.len()),
         );
     }
     let mut shots = Vec::with_capacity(items.len());
     // The shots' total, while every shot has a valid duration.
     let mut total = Some(0u32);
     for (i, item) in items.iter().enumerate() {
-        let path = format!("multi_prompt[{i}]");
+        let path = cat!("multi_prompt[", i, "]");
         let Value::Object(fields) = item else {
             c.wrong_type(&path, "an object {prompt, duration}", item);
             total = None;
             continue;
         };
         c.unknown_fields(&path, fields, &["prompt", "duration"]);
-        let prompt_path = format!("{path}.prompt");
+        let prompt_path = cat!(path, ".prompt");
         let prompt = match get(fields, "prompt") {
             Some(v) => c.text(&prompt_path, v, MAX_SHOT_PROMPT_CHARS),
             None => {
-                c.error(&prompt_path, Code::Required, format!("{prompt_path} is required: what happens in this shot"));
+                c.error(&prompt_path, Code::Required, cat!(prompt_path, " is required: what happens in this shot"));
                 None
             }
         };
-        let duration_path = format!("{path}.duration");
+        let duration_path = cat!(path, ".duration");
         let duration = match get(fields, "duration") {
             Some(v) => c.seconds(&duration_path, v, MIN_SHOT_SECONDS, MAX_SECONDS, "from 1 to 15"),
             None => {
                 c.error(
                     &duration_path,
                     Code::Required,
-                    format!("{duration_path} is required: this shot's length in seconds"),
+                    cat!(duration_path, " is required: this shot's length in seconds"),
                 );
                 None
             }
@@ -471,15 +470,18 @@ fn check_shots(value: Option<&Value>, multi: bool, req: &mut KlingRequest, c: &m
         return;
     };
     if !(MIN_SECONDS..=MAX_SECONDS).contains(&total) {
-        c.error("multi_prompt", Code::OutOfRange, format!("the shots must add up to 3 to 15 seconds, got {total}"));
+        c.error("multi_prompt", Code::OutOfRange, cat!("the shots must add up to 3 to 15 seconds, got ", total));
     } else {
         match req.duration {
             Some(duration) if duration.0 != total => c.error(
                 "duration",
                 Code::DurationMismatch,
-                format!(
-                    "duration is {} seconds but the shots add up to {total}: make them agree, or leave duration out",
-                    duration.0
+                cat!(
+                    "duration is ",
+                    duration.0,
+                    " seconds but the shots add up to ",
+                    total,
+                    ": make them agree, or leave duration out"
                 ),
             ),
             // The API takes the shots' total as the video's length.
@@ -495,25 +497,25 @@ fn check_elements(value: &Value, c: &mut Checker) -> Option<Vec<Element>> {
         c.error(
             "kling_elements",
             Code::TooLong,
-            format!("kling_elements can hold at most {MAX_ELEMENTS} elements, got {}", items.len()),
+            cat!("kling_elements can hold at most ", MAX_ELEMENTS, " elements, got ", items.len()),
         );
     }
     let mut elements = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let path = format!("kling_elements[{i}]");
+        let path = cat!("kling_elements[", i, "]");
         let Value::Object(fields) = item else {
             c.wrong_type(&path, "an object {name, description, element_input_urls}", item);
             continue;
         };
         c.unknown_fields(&path, fields, &["name", "description", "element_input_urls", "element_input_video_urls"]);
-        let name_path = format!("{path}.name");
+        let name_path = cat!(path, ".name");
         let name = match get(fields, "name") {
             Some(v) => c.text(&name_path, v, MAX_PROMPT_CHARS),
             None => {
                 c.error(
                     &name_path,
                     Code::Required,
-                    format!("{name_path} is required: prompts refer to the element as @name"),
+                    cat!(name_path, " is required: prompts refer to the element as @name"),
                 );
                 None
             }
@@ -523,19 +525,19 @@ fn check_elements(value: &Value, c: &mut Checker) -> Option<Vec<Element>> {
                 c.error(
                     &name_path,
                     Code::Duplicate,
-                    format!("{name_path} {} is already the name of another element", quoted(n)),
+                    cat!(name_path, " ", quoted(n), " is already the name of another element"),
                 );
             }
         }
         let description =
-            get(fields, "description").and_then(|v| c.string(&format!("{path}.description"), v)).map(str::to_string);
+            get(fields, "description").and_then(|v| c.string(&cat!(path, ".description"), v)).map(str::to_string);
         let images = url_list(fields, &path, "element_input_urls", (2, 4), "image", c);
         let videos = url_list(fields, &path, "element_input_video_urls", (1, 1), "video", c);
         if images.is_none() && videos.is_none() && !fields.iter().any(|(k, _)| k.starts_with("element_input")) {
             c.warn(
                 &path,
                 Code::Required,
-                format!("{path} has no element_input_urls (2 to 4 images) or element_input_video_urls (1 video)"),
+                cat!(path, " has no element_input_urls (2 to 4 images) or element_input_video_urls (1 video)"),
             );
         }
         if let Some(name) = name {
@@ -555,17 +557,18 @@ fn url_list(
     what: &str,
     c: &mut Checker,
 ) -> Option<Vec<String>> {
-    let path = format!("{parent}.{key}");
+    let path = cat!(parent, ".", key);
     let items = c.array(&path, get(fields, key)?)?;
     let mut urls = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        if let Some(u) = c.url(&format!("{path}[{i}]"), item, &format!("an http(s) URL of a {what}")) {
+        if let Some(u) = c.url(&cat!(path, "[", i, "]"), item, &cat!("an http(s) URL of a ", what)) {
             urls.push(u);
         }
     }
     if items.len() < min || items.len() > max {
-        let expected = if min == max { format!("{min} {what} URL") } else { format!("{min} to {max} {what} URLs") };
-        c.warn(&path, Code::OutOfRange, format!("{path} usually holds {expected}, got {}", items.len()));
+        let expected =
+            if min == max { cat!(min, " ", what, " URL") } else { cat!(min, " to ", max, " ", what, " URLs") };
+        c.warn(&path, Code::OutOfRange, cat!(path, " usually holds ", expected, ", got ", items.len()));
     }
     (urls.len() == items.len()).then_some(urls)
 }
@@ -581,12 +584,12 @@ fn check_element_references(req: &KlingRequest, c: &mut Checker) {
         req.prompt.iter().map(String::as_str).collect()
     };
     for (i, element) in elements.iter().enumerate() {
-        let tag = format!("@{}", element.name);
+        let tag = cat!("@", element.name);
         if !prompts.iter().any(|p| mentions(p, &tag)) {
             c.warn(
-                &format!("kling_elements[{i}]"),
+                &cat!("kling_elements[", i, "]"),
                 Code::Unreferenced,
-                format!("element {} is not used: refer to it as {tag} in the prompt", quoted(&element.name)),
+                cat!("element ", quoted(&element.name), " is not used: refer to it as ", tag, " in the prompt"),
             );
         }
     }
@@ -595,8 +598,13 @@ fn check_element_references(req: &KlingRequest, c: &mut Checker) {
 /// Whether `text` contains `tag` not followed by more of a name (so `@cat` is not found in
 /// `@caterpillar`).
 fn mentions(text: &str, tag: &str) -> bool {
-    text.match_indices(tag)
-        .any(|(at, _)| text.get(at + tag.len()..).and_then(|rest| rest.chars().next()).is_none_or(|c| !is_name_char(c)))
+    // A byte scan: the tag is whole UTF-8, so a match starts and ends on character boundaries.
+    // (`match_indices` would bring core's two-way string searcher into the module.)
+    let (hay, needle) = (text.as_bytes(), tag.as_bytes());
+    (0..hay.len()).any(|at| {
+        hay.get(at..).is_some_and(|rest| rest.starts_with(needle))
+            && text.get(at + needle.len()..).and_then(|rest| rest.chars().next()).is_none_or(|c| !is_name_char(c))
+    })
 }
 
 /// Whether `c` can continue a name: letters, digits, `_` and `-`. Outside ASCII, anything but

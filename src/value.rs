@@ -4,6 +4,9 @@
 //! [`Value`] first, so the rules in the other modules see one well-defined shape whatever the
 //! caller passed: a JS object, a JSON text, or a value built in a Rust test.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 /// A value as JSON knows it, plus the few JS values JSON cannot carry.
@@ -177,13 +180,12 @@ pub fn number_text(n: f64) -> String {
 }
 
 /// Writes a number the way JSON readers expect: integers without a fraction.
-fn write_number(n: f64, out: &mut String) {
-    use core::fmt::Write;
+pub fn write_number(n: f64, out: &mut String) {
     if !n.is_finite() {
         out.push_str("null");
-    } else if n.fract() == 0.0 && n.abs() < 1e15 {
+    } else if n.abs() < 1e15 && is_whole(n) {
         // Exact: the integer fits in i64 and has no fraction.
-        let _ = write!(out, "{}", n as i64);
+        crate::text::Piece::put(&(n as i64), out);
     } else {
         float_text(n, out);
     }

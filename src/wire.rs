@@ -1,5 +1,8 @@
 //! What goes on the wire: the URL, the headers, the JSON body, and the same as a curl command.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde::Serialize;
 
 use crate::error::Error;
@@ -15,16 +18,16 @@ pub const KEY_PLACEHOLDER: &str = "$KLING_API_KEY";
 
 /// An HTTP request ready to send with `fetch`: `fetch(r.url, r)` works as is.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct BuiltRequest {
     pub method: String,
     pub url: String,
     /// Header names and values, in order.
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, string>"))]
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, string>"))]
     #[serde(serialize_with = "headers_as_object")]
     pub headers: Vec<(String, String)>,
     /// The JSON text of the body.
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(feature = "ts", tsify(optional))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
 }
@@ -59,9 +62,7 @@ impl BuildOptions {
                 opts.api_key = optional_text(v, "apiKey", &mut problems);
                 opts.base_url = optional_text(v, "baseUrl", &mut problems);
             }
-            other => {
-                problems.push(issue("", Code::InvalidType, format!("options must be an object, got {}", other.kind())))
-            }
+            other => problems.push(issue("", Code::InvalidType, cat!("options must be an object, got ", other.kind()))),
         }
         if problems.is_empty() {
             Ok(opts)
@@ -83,7 +84,7 @@ fn optional_text(v: &Value, key: &str, problems: &mut Vec<Issue>) -> Option<Stri
         Value::String(s) if s.is_empty() => None,
         Value::String(s) => Some(s.clone()),
         other => {
-            problems.push(issue(key, Code::InvalidType, format!("{key} must be a string, got {}", other.kind())));
+            problems.push(issue(key, Code::InvalidType, cat!(key, " must be a string, got ", other.kind())));
             None
         }
     }
@@ -150,7 +151,7 @@ pub fn build_request(input: &Value, opts: &BuildOptions) -> Result<BuiltRequest,
     let mut headers = vec![("Content-Type".to_string(), "application/json".to_string())];
     if let Some(key) = &opts.api_key {
         match check_api_key(key) {
-            None => headers.push(("Authorization".to_string(), format!("Bearer {key}"))),
+            None => headers.push(("Authorization".to_string(), cat!("Bearer ", key))),
             Some(problem) => problems.push(problem),
         }
     }
@@ -164,7 +165,7 @@ pub fn build_request(input: &Value, opts: &BuildOptions) -> Result<BuiltRequest,
     match (base, body) {
         (Some(base), Some(body)) if problems.is_empty() => Ok(BuiltRequest {
             method: "POST".to_string(),
-            url: format!("{base}{CREATE_PATH}"),
+            url: cat!(base, CREATE_PATH),
             headers,
             body: Some(body.to_json()),
         }),
@@ -180,7 +181,7 @@ impl BuiltRequest {
             return Err(Error::invalid(vec![issue(
                 "",
                 Code::InvalidType,
-                format!("the request must be an object {{method, url, headers, body}}, got {}", v.kind()),
+                cat!("the request must be an object {method, url, headers, body}, got ", v.kind()),
             )]));
         };
         let method = match v.get("method") {
@@ -208,7 +209,7 @@ impl BuiltRequest {
                 String::new()
             }
             Some(other) => {
-                problems.push(issue("url", Code::InvalidType, format!("url must be a string, got {}", other.kind())));
+                problems.push(issue("url", Code::InvalidType, cat!("url must be a string, got ", other.kind())));
                 String::new()
             }
             None => {
@@ -221,7 +222,7 @@ impl BuiltRequest {
             None | Some(Value::Null) => {}
             Some(Value::Object(entries)) => {
                 for (name, value) in entries {
-                    let path = format!("headers.{name}");
+                    let path = cat!("headers.", name);
                     let name_ok = !name.is_empty()
                         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
                     match value {
@@ -236,7 +237,7 @@ impl BuiltRequest {
                         other => problems.push(issue(
                             &path,
                             Code::InvalidType,
-                            format!("{path} must be a string, got {}", other.kind()),
+                            cat!(path, " must be a string, got ", other.kind()),
                         )),
                     }
                 }
@@ -244,7 +245,7 @@ impl BuiltRequest {
             Some(other) => problems.push(issue(
                 "headers",
                 Code::InvalidType,
-                format!("headers must be an object, got {}", other.kind()),
+                cat!("headers must be an object, got ", other.kind()),
             )),
         }
         let body = match v.get("body") {
@@ -254,7 +255,7 @@ impl BuiltRequest {
                 problems.push(issue(
                     "body",
                     Code::InvalidType,
-                    format!("body must be a string (JSON text), got {}", other.kind()),
+                    cat!("body must be a string (JSON text), got ", other.kind()),
                 ));
                 None
             }
@@ -294,23 +295,23 @@ pub fn shell_quote(word: &str) -> String {
 /// `Bearer $KLING_API_KEY`, which the shell fills from the environment; the key itself is
 /// never written.
 pub fn to_curl(request: &BuiltRequest, redact_key: bool) -> String {
-    let mut lines = vec![format!("curl -X {} {}", request.method, shell_quote(&request.url))];
+    let mut lines = vec![cat!("curl -X ", request.method, " ", shell_quote(&request.url))];
     let mut has_auth = false;
     for (name, value) in &request.headers {
         if name.eq_ignore_ascii_case("authorization") {
             has_auth = true;
             if redact_key {
-                lines.push(format!("  -H \"{name}: Bearer {KEY_PLACEHOLDER}\""));
+                lines.push(cat!("  -H \"", name, ": Bearer ", KEY_PLACEHOLDER, "\""));
                 continue;
             }
         }
-        lines.push(format!("  -H {}", shell_quote(&format!("{name}: {value}"))));
+        lines.push(cat!("  -H ", shell_quote(&cat!(name, ": ", value))));
     }
     if redact_key && !has_auth {
-        lines.push(format!("  -H \"Authorization: Bearer {KEY_PLACEHOLDER}\""));
+        lines.push(cat!("  -H \"Authorization: Bearer ", KEY_PLACEHOLDER, "\""));
     }
     if let Some(body) = &request.body {
-        lines.push(format!("  --data-raw {}", shell_quote(body)));
+        lines.push(cat!("  --data-raw ", shell_quote(body)));
     }
     lines.join(" \\\n")
 }

@@ -2,6 +2,9 @@
 //! throwing getters, revoked Proxies, huge strings and deep nesting all become values that
 //! validation reports, instead of exceptions.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -28,6 +31,12 @@ extern "C" {
     fn object_keys(v: &JsValue) -> Result<js_sys::Array, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
     fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// Whether `s` holds U+FFFD, by its UTF-8 bytes (`str::contains` would bring in core's
+/// string searcher, 3 KB of the module).
+fn has_replacement_char(s: &str) -> bool {
+    s.as_bytes().windows(3).any(|w| w == "\u{FFFD}".as_bytes())
 }
 
 /// Reads `v` the way `JSON.stringify` would see it; `undefined` at the top is kept as such.
@@ -68,7 +77,7 @@ impl Reader {
             }
             return match v.as_string() {
                 // Copying in replaced an unpaired surrogate with U+FFFD: refuse rather than change the text.
-                Some(s) if s.contains('\u{FFFD}') && !is_well_formed(v) => Value::Unsupported(BROKEN_TEXT),
+                Some(s) if has_replacement_char(&s) && !is_well_formed(v) => Value::Unsupported(BROKEN_TEXT),
                 Some(s) => Value::String(s),
                 None => Value::Unsupported(BROKEN_TEXT),
             };
@@ -100,7 +109,7 @@ impl Reader {
 
     fn read_array(&mut self, v: &JsValue) -> Value {
         let len = match reflect_get(v, &JsValue::from_str("length")).map(|l| l.as_f64()) {
-            Ok(Some(n)) if n >= 0.0 && n.fract() == 0.0 => n,
+            Ok(Some(n)) if n >= 0.0 && crate::value::is_whole(n) => n,
             _ => return Value::Unsupported("an array that could not be read"),
         };
         if len > self.budget as f64 {

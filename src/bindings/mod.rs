@@ -2,6 +2,9 @@
 //! and out and turns the core's errors into the package's JS error classes; every rule lives
 //! in the core.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 pub(crate) mod from_js;
 mod to_js;
 
@@ -181,7 +184,7 @@ pub fn to_curl(
             return Err(to_js_error(Error::invalid(vec![crate::validate::Issue {
                 path: "redactKey".to_string(),
                 code: crate::validate::Code::InvalidType,
-                message: format!("redactKey must be true or false, got {}", other.kind()),
+                message: cat!("redactKey must be true or false, got ", other.kind()),
             }])))
         }
     };

@@ -3,6 +3,9 @@
 //! ones the generated `.d.ts` declares (the core's serde attributes); tests on both sides
 //! hold them together.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
 

@@ -70,7 +70,8 @@ for (const [dir, target] of Object.entries(targets)) {
   const dts = join(out, `${crate}.d.ts`);
   writeFileSync(dts, readFileSync(dts, "utf8") + "\n" + declarations);
   const bg = join(out, `${crate}_bg.wasm`);
-  run(wasmOpt, ["-Oz", "--strip-debug", "--strip-producers", bg, "-o", bg]);
+  // --converge: run -Oz until it stops finding savings.
+  run(wasmOpt, ["-Oz", "--converge", "--strip-debug", "--strip-producers", bg, "-o", bg]);
   // The glue ships minified (its JSDoc is in the .d.ts): smaller for pages with no bundler.
   for (const file of readdirSync(out, { recursive: true }).filter((f) => f.endsWith(".js"))) {
     const path = join(out, file);

@@ -2,6 +2,7 @@
 //! module), and the invariants users rely on hold for every input.
 #![cfg(not(target_arch = "wasm32"))]
 
+use kling3_wasm::client::{call_options, create_request, read_answer, settings, task_url, Refusal};
 use kling3_wasm::error::Error;
 use kling3_wasm::normalize::normalize;
 use kling3_wasm::pricing::{estimate, rate};
@@ -257,4 +258,128 @@ proptest! {
             }
         }
     }
+
+    #[test]
+    fn client_options_of_any_shape_give_settings_or_every_problem(
+        options in prop_oneof![value(), client_options()],
+        has_fetch in any::<bool>(),
+        signal_ok in any::<bool>(),
+        creates in any::<bool>(),
+        waits in any::<bool>(),
+    ) {
+        match settings(&options, has_fetch) {
+            Ok(s) => {
+                prop_assert!(!s.base_url.ends_with('/'));
+                prop_assert!(s.max_retries <= 10);
+                prop_assert!((0.0..=3_600_000.0).contains(&s.timeout_ms));
+            }
+            Err(Error::Validation(r)) => {
+                prop_assert!(!r.errors.is_empty());
+                if let Some(Value::String(key)) = options.get("apiKey") {
+                    // (A key that is a word of a message, such as "/api/v1", proves nothing.)
+                    if key.starts_with("aio_") && key.len() > 4 {
+                        prop_assert!(r.errors.iter().all(|e| !e.message.contains(key.as_str())), "the key is in a message");
+                    }
+                }
+            }
+            Err(other) => prop_assert!(false, "unexpected error {:?}", other),
+        }
+        match call_options(&options, signal_ok, creates, waits) {
+            Ok(o) => {
+                prop_assert!(signal_ok);
+                prop_assert!(o.timeout_ms >= 0.0 && o.poll_interval_ms.is_none_or(|ms| ms >= 0.0));
+                prop_assert!(creates || o.callback_url.is_none());
+            }
+            Err(Error::Validation(r)) => prop_assert!(!r.errors.is_empty()),
+            Err(other) => prop_assert!(false, "unexpected error {:?}", other),
+        }
+    }
+
+    #[test]
+    fn a_task_url_holds_nothing_but_the_base_and_a_plain_id(id in prop_oneof![value(), text().prop_map(Value::String)]) {
+        if let Ok(url) = task_url("https://apiin.one/api/v1", &id) {
+            let rest = url.strip_prefix("https://apiin.one/api/v1/tasks/").expect("the base and the path");
+            prop_assert!(!rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~:".contains(&b)));
+            prop_assert_eq!(Some(rest), id.as_str());
+        }
+    }
+
+    #[test]
+    fn the_create_request_is_built_exactly_when_the_input_is_valid(input in any_input(), callback in prop::option::of(text())) {
+        let mut with_callback = input.clone();
+        if let Some(url) = &callback {
+            with_callback.insert("callback_url", Value::String(url.clone()));
+        }
+        let (_, report) = validate(&with_callback);
+        match create_request(&input, "/api/v1", callback.as_deref()) {
+            Ok(request) => {
+                prop_assert!(report.valid);
+                let body: serde_json::Value = serde_json::from_str(request.body.as_deref().unwrap_or("")).expect("JSON");
+                prop_assert_eq!(body.get("callback_url").and_then(|v| v.as_str()), callback.as_deref().filter(|_| with_callback.get("callback_url").is_some()));
+            }
+            Err(_) => prop_assert!(!report.valid),
+        }
+    }
+
+    #[test]
+    fn any_answer_is_a_task_with_an_id_or_a_refusal(
+        status in prop_oneof![200u16..300, 0u16..1000],
+        body in prop::option::of(prop_oneof![value(), task_body()]),
+        text in any::<String>(),
+        asked in prop::option::of("[a-z0-9_]{1,12}"),
+    ) {
+        match read_answer(status, body.as_ref(), &text, asked.as_deref()) {
+            Ok(task) => {
+                prop_assert!((200..300).contains(&status));
+                prop_assert!(task.task_id.is_some(), "a task always has an id");
+            }
+            Err(Refusal::Api(failure)) => prop_assert!(!failure.message.is_empty()),
+            Err(Refusal::NotJson(message)) => prop_assert!(body.is_none() && message.starts_with("HTTP ")),
+            Err(Refusal::Invalid(error)) => prop_assert!(!error.message().is_empty()),
+        }
+    }
+}
+
+/// Client options near the real ones: right names, values of every kind.
+fn client_options() -> impl Strategy<Value = Value> {
+    let name = prop::sample::select(vec![
+        "apiKey",
+        "baseUrl",
+        "fetch",
+        "maxRetries",
+        "timeoutMs",
+        "pollIntervalMs",
+        "onProgress",
+        "callbackUrl",
+    ]);
+    let field = prop_oneof![
+        leaf(),
+        "aio_[ -~]{0,12}".prop_map(Value::String),
+        prop::sample::select(vec!["https://apiin.one/api/v1/", "/api/v1", "apiin.one", "//x", "http://h/a?b"])
+            .prop_map(|s| Value::String(s.into())),
+        Just(Value::Unsupported(kling3_wasm::value::FUNCTION)),
+    ];
+    prop::collection::vec((name, field), 0..6)
+        .prop_map(|fields| Value::Object(fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
+}
+
+/// Task responses near the API's shapes.
+fn task_body() -> impl Strategy<Value = Value> {
+    let status = prop::sample::select(vec!["COMPLETED", "IN_PROGRESS", "FAILED", "queued", "weird"]);
+    (prop::option::of("[a-z0-9]{1,8}"), status, prop::option::of(text()), prop::option::of(400.0f64..600.0)).prop_map(
+        |(id, status, url, code)| {
+            let mut data = vec![("status".to_string(), Value::String(status.into()))];
+            if let Some(id) = id {
+                data.push(("task_id".into(), Value::String(id)));
+            }
+            if let Some(url) = url {
+                data.push(("video_url".into(), Value::String(url)));
+            }
+            let mut top = vec![("data".to_string(), Value::Object(data))];
+            if let Some(code) = code {
+                top.push(("code".into(), Value::Number(code.floor())));
+            }
+            Value::Object(top)
+        },
+    )
 }

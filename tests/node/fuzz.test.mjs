@@ -99,3 +99,52 @@ test("every export survives 3000 rounds of hostile input and still answers corre
   assert.equal(k.estimateCost({}).credits, 300);
   assert.equal(JSON.parse(k.buildRequest({ prompt: "a" }).body).duration, 5);
 });
+
+test("a hostile server cannot make the client throw anything but a KlingError", async () => {
+  const statuses = [0, 99, 200, 201, 204, 299, 301, 400, 401, 404, 429, 500, 502, 503, 1000, NaN, -1, "200", null];
+  const headerValues = [null, undefined, "", "0", "1", "99999999999999999999", "-5", "1.5", "Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "garbage", 42, {}];
+  const bodyText = () => {
+    const v = pick([() => value(), () => ({ data: { task_id: pick(["t1", "", "../x", 5, null]), status: pick(["COMPLETED", "FAILED", "IN_PROGRESS", "", 7]), video_url: pick(["https://v.example/a.mp4", "javascript:x", null]) }, code: pick([200, 500, "x", 1e9]) })])();
+    try {
+      return pick([() => JSON.stringify(v) ?? "", () => "<html>bad gateway</html>", () => "", () => '{"data":', () => "x".repeat(100_000)])();
+    } catch {
+      return "{";
+    }
+  };
+  const good = () => ({ status: 200, text: async () => JSON.stringify({ code: 200, data: { task_id: "t1", status: pick(["COMPLETED", "IN_PROGRESS", "FAILED"]), video_url: pick(["https://v.example/a.mp4", "javascript:alert(1)"]) } }), headers: new Headers() });
+  const response = () =>
+    pick([
+      good,
+      good,
+      () => ({ status: pick(statuses), text: async () => bodyText(), headers: { get: () => pick(headerValues) } }),
+      () => ({ status: pick(statuses), text: async () => pick([42, null, { toString: () => "{}" }, Symbol.iterator]), headers: null }),
+      () => ({ status: 200, text: () => { throw new Error("stream broke"); } }),
+      () => ({ status: 200, text: async () => { throw "not even an Error"; }, headers: { get: () => { throw new Error("get"); } } }),
+      () => null,
+      () => 42,
+      () => new Proxy({}, { get() { throw new Error("proxy"); } }),
+    ])();
+  const fetch = () => pick([() => Promise.resolve(response()), () => Promise.reject(pick([new TypeError("failed"), "a string", null, undefined, { message: 5 }])), () => response()])();
+  const client = new k.KlingClient({ apiKey: "aio_fuzzkey", baseUrl: "https://apiin.one/api/v1", fetch, maxRetries: 0, timeoutMs: 1000 });
+  const rounds = Number(process.env.FUZZ_ROUNDS ?? 3000) / 3;
+  let tasks = 0;
+  for (let i = 0; i < rounds; i++) {
+    const call = pick([
+      () => client.getTask("t1"),
+      () => client.createTask({ prompt: "a cat" }),
+      () => client.waitForTask("t1", { timeoutMs: 30, pollIntervalMs: 0 }),
+      () => client.generate({ prompt: "a cat" }, { timeoutMs: 30, pollIntervalMs: 0 }),
+    ]);
+    try {
+      const task = await call();
+      assert.ok(["queued", "running", "succeeded", "failed"].includes(task.status));
+      assert.ok(task.videoUrl === null || /^https?:\/\//i.test(task.videoUrl), `played only http(s): ${task.videoUrl}`);
+      tasks++;
+    } catch (error) {
+      assert.ok(error instanceof k.KlingError, `threw ${error?.constructor?.name}: ${String(error?.message ?? error).slice(0, 200)}`);
+      assert.ok(!String(error.message).includes("aio_fuzzkey"), "the key stays out of messages");
+    }
+  }
+  assert.ok(tasks > 0, "some answers were tasks");
+  assert.deepEqual(k.validateRequest({ prompt: "a cat" }), { valid: true, errors: [], warnings: [] });
+});

@@ -245,8 +245,13 @@ pub fn is_http_url(s: &str) -> bool {
     let Some(rest) = after("https://").or_else(|| after("http://")) else {
         return false;
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = authority.rsplit('@').next().unwrap_or("");
+    // Byte scans: the delimiters are ASCII (and core's string searchers are large).
+    let end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
+    let authority = rest.get(..end).unwrap_or("");
+    let host = match authority.bytes().rposition(|b| b == b'@') {
+        Some(at) => authority.get(at + 1..).unwrap_or(""),
+        None => authority,
+    };
     !host.is_empty() && !host.starts_with(':') && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 

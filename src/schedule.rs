@@ -4,6 +4,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::text::parse_digits;
 
 /// HTTP methods the client uses; they are retried differently.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,7 +104,7 @@ pub fn next_retry_delay(
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        return value.parse::<u64>().ok().map(|s| s.saturating_mul(1000));
+        return parse_digits(value).map(|s| s.saturating_mul(1000));
     }
     let at = parse_http_date(value)?;
     let wait = at as f64 - now_ms;
@@ -127,7 +128,7 @@ pub fn parse_retry_after_ms(value: &str) -> Option<u64> {
     if whole.is_empty() || !digits(whole) || !digits(fraction) {
         return None;
     }
-    let ms: u64 = whole.parse().ok()?;
+    let ms = parse_digits(whole)?;
     Some(if fraction.bytes().any(|b| b != b'0') { ms.saturating_add(1) } else { ms })
 }
 
@@ -142,7 +143,7 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
         [_, date, time, "GMT"] => {
             let mut parts = date.split('-');
             let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
-            let year: i64 = y.parse().ok()?;
+            let year = small(y)?;
             // Two-digit years: 70-99 are 19xx, the rest 20xx.
             let full = if year < 70 {
                 2000 + year
@@ -151,13 +152,18 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
             } else {
                 year
             };
-            return to_epoch_ms(d.parse().ok()?, month_number(m)?, full, time);
+            return to_epoch_ms(small(d)?, month_number(m)?, full, time);
         }
         // asctime: Sun Nov  6 08:49:37 1994
         [_, month, day, time, year] => (*day, *month, *year, *time),
         _ => return None,
     };
-    to_epoch_ms(day.parse().ok()?, month_number(month)?, year.parse().ok()?, time)
+    to_epoch_ms(small(day)?, month_number(month)?, small(year)?, time)
+}
+
+/// A number of a date: digits only, and small.
+fn small(s: &str) -> Option<i64> {
+    parse_digits(s).filter(|n| *n < 1_000_000).map(|n| n as i64)
 }
 
 fn month_number(name: &str) -> Option<u32> {
@@ -165,8 +171,8 @@ fn month_number(name: &str) -> Option<u32> {
     MONTHS.iter().position(|m| m.eq_ignore_ascii_case(name)).map(|i| i as u32 + 1)
 }
 
-fn to_epoch_ms(day: u32, month: u32, year: i64, time: &str) -> Option<i64> {
-    let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
+fn to_epoch_ms(day: i64, month: u32, year: i64, time: &str) -> Option<i64> {
+    let mut hms = time.split(':').map(small);
     let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
     if hms.next().is_some()
         || !(1..=31).contains(&day)
@@ -179,7 +185,7 @@ fn to_epoch_ms(day: u32, month: u32, year: i64, time: &str) -> Option<i64> {
     if !(1970..=9999).contains(&year) {
         return None;
     }
-    Some((days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + s) * 1000)
+    Some((days_from_civil(year, month, day as u32) * 86_400 + h * 3600 + m * 60 + s) * 1000)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).

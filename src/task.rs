@@ -104,7 +104,7 @@ const ERROR_AT: &[&[&str]] = &[
 /// Follows a path of keys; a step that is a number also indexes an array.
 fn lookup<'v>(root: &'v Value, path: &[&str]) -> Option<&'v Value> {
     path.iter().try_fold(root, |v, step| match v {
-        Value::Array(items) => step.parse::<usize>().ok().and_then(|i| items.get(i)),
+        Value::Array(items) => crate::text::parse_digits(step).and_then(|i| items.get(usize::try_from(i).ok()?)),
         other => other.get(step),
     })
 }

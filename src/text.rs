@@ -84,6 +84,21 @@ impl Piece for i64 {
     }
 }
 
+/// Reads a whole number written in ASCII digits only (no sign, no spaces); `None` when it is
+/// not one or does not fit. (`str::parse` would bring core's general number parser along.)
+pub fn parse_digits(s: &str) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    s.bytes().try_fold(0u64, |n, b| {
+        if b.is_ascii_digit() {
+            n.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+        } else {
+            None
+        }
+    })
+}
+
 /// Joins words and numbers into a `String`.
 #[macro_export]
 macro_rules! cat {
@@ -104,6 +119,11 @@ mod tests {
             let mut s = String::new();
             put_u64(n, &mut s);
             assert_eq!(s, std::format!("{n}"));
+        }
+        assert_eq!(parse_digits("0042"), Some(42));
+        assert_eq!(parse_digits("18446744073709551615"), Some(u64::MAX));
+        for bad in ["", "18446744073709551616", "+1", "-1", " 1", "1.5", "١"] {
+            assert_eq!(parse_digits(bad), None, "{bad}");
         }
         assert_eq!(cat!(-42i64, " ", i64::MIN, " ", 2.5f64, " ", 3.0f64, 'x'), "-42 -9223372036854775808 2.5 3x");
     }

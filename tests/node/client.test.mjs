@@ -3,7 +3,7 @@
 // of every error and URL.
 import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ApiError, KlingClient, KlingError, TaskFailedError, TimeoutError, ValidationError } from "kling3-wasm";
+import { ApiError, buildRequest, KlingClient, KlingError, TaskFailedError, TimeoutError, ValidationError } from "kling3-wasm";
 import { startDevServer } from "../../server/dev-server.mjs";
 
 const KEY = "aio_topsecret1234";
@@ -74,6 +74,23 @@ describe("completing tasks", () => {
     assert.equal(task.status, "succeeded");
     assert.deepEqual(urls[0], ["POST", `${base}/videos/generations`]);
     assert.deepEqual(urls[1], ["GET", `${base}/tasks/${task.taskId}`]);
+  });
+
+  test("each request carries the headers it needs: the key when given, a JSON type only with a body", async () => {
+    const seen = [];
+    const fetch = (url, init) => {
+      seen.push({ method: init.method, headers: { ...init.headers }, body: init.body });
+      return globalThis.fetch(url, init);
+    };
+    const { taskId } = await client({ fetch }).createTask({ prompt: "a cat" });
+    await client({ fetch }).getTask(taskId);
+    await new KlingClient({ baseUrl: base, fetch }).getTask(taskId).catch(() => {});
+    const [post, get, keyless] = seen;
+    assert.deepEqual(post.headers, { Accept: "application/json", "Content-Type": "application/json", Authorization: `Bearer ${KEY}` });
+    assert.equal(post.body, buildRequest({ prompt: "a cat" }).body, "the body is buildRequest's, byte for byte");
+    assert.deepEqual(get.headers, { Accept: "application/json", Authorization: `Bearer ${KEY}` });
+    assert.equal(get.body, undefined);
+    assert.deepEqual(keyless.headers, { Accept: "application/json" }, "no key, no Authorization (a proxy adds it)");
   });
 
   test("a failed task rejects with TaskFailedError carrying the task", async () => {

@@ -98,7 +98,7 @@ export class KlingClient {
         const init = { method, headers, signal: controller.signal };
         if (body !== undefined) init.body = body;
         const response = await this.#fetch(url, init);
-        const text = this.#scrub(await response.text());
+        const text = this.#scrub(String(await response.text()));
         const header = (name) => {
           const value = response.headers?.get?.(name);
           return typeof value === "string" ? value : undefined;

@@ -125,10 +125,12 @@ test("a hostile server cannot make the client throw anything but a KlingError", 
       () => new Proxy({}, { get() { throw new Error("proxy"); } }),
     ])();
   const fetch = () => pick([() => Promise.resolve(response()), () => Promise.reject(pick([new TypeError("failed"), "a string", null, undefined, { message: 5 }])), () => response()])();
-  const client = new k.KlingClient({ apiKey: "aio_fuzzkey", baseUrl: "https://apiin.one/api/v1", fetch, maxRetries: 0, timeoutMs: 1000 });
+  const keyed = new k.KlingClient({ apiKey: "aio_fuzzkey", baseUrl: "https://apiin.one/api/v1", fetch, maxRetries: 0, timeoutMs: 1000 });
+  const keyless = new k.KlingClient({ baseUrl: "/api/v1", fetch, maxRetries: 0, timeoutMs: 1000 });
   const rounds = Number(process.env.FUZZ_ROUNDS ?? 3000) / 3;
   let tasks = 0;
   for (let i = 0; i < rounds; i++) {
+    const client = i % 2 ? keyed : keyless;
     const call = pick([
       () => client.getTask("t1"),
       () => client.createTask({ prompt: "a cat" }),

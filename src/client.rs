@@ -54,7 +54,7 @@ fn issue(path: &str, code: Code, message: String) -> Issue {
 fn number_option(v: &Value, key: &str, max: f64, problems: &mut Vec<Issue>) -> Option<f64> {
     match v.get(key)? {
         Value::Null => None,
-        Value::Number(n) if n.is_finite() && *n >= 0.0 && *n <= max && crate::value::is_whole(*n) => Some(*n),
+        Value::Number(n) if *n >= 0.0 && *n <= max && crate::value::is_whole(*n) => Some(*n),
         other => {
             let got = match other {
                 Value::Number(n) => number_text(*n),

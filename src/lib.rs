@@ -18,9 +18,9 @@ pub mod text;
 #[allow(unused_imports)]
 pub(crate) mod prelude {
     pub use crate::cat;
-    // Tests may format; the crate itself does not (see `cat!`).
     pub use alloc::borrow::ToOwned;
     pub use alloc::boxed::Box;
+    // Tests may format; the crate itself does not (see `cat!`).
     #[cfg(test)]
     pub use alloc::format;
     pub use alloc::string::{String, ToString};

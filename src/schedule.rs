@@ -103,8 +103,8 @@ pub fn next_retry_delay(
 /// ```
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
     let value = value.trim();
-    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        return parse_digits(value).map(|s| s.saturating_mul(1000));
+    if let Some(seconds) = parse_digits(value) {
+        return Some(seconds.saturating_mul(1000));
     }
     let at = parse_http_date(value)?;
     let wait = at as f64 - now_ms;
@@ -124,11 +124,10 @@ fn ceil(x: f64) -> u64 {
 /// Reads a `retry-after-ms` header: a number of milliseconds (a fraction rounds up).
 pub fn parse_retry_after_ms(value: &str) -> Option<u64> {
     let (whole, fraction) = value.trim().split_once('.').unwrap_or((value.trim(), ""));
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || !digits(whole) || !digits(fraction) {
+    let ms = parse_digits(whole)?;
+    if !fraction.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let ms = parse_digits(whole)?;
     Some(if fraction.bytes().any(|b| b != b'0') { ms.saturating_add(1) } else { ms })
 }
 

@@ -208,8 +208,13 @@ pub fn parse_task(#[wasm_bindgen(unchecked_param_type = "unknown")] json: JsValu
         json
     };
     let task = crate::task::parse_task(&from_js::read(&raw)).map_err(to_js_error)?;
+    task_with_raw(&task, &raw)
+}
+
+/// A task as JS gets it: its fields, and `raw`, the body it was read from.
+fn task_with_raw(task: &crate::task::Task, raw: &JsValue) -> Result<JsValue, JsValue> {
     let out = task.to_js();
-    reflect_set(&out, &JsValue::from_str("raw"), &raw)?;
+    reflect_set(&out, &JsValue::from_str("raw"), raw)?;
     Ok(out)
 }
 
@@ -313,11 +318,7 @@ pub fn client_read_answer(
     let body = parsed.as_ref().map(from_js::read);
     let raw = || parsed.clone().unwrap_or_else(|| JsValue::from_str(text));
     match crate::client::read_answer(status, body.as_ref(), text, task_id.as_deref()) {
-        Ok(task) => {
-            let out = task.to_js();
-            reflect_set(&out, &JsValue::from_str("raw"), &raw())?;
-            Ok(out)
-        }
+        Ok(task) => task_with_raw(&task, &raw()),
         Err(Refusal::Api(failure)) => Err(make_error(
             "api_error",
             &failure.message,

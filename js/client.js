@@ -44,6 +44,15 @@ function field(object, key) {
   }
 }
 
+/** What a thrown value says, as text, whatever it is (a null-prototype object cannot be converted). */
+function messageOf(error) {
+  try {
+    return String(field(error, "message") ?? error);
+  } catch {
+    return "an error that cannot be shown";
+  }
+}
+
 /** A call's `signal` when it is an AbortSignal (or absent), else `false`. */
 function signalOf(options) {
   const signal = field(options, "signal");
@@ -114,7 +123,7 @@ export class KlingClient {
                 (method === "POST" ? "; the task may have been created: look for it before sending again" : ""),
               { taskId: null },
             )
-          : makeError("network_error", `${method} ${describe(url)} failed before an answer came: ${this.#scrub(String(field(error, "message") ?? error))}`);
+          : makeError("network_error", `${method} ${describe(url)} failed before an answer came: ${this.#scrub(messageOf(error))}`);
       } finally {
         clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);

@@ -124,7 +124,7 @@ test("a hostile server cannot make the client throw anything but a KlingError", 
       () => 42,
       () => new Proxy({}, { get() { throw new Error("proxy"); } }),
     ])();
-  const fetch = () => pick([() => Promise.resolve(response()), () => Promise.reject(pick([new TypeError("failed"), "a string", null, undefined, { message: 5 }])), () => response()])();
+  const fetch = () => pick([() => Promise.resolve(response()), () => Promise.reject(pick([new TypeError("failed"), "a string", null, undefined, { message: 5 }, Object.create(null), { message: Object.create(null) }])), () => response()])();
   const keyed = new k.KlingClient({ apiKey: "aio_fuzzkey", baseUrl: "https://apiin.one/api/v1", fetch, maxRetries: 0, timeoutMs: 1000 });
   const keyless = new k.KlingClient({ baseUrl: "/api/v1", fetch, maxRetries: 0, timeoutMs: 1000 });
   const rounds = Number(process.env.FUZZ_ROUNDS ?? 3000) / 3;

@@ -3,8 +3,7 @@
 //! The binding layer turns each into the matching JS class (`ValidationError` for
 //! [`Error::Validation`], `KlingError` for the rest).
 
-#[allow(unused_imports)]
-use crate::prelude::*;
+use std::fmt;
 
 use crate::validate::{Issue, Validation};
 
@@ -45,22 +44,33 @@ impl Error {
         match self {
             Error::Validation(report) => match report.errors.as_slice() {
                 [] => "Invalid request".to_string(),
-                [only] => cat!("Invalid request: ", only.message),
-                [first, rest @ ..] => cat!(
-                    "Invalid request: ",
+                [only] => format!("Invalid request: {}", only.message),
+                [first, rest @ ..] => format!(
+                    "Invalid request: {} (and {} more problem{})",
                     first.message,
-                    " (and ",
                     rest.len(),
-                    " more problem",
-                    if rest.len() == 1 { "" } else { "s" },
-                    ")"
+                    if rest.len() == 1 { "" } else { "s" }
                 ),
             },
-            Error::InvalidJson(why) => cat!("Not valid JSON: ", why),
+            Error::InvalidJson(why) => format!("Not valid JSON: {why}"),
             Error::InvalidResponse(why) => why.clone(),
         }
     }
 }
+
+/// The same text as [`Error::message`].
+///
+/// ```
+/// use kling3_wasm::error::Error;
+/// assert_eq!(Error::InvalidJson("line 1".into()).to_string(), "Not valid JSON: line 1");
+/// ```
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for Error {}
 
 impl From<Validation> for Error {
     fn from(report: Validation) -> Error {

@@ -1,63 +1,65 @@
 //! The body that will be sent: the input with every default made explicit.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
-
+use crate::input::{Input, Map, Value};
 use crate::request::{FIELDS, MODEL};
 use crate::validate::{validate, Validation};
-use crate::value::Value;
 
 /// The request body the package sends for `input`: `model`, `mode`, `duration`,
 /// `aspect_ratio` and `sound` always present (defaults filled; in multi-shot mode a missing
 /// `duration` is the shots' total), known fields in the API's order, then unknown fields as
 /// given, in their order. Fails with the validation report when the input has errors.
 ///
+/// Numbers JSON cannot hold (`NaN` and the infinities, in fields no rule reads) are `null`
+/// in the body, as `JSON.stringify` writes them.
+///
 /// ```
-/// use kling3_wasm::{normalize::normalize, value::Value};
-/// let body = normalize(&Value::Object(vec![("prompt".into(), Value::String("a cat".into()))])).unwrap();
+/// use kling3_wasm::{input::Input, json_text::stringify, normalize::normalize};
+/// let body = normalize(&Input::from(serde_json::json!({"prompt": "a cat"}))).unwrap();
 /// assert_eq!(
-///     body.to_json(),
+///     stringify(&body),
 ///     r#"{"model":"kling-3","prompt":"a cat","mode":"std","duration":5,"aspect_ratio":"16:9","sound":true}"#
 /// );
 /// ```
-pub fn normalize(input: &Value) -> Result<Value, Validation> {
+pub fn normalize(input: &Input) -> Result<Value, Validation> {
     let (req, report) = validate(input);
     if !report.valid {
         return Err(report);
     }
-    let given = input.as_object().unwrap_or_default();
-    let mut body = Value::Object(Vec::with_capacity(given.len() + 5));
+    let empty = Map::new();
+    let given = input.value.as_object().unwrap_or(&empty);
+    let mut body = Map::with_capacity(given.len() + 5);
     for field in FIELDS {
-        let value = match (field, input.get(field)) {
-            ("model", None) => Some(Value::String(MODEL.to_string())),
-            ("mode", None) => Some(Value::String(req.mode_or_default().as_str().to_string())),
-            ("duration", _) => Some(Value::Number(f64::from(req.seconds().0))),
-            ("aspect_ratio", None) => Some(Value::String(req.aspect_ratio.unwrap_or_default().as_str().to_string())),
+        let value = match (field, given.get(field)) {
+            ("model", None) => Some(Value::from(MODEL)),
+            ("mode", None) => Some(Value::from(req.mode_or_default().as_str())),
+            ("duration", _) => Some(Value::from(req.seconds().0)),
+            ("aspect_ratio", None) => Some(Value::from(req.aspect_ratio.unwrap_or_default().as_str())),
             ("sound", None) => Some(Value::Bool(req.sound_or_default())),
             (_, given) => given.cloned(),
         };
         if let Some(value) = value {
-            body.insert(field, value);
+            body.insert(field.to_string(), value);
         }
     }
     for (key, value) in given {
         if !FIELDS.contains(&key.as_str()) {
-            body.insert(key, value.clone());
+            body.insert(key.clone(), value.clone());
         }
     }
-    Ok(body)
+    Ok(Value::Object(body))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::tests::json;
+    use crate::input::tests::json;
+    use crate::json_text::stringify;
 
     #[test]
     fn defaults_are_made_explicit() {
         let body = normalize(&json(r#"{"prompt":"a cat"}"#)).unwrap();
         assert_eq!(
-            body.to_json(),
+            stringify(&body),
             r#"{"model":"kling-3","prompt":"a cat","mode":"std","duration":5,"aspect_ratio":"16:9","sound":true}"#
         );
     }
@@ -69,7 +71,7 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(
-            body.to_json(),
+            stringify(&body),
             r#"{"model":"kling-3","prompt":"p","mode":"pro","duration":10,"aspect_ratio":"16:9","sound":false,"image":"https://i/x.png","callback_url":"https://h/x"}"#
         );
     }
@@ -77,7 +79,7 @@ mod tests {
     #[test]
     fn unknown_fields_are_kept_in_their_order_after_the_known_ones() {
         let body = normalize(&json(r#"{"zeta":1,"prompt":"p","alpha":{"x":[1,2]},"negative_prompt":"blur"}"#)).unwrap();
-        assert!(body.to_json().ends_with(r#""sound":true,"zeta":1,"alpha":{"x":[1,2]},"negative_prompt":"blur"}"#));
+        assert!(stringify(&body).ends_with(r#""sound":true,"zeta":1,"alpha":{"x":[1,2]},"negative_prompt":"blur"}"#));
     }
 
     #[test]
@@ -86,7 +88,7 @@ mod tests {
             r#"{"multi_shots":true,"multi_prompt":[{"prompt":"a","duration":4},{"prompt":"b","duration":6}]}"#,
         ))
         .unwrap();
-        assert_eq!(body.get("duration"), Some(&Value::Number(10.0)));
+        assert_eq!(body.get("duration"), Some(&Value::from(10)));
         assert_eq!(body.get("multi_shots"), Some(&Value::Bool(true)));
         assert!(body.get("prompt").is_none());
     }

@@ -1,16 +1,13 @@
 //! Pricing: credits per second of video by mode and sound, from the API page's FAQ.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
+use serde::{Deserialize, Serialize};
 
-use serde::Serialize;
-
+use crate::input::Input;
 use crate::request::{Credits, Mode, Seconds};
 use crate::validate::{validate, Code, Issue};
-use crate::value::Value;
 
 /// What a request will cost, and why.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Cost {
@@ -51,11 +48,11 @@ pub fn price(mode: Mode, sound: bool, seconds: Seconds) -> Cost {
 /// Fails with the problems of the price fields when one of them is invalid.
 ///
 /// ```
-/// use kling3_wasm::{pricing::estimate, value::Value};
-/// let cost = estimate(&Value::Object(vec![])).unwrap();
+/// use kling3_wasm::{input::Input, pricing::estimate};
+/// let cost = estimate(&Input::from(serde_json::json!({}))).unwrap();
 /// assert_eq!(cost.credits.0, 300);
 /// ```
-pub fn estimate(input: &Value) -> Result<Cost, Vec<Issue>> {
+pub fn estimate(input: &Input) -> Result<Cost, Vec<Issue>> {
     let (req, report) = validate(input);
     let multi = req.is_multi_shot();
     let problems: Vec<Issue> = report.errors.into_iter().filter(|i| sets_price(i, multi)).collect();
@@ -84,7 +81,7 @@ fn sets_price(issue: &Issue, multi: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::tests::json;
+    use crate::input::tests::json;
 
     #[test]
     fn every_rate_and_length_is_priced_as_the_page_says() {

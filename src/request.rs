@@ -3,10 +3,7 @@
 //! These types are what a request *means* once it has been checked; they also generate the
 //! TypeScript declarations, so the `.d.ts` and the rules cannot drift apart.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
-
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The only model this package speaks to.
 pub const MODEL: &str = "kling-3";
@@ -27,7 +24,7 @@ pub const MIN_SHOT_SECONDS: u32 = 1;
 pub const MAX_ELEMENTS: usize = 3;
 
 /// The request's bounds, for forms that show them (the rules themselves stay in validation).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Limits {
@@ -69,7 +66,7 @@ pub const FIELDS: [&str; 11] = [
 ];
 
 /// Quality mode: `"std"` is faster and cheaper, `"pro"` has better motion and detail.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
@@ -96,7 +93,7 @@ impl Mode {
 }
 
 /// Output shape of a text-to-video; ignored when an `image` is given.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum AspectRatio {
     #[serde(rename = "1:1")]
@@ -125,19 +122,19 @@ impl AspectRatio {
 }
 
 /// A length of video in whole seconds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(transparent)]
 pub struct Seconds(pub u32);
 
 /// An amount of API credits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(transparent)]
 pub struct Credits(pub u32);
 
 /// One scene of a multi-shot video.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Shot {
     /// What happens in this shot; at most 512 characters.
@@ -147,7 +144,7 @@ pub struct Shot {
 }
 
 /// A creative element (a character, an object) that prompts refer to as `@name`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Element {
     pub name: String,
@@ -168,7 +165,7 @@ pub struct Element {
 /// because the package fills the defaults (`model` too).
 ///
 /// Validation fills one of these with every field that passed its checks.
-#[derive(Clone, Debug, PartialEq, Default, Serialize)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct KlingRequest {
     /// Always `"kling-3"`.
@@ -245,13 +242,8 @@ pub fn is_http_url(s: &str) -> bool {
     let Some(rest) = after("https://").or_else(|| after("http://")) else {
         return false;
     };
-    // Byte scans: the delimiters are ASCII (and core's string searchers are large).
-    let end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
-    let authority = rest.get(..end).unwrap_or("");
-    let host = match authority.bytes().rposition(|b| b == b'@') {
-        Some(at) => authority.get(at + 1..).unwrap_or(""),
-        None => authority,
-    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
     !host.is_empty() && !host.starts_with(':') && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 

@@ -2,10 +2,7 @@
 //! `{error: {code, message, type}}`, a `{code, message}` envelope (also inside an HTTP 200),
 //! an HTML page from a proxy, an empty body, or text that is not JSON.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
-
-use crate::value::Value;
+use serde_json::Value;
 
 /// What the client knows of a failed HTTP exchange; becomes an `ApiError` in JS.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,12 +48,10 @@ fn text_at(v: &Value, key: &str) -> Option<String> {
 /// body, used to tell an HTML page or an empty body apart.
 ///
 /// ```
-/// use kling3_wasm::{response::read_error, value::Value};
-/// let body = Value::Object(vec![("error".into(), Value::Object(vec![
-///     ("code".into(), Value::Number(401.0)),
-///     ("message".into(), Value::String("Invalid API key".into())),
-///     ("type".into(), Value::String("authentication_error".into())),
-/// ]))]);
+/// use kling3_wasm::response::read_error;
+/// let body = serde_json::json!({
+///     "error": {"code": 401, "message": "Invalid API key", "type": "authentication_error"}
+/// });
 /// let failure = read_error(401, Some(&body), "");
 /// assert_eq!(failure.message, "Invalid API key");
 /// assert_eq!(failure.error_type.as_deref(), Some("authentication_error"));
@@ -64,9 +59,9 @@ fn text_at(v: &Value, key: &str) -> Option<String> {
 pub fn read_error(status: u16, body: Option<&Value>, text: &str) -> ApiFailure {
     let fallback = |what: &str| ApiFailure {
         status,
-        code: Value::Number(f64::from(status)),
+        code: Value::from(status),
         error_type: None,
-        message: cat!("HTTP ", status, ": ", status_text(status), what),
+        message: format!("HTTP {status}: {}{what}", status_text(status)),
     };
     let Some(body) = body else {
         let trimmed = text.trim_start();
@@ -89,9 +84,9 @@ pub fn read_error(status: u16, body: Option<&Value>, text: &str) -> ApiFailure {
         .or_else(|| if nested { None } else { text_at(body, "error") })
         .or_else(|| text_at(body, "msg"));
     let code = match source.get("code") {
-        Some(Value::Number(n)) if n.is_finite() => Value::Number(*n),
+        Some(Value::Number(n)) => Value::Number(n.clone()),
         Some(Value::String(s)) if !s.is_empty() => Value::String(s.clone()),
-        _ => Value::Number(f64::from(status)),
+        _ => Value::from(status),
     };
     ApiFailure {
         status,
@@ -99,7 +94,7 @@ pub fn read_error(status: u16, body: Option<&Value>, text: &str) -> ApiFailure {
         error_type: text_at(source, "type"),
         message: match message {
             Some(m) => m,
-            None => cat!("HTTP ", status, ": ", status_text(status)),
+            None => format!("HTTP {status}: {}", status_text(status)),
         },
     }
 }
@@ -107,7 +102,7 @@ pub fn read_error(status: u16, body: Option<&Value>, text: &str) -> ApiFailure {
 /// An HTTP 200 whose envelope says `code >= 400` is an error too.
 pub fn envelope_error(body: &Value) -> Option<ApiFailure> {
     let code = body.get("code")?.as_f64()?;
-    if !(400.0..1000.0).contains(&code) || !crate::value::is_whole(code) {
+    if !(400.0..1000.0).contains(&code) || code.fract() != 0.0 {
         return None;
     }
     Some(read_error(code as u16, Some(body), ""))
@@ -116,7 +111,10 @@ pub fn envelope_error(body: &Value) -> Option<ApiFailure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::tests::json;
+
+    fn json(text: &str) -> Value {
+        serde_json::from_str(text).expect("test JSON is valid")
+    }
 
     #[test]
     fn the_documented_error_body_is_read() {
@@ -126,7 +124,7 @@ mod tests {
             "",
         );
         assert_eq!(f.status, 400);
-        assert_eq!(f.code, Value::Number(400.0));
+        assert_eq!(f.code, Value::from(400));
         assert_eq!(f.error_type.as_deref(), Some("invalid_request"));
         assert_eq!(f.message, "Invalid parameters");
     }
@@ -134,7 +132,7 @@ mod tests {
     #[test]
     fn a_code_and_message_envelope_is_read() {
         let f = read_error(402, Some(&json(r#"{"code":402,"message":"Insufficient credits","data":null}"#)), "");
-        assert_eq!((f.code, f.message.as_str()), (Value::Number(402.0), "Insufficient credits"));
+        assert_eq!((f.code, f.message.as_str()), (Value::from(402), "Insufficient credits"));
         let words = read_error(400, Some(&json(r#"{"code":"bad_mode","detail":"mode must be std or pro"}"#)), "");
         assert_eq!((words.code, words.message.as_str()), (Value::String("bad_mode".into()), "mode must be std or pro"));
         let bare = read_error(500, Some(&json(r#"{"error":"boom"}"#)), "");
@@ -145,7 +143,7 @@ mod tests {
     fn html_pages_empty_bodies_and_other_text_get_a_message_from_the_status() {
         let html = read_error(502, None, "<!DOCTYPE html><html><body>Bad Gateway</body></html>");
         assert_eq!(html.message, "HTTP 502: a gateway in front of the API got a bad answer from it (an HTML page, not the API's JSON: a proxy or gateway answered)");
-        assert_eq!(html.code, Value::Number(502.0));
+        assert_eq!(html.code, Value::from(502));
         assert!(read_error(503, None, "").message.ends_with("(empty response)"));
         assert!(read_error(500, None, "{oops").message.ends_with("(the response is not JSON)"));
         assert_eq!(read_error(401, Some(&json("{}")), "{}").message, "HTTP 401: the API key is missing or not valid");

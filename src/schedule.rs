@@ -2,9 +2,7 @@
 //! functions of the clock and a random number, so the client and the benchmarks run the same
 //! code and the tests need no timers.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
-use crate::text::parse_digits;
+use std::time::UNIX_EPOCH;
 
 /// HTTP methods the client uses; they are retried differently.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,16 +106,16 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
     }
     let at = parse_http_date(value)?;
     let wait = at as f64 - now_ms;
-    Some(if wait > 0.0 { ceil(wait) } else { 0 })
+    Some(if wait > 0.0 { wait.ceil() as u64 } else { 0 })
 }
 
-/// The smallest whole number at or above a positive `x` (`f64::ceil` needs std).
-fn ceil(x: f64) -> u64 {
-    let whole = x as u64;
-    if (whole as f64) < x {
-        whole.saturating_add(1)
+/// A whole number written in ASCII digits only: no sign, no spaces (`str::parse` alone takes
+/// `"+1"`).
+fn parse_digits(s: &str) -> Option<u64> {
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        s.parse().ok()
     } else {
-        whole
+        None
     }
 }
 
@@ -133,69 +131,17 @@ pub fn parse_retry_after_ms(value: &str) -> Option<u64> {
 
 /// Reads an HTTP date in any of the three forms RFC 9110 allows, to ms since the Unix epoch:
 /// `Sun, 06 Nov 1994 08:49:37 GMT`, `Sunday, 06-Nov-94 08:49:37 GMT`, `Sun Nov  6 08:49:37 1994`.
+/// The weekday must be the date's, as `httpdate` checks.
+///
+/// ```
+/// use kling3_wasm::schedule::parse_http_date;
+/// assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:01 GMT"), Some(1000));
+/// assert_eq!(parse_http_date("tomorrow"), None);
+/// ```
 pub fn parse_http_date(s: &str) -> Option<i64> {
-    let words: Vec<&str> = s.split([' ', ',']).filter(|w| !w.is_empty()).collect();
-    let (day, month, year, time) = match words.as_slice() {
-        // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
-        [_, day, month, year, time, "GMT"] => (*day, *month, *year, *time),
-        // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
-        [_, date, time, "GMT"] => {
-            let mut parts = date.split('-');
-            let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
-            let year = small(y)?;
-            // Two-digit years: 70-99 are 19xx, the rest 20xx.
-            let full = if year < 70 {
-                2000 + year
-            } else if year < 100 {
-                1900 + year
-            } else {
-                year
-            };
-            return to_epoch_ms(small(d)?, month_number(m)?, full, time);
-        }
-        // asctime: Sun Nov  6 08:49:37 1994
-        [_, month, day, time, year] => (*day, *month, *year, *time),
-        _ => return None,
-    };
-    to_epoch_ms(small(day)?, month_number(month)?, small(year)?, time)
-}
-
-/// A number of a date: digits only, and small.
-fn small(s: &str) -> Option<i64> {
-    parse_digits(s).filter(|n| *n < 1_000_000).map(|n| n as i64)
-}
-
-fn month_number(name: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    MONTHS.iter().position(|m| m.eq_ignore_ascii_case(name)).map(|i| i as u32 + 1)
-}
-
-fn to_epoch_ms(day: i64, month: u32, year: i64, time: &str) -> Option<i64> {
-    let mut hms = time.split(':').map(small);
-    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
-    if hms.next().is_some()
-        || !(1..=31).contains(&day)
-        || !(0..24).contains(&h)
-        || !(0..60).contains(&m)
-        || !(0..61).contains(&s)
-    {
-        return None;
-    }
-    if !(1970..=9999).contains(&year) {
-        return None;
-    }
-    Some((days_from_civil(year, month, day as u32) * 86_400 + h * 3600 + m * 60 + s) * 1000)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let at = httpdate::parse_http_date(s).ok()?;
+    let since_epoch = at.duration_since(UNIX_EPOCH).ok()?;
+    i64::try_from(since_epoch.as_millis()).ok()
 }
 
 /// How often to poll a task.
@@ -327,6 +273,15 @@ mod tests {
         }
         assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
         assert_eq!(parse_http_date("Wed, 25 Nov 2026 12:00:00 GMT"), Some(1_795_608_000_000));
+    }
+
+    #[test]
+    fn delay_seconds_are_ascii_digits_only() {
+        assert_eq!(parse_digits("0042"), Some(42));
+        assert_eq!(parse_digits("18446744073709551615"), Some(u64::MAX));
+        for bad in ["", "18446744073709551616", "+1", "-1", " 1", "1.5", "١"] {
+            assert_eq!(parse_digits(bad), None, "{bad}");
+        }
     }
 
     #[test]

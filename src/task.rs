@@ -1,16 +1,15 @@
 //! Reading a task from the API's responses, whatever shape the provider used.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
-
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::error::Error;
+use crate::input::kind;
+use crate::json_text::number_text;
 use crate::request::is_http_url;
-use crate::value::Value;
 
 /// Where a task is, in four words.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
@@ -56,7 +55,7 @@ impl Status {
 }
 
 /// A task as the package reads it from a create or status response.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Task {
@@ -104,7 +103,8 @@ const ERROR_AT: &[&[&str]] = &[
 /// Follows a path of keys; a step that is a number also indexes an array.
 fn lookup<'v>(root: &'v Value, path: &[&str]) -> Option<&'v Value> {
     path.iter().try_fold(root, |v, step| match v {
-        Value::Array(items) => crate::text::parse_digits(step).and_then(|i| items.get(usize::try_from(i).ok()?)),
+        // Digits only: `"+1"` is no index.
+        Value::Array(items) if step.bytes().all(|b| b.is_ascii_digit()) => items.get(step.parse::<usize>().ok()?),
         other => other.get(step),
     })
 }
@@ -113,7 +113,7 @@ fn lookup<'v>(root: &'v Value, path: &[&str]) -> Option<&'v Value> {
 fn first_text(root: &Value, paths: &[&[&str]]) -> Option<String> {
     paths.iter().find_map(|p| match lookup(root, p)? {
         Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
-        Value::Number(n) if n.is_finite() => Some(crate::value::number_text(*n)),
+        Value::Number(n) => n.as_f64().map(number_text),
         _ => None,
     })
 }
@@ -121,19 +121,17 @@ fn first_text(root: &Value, paths: &[&[&str]]) -> Option<String> {
 /// Reads a task from a response body in any of the shapes the provider is known to use.
 ///
 /// ```
-/// use kling3_wasm::{task::{parse_task, Status}, value::Value};
-/// let data = Value::Object(vec![
-///     ("task_id".into(), Value::String("t1".into())),
-///     ("status".into(), Value::String("COMPLETED".into())),
-///     ("video_url".into(), Value::String("https://cdn.example/v.mp4".into())),
-/// ]);
-/// let task = parse_task(&Value::Object(vec![("data".into(), data)])).unwrap();
+/// use kling3_wasm::task::{parse_task, Status};
+/// let body = serde_json::json!({
+///     "data": {"task_id": "t1", "status": "COMPLETED", "video_url": "https://cdn.example/v.mp4"}
+/// });
+/// let task = parse_task(&body).unwrap();
 /// assert_eq!(task.status, Status::Succeeded);
 /// assert_eq!(task.video_url.as_deref(), Some("https://cdn.example/v.mp4"));
 /// ```
 pub fn parse_task(body: &Value) -> Result<Task, Error> {
     if !matches!(body, Value::Object(_)) {
-        return Err(Error::InvalidResponse(cat!("a task response must be a JSON object, got ", body.kind())));
+        return Err(Error::InvalidResponse(format!("a task response must be a JSON object, got {}", kind(body))));
     }
     let raw_status = first_text(body, STATUS_AT);
     let error = first_text(body, ERROR_AT);
@@ -160,7 +158,10 @@ pub fn parse_task(body: &Value) -> Result<Task, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::tests::json;
+
+    fn json(text: &str) -> Value {
+        serde_json::from_str(text).expect("test JSON is valid")
+    }
 
     fn parse(text: &str) -> Task {
         parse_task(&json(text)).unwrap()
@@ -277,6 +278,21 @@ mod tests {
     #[test]
     fn numeric_task_ids_are_read_as_text() {
         assert_eq!(parse(r#"{"data":{"task_id":12345}}"#).task_id.as_deref(), Some("12345"));
+    }
+
+    #[test]
+    fn an_index_in_a_path_is_digits_only() {
+        let body = json(r#"{"data":{"status":"succeed","result":{"videos":{"+0":{"url":"https://v/1.mp4"}}}}}"#);
+        assert_eq!(lookup(&json(r#"[1,2]"#), &["+1"]), None);
+        assert_eq!(lookup(&json(r#"[1,2]"#), &["1"]), Some(&Value::from(2)));
+        assert_eq!(parse_task(&body).unwrap().video_url, None);
+    }
+
+    #[test]
+    fn a_task_reads_back_from_its_json() {
+        let task = parse(r#"{"data":{"task_id":"t","status":"FAILED","error":"x"}}"#);
+        let back: Task = serde_json::from_value(serde_json::to_value(&task).unwrap()).unwrap();
+        assert_eq!(back, task);
     }
 
     #[test]

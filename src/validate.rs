@@ -4,19 +4,19 @@
 //! Errors are what would make the API refuse the task (or make the package send something
 //! else than the user meant); warnings are what the API will ignore or may not accept.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
+use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use crate::input::{join, kind, Input, Map, Seen, Unsendable, Value};
+use crate::json_text::{number_text, quote};
 use crate::request::{
     is_http_url, AspectRatio, Element, KlingRequest, Mode, Seconds, Shot, MAX_ELEMENTS, MAX_PROMPT_CHARS, MAX_SECONDS,
     MAX_SHOTS, MAX_SHOT_PROMPT_CHARS, MIN_SECONDS, MIN_SHOT_SECONDS, MODEL,
 };
-use crate::value::{number_text, write_string, Value, BROKEN_TEXT, TOO_LARGE};
 
 /// What kind of problem an [`Issue`] is: stable, for programs to act on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Code {
@@ -82,7 +82,7 @@ impl Code {
 }
 
 /// One problem found in a request.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Issue {
     /// The field, written the way a user would: `""` for the whole input, `"prompt"`,
@@ -93,7 +93,7 @@ pub struct Issue {
 }
 
 /// The outcome of [`validate`].
-#[derive(Clone, Debug, PartialEq, Default, Serialize)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Validation {
     /// `errors.length === 0`.
@@ -105,31 +105,50 @@ pub struct Validation {
 /// Checks a request and returns every problem, plus the request as far as it could be read.
 ///
 /// ```
-/// use kling3_wasm::{validate::validate, value::Value};
-/// let input = Value::Object(vec![("duration".into(), Value::Number(20.0))]);
+/// use kling3_wasm::{input::Input, validate::validate};
+/// let input = Input::from(serde_json::json!({"duration": 20}));
 /// let (_, report) = validate(&input);
 /// assert!(!report.valid);
 /// assert_eq!(report.errors.len(), 2); // the prompt is missing, the duration out of range
 /// ```
-pub fn validate(input: &Value) -> (KlingRequest, Validation) {
-    let mut c = Checker::default();
+pub fn validate(input: &Input) -> (KlingRequest, Validation) {
+    let mut c = Checker::new(input);
     let mut req = KlingRequest::default();
-    match input {
+    match &input.value {
         Value::Object(entries) => check_request(entries, &mut req, &mut c),
         other => c.wrong_type("", "an object", other),
     }
-    check_sendable(input, "", &mut c);
+    if !c.holes.is_empty() {
+        check_sendable(&input.value, "", &mut c);
+    }
     let report = Validation { valid: c.errors.is_empty(), errors: c.errors, warnings: c.warnings };
     (req, report)
 }
 
-#[derive(Default)]
-struct Checker {
+struct Checker<'i> {
     errors: Vec<Issue>,
     warnings: Vec<Issue>,
+    /// The input's holes by path (the first, should a path repeat).
+    holes: HashMap<&'i str, Unsendable>,
 }
 
-impl Checker {
+impl<'i> Checker<'i> {
+    fn new(input: &'i Input) -> Checker<'i> {
+        let mut holes = HashMap::with_capacity(input.holes.len());
+        for hole in &input.holes {
+            holes.entry(hole.path.as_str()).or_insert(hole.what);
+        }
+        Checker { errors: Vec::new(), warnings: Vec::new(), holes }
+    }
+
+    /// The value at `path`, or the hole it stands for.
+    fn seen<'v>(&self, path: &str, v: &'v Value) -> Seen<'v> {
+        match (v, self.holes.get(path)) {
+            (Value::Null, Some(what)) => Seen::Hole(*what),
+            _ => Seen::Json(v),
+        }
+    }
+
     fn error(&mut self, path: &str, code: Code, message: String) {
         self.errors.push(Issue { path: path.to_string(), code, message });
     }
@@ -138,32 +157,37 @@ impl Checker {
         self.warnings.push(Issue { path: path.to_string(), code, message });
     }
 
-    /// Reports a value of the wrong type; `Unsupported` values say what they were.
+    /// Reports a value of the wrong type; holes say what they were.
     fn wrong_type(&mut self, path: &str, expected: &str, got: &Value) {
         let name = if path.is_empty() { "the request" } else { path };
-        match got {
-            Value::Unsupported(TOO_LARGE) => {
-                self.error(path, Code::TooLarge, cat!(name, " must be ", expected, ", got ", TOO_LARGE))
+        match self.seen(path, got) {
+            Seen::Hole(what @ Unsendable::TooLarge) => {
+                self.error(path, Code::TooLarge, format!("{name} must be {expected}, got {}", what.describe()))
             }
-            Value::Unsupported(BROKEN_TEXT) => self.error(path, Code::InvalidValue, cat!(name, " is ", BROKEN_TEXT)),
-            _ => self.error(path, Code::InvalidType, cat!(name, " must be ", expected, ", got ", got.kind())),
+            Seen::Hole(what @ Unsendable::BrokenText) => {
+                self.error(path, Code::InvalidValue, format!("{name} is {}", what.describe()))
+            }
+            Seen::Hole(what) => {
+                self.error(path, Code::InvalidType, format!("{name} must be {expected}, got {}", what.kind()))
+            }
+            Seen::Json(v) => self.error(path, Code::InvalidType, format!("{name} must be {expected}, got {}", kind(v))),
         }
     }
 
     /// A string field; reports a wrong type and returns `None` for it.
     fn string<'v>(&mut self, path: &str, v: &'v Value) -> Option<&'v str> {
-        match v {
-            Value::String(s) => Some(s),
-            Value::LongString(units) => {
+        match self.seen(path, v) {
+            Seen::Json(Value::String(s)) => Some(s),
+            Seen::Hole(Unsendable::LongString { units }) => {
                 self.error(
                     path,
                     Code::InvalidValue,
-                    cat!(path, " got a string of about ", units, " characters, far longer than any allowed value"),
+                    format!("{path} got a string of about {units} characters, far longer than any allowed value"),
                 );
                 None
             }
-            other => {
-                self.wrong_type(path, "a string", other);
+            _ => {
+                self.wrong_type(path, "a string", v);
                 None
             }
         }
@@ -191,22 +215,22 @@ impl Checker {
 
     /// A text with a length limit in Unicode characters; empty (or blank) counts as missing.
     fn text(&mut self, path: &str, v: &Value, max_chars: usize) -> Option<String> {
-        if let Value::LongString(units) = v {
+        if let Seen::Hole(Unsendable::LongString { units }) = self.seen(path, v) {
             self.error(
                 path,
                 Code::TooLong,
-                cat!(path, " must be at most ", max_chars, " characters, got about ", units),
+                format!("{path} must be at most {max_chars} characters, got about {units}"),
             );
             return None;
         }
         let s = self.string(path, v)?;
         if s.trim().is_empty() {
-            self.error(path, Code::Required, cat!(path, " must not be empty"));
+            self.error(path, Code::Required, format!("{path} must not be empty"));
             return None;
         }
         let chars = s.chars().count();
         if chars > max_chars {
-            self.error(path, Code::TooLong, cat!(path, " must be at most ", max_chars, " characters, got ", chars));
+            self.error(path, Code::TooLong, format!("{path} must be at most {max_chars} characters, got {chars}"));
             return None;
         }
         Some(s.to_string())
@@ -214,55 +238,66 @@ impl Checker {
 
     /// A whole number of seconds within `min..=max`.
     fn seconds(&mut self, path: &str, v: &Value, min: u32, max: u32, what: &str) -> Option<Seconds> {
-        let n = match v {
-            Value::Number(n) => *n,
-            other => {
-                self.wrong_type(path, "a number", other);
+        let n = match self.seen(path, v) {
+            Seen::Json(Value::Number(n)) => n.as_f64()?,
+            Seen::Hole(Unsendable::NotFinite(n)) => n,
+            _ => {
+                self.wrong_type(path, "a number", v);
                 return None;
             }
         };
-        let rule = cat!(path, " must be a whole number of seconds ", what);
-        if !crate::value::is_whole(n) {
-            self.error(path, Code::InvalidValue, cat!(rule, ", got ", number_text(n)));
+        let rule = format!("{path} must be a whole number of seconds {what}, got {}", number_text(n));
+        if !is_whole(n) {
+            self.error(path, Code::InvalidValue, rule);
             return None;
         }
         if n < f64::from(min) || n > f64::from(max) {
-            self.error(path, Code::OutOfRange, cat!(rule, ", got ", number_text(n)));
+            self.error(path, Code::OutOfRange, rule);
             return None;
         }
         Some(Seconds(n as u32))
     }
 
     fn url(&mut self, path: &str, v: &Value, what: &str) -> Option<String> {
-        if let Value::LongString(_) = v {
-            self.error(path, Code::InvalidUrl, cat!(path, " must be ", what, ", got a string far too long for a URL"));
+        if let Seen::Hole(Unsendable::LongString { .. }) = self.seen(path, v) {
+            self.error(path, Code::InvalidUrl, format!("{path} must be {what}, got a string far too long for a URL"));
             return None;
         }
         let s = self.string(path, v)?;
         if !is_http_url(s) {
-            self.error(path, Code::InvalidUrl, cat!(path, " must be ", what, ", got ", quoted(s)));
+            self.error(path, Code::InvalidUrl, format!("{path} must be {what}, got {}", quoted(s)));
             return None;
         }
         Some(s.to_string())
     }
 
-    fn unknown_fields(&mut self, prefix: &str, entries: &[(String, Value)], known: &[&str]) {
-        for (key, _) in entries {
+    fn unknown_fields(&mut self, prefix: &str, entries: &Map<String, Value>, known: &[&str]) {
+        for key in entries.keys() {
             if !known.contains(&key.as_str()) {
                 let path = join(prefix, key);
-                self.warn(&path, Code::UnknownField, cat!(path, " is not a field the API documents; it is sent as is"));
+                self.warn(
+                    &path,
+                    Code::UnknownField,
+                    format!("{path} is not a field the API documents; it is sent as is"),
+                );
             }
         }
     }
 }
 
-/// Reports values that cannot be sent as JSON wherever they are (unknown fields included),
-/// unless a rule already reported that field: nothing may be dropped silently.
+/// Whether a number is finite and whole.
+fn is_whole(n: f64) -> bool {
+    n.is_finite() && n.fract() == 0.0
+}
+
+/// Reports the holes of the input wherever they are (unknown fields included), unless a rule
+/// already reported that field: nothing may be dropped silently. `NaN` and the infinities are
+/// the exception outside the fields that read them: JSON writes them as `null`, as JS does.
 fn check_sendable(v: &Value, path: &str, c: &mut Checker) {
     match v {
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                check_sendable(item, &cat!(path, "[", i, "]"), c);
+                check_sendable(item, &format!("{path}[{i}]"), c);
             }
         }
         Value::Object(entries) => {
@@ -270,65 +305,54 @@ fn check_sendable(v: &Value, path: &str, c: &mut Checker) {
                 check_sendable(value, &join(path, key), c);
             }
         }
-        Value::Unsupported(_) | Value::LongString(_) if !c.errors.iter().any(|e| e.path == path) => {
-            let (code, why) = match v {
-                Value::Unsupported(TOO_LARGE) => (Code::TooLarge, TOO_LARGE),
-                Value::Unsupported(BROKEN_TEXT) => (Code::InvalidValue, BROKEN_TEXT),
-                Value::LongString(_) => (Code::TooLong, "a string over a million characters"),
-                other => (Code::InvalidType, other.kind()),
+        Value::Null => {
+            let Seen::Hole(what) = c.seen(path, v) else {
+                return;
+            };
+            if matches!(what, Unsendable::NotFinite(_)) || c.errors.iter().any(|e| e.path == path) {
+                return;
+            }
+            let (code, why) = match what {
+                Unsendable::TooLarge => (Code::TooLarge, what.describe()),
+                Unsendable::BrokenText => (Code::InvalidValue, what.describe()),
+                Unsendable::LongString { .. } => (Code::TooLong, "a string over a million characters".to_string()),
+                other => (Code::InvalidType, other.describe()),
             };
             let name = if path.is_empty() { "the request" } else { path };
-            c.error(path, code, cat!(name, " cannot be sent as JSON: it is ", why));
+            c.error(path, code, format!("{name} cannot be sent as JSON: it is {why}"));
         }
         _ => {}
-    }
-}
-
-fn join(prefix: &str, key: &str) -> String {
-    if prefix.is_empty() {
-        key.to_string()
-    } else {
-        cat!(prefix, ".", key)
     }
 }
 
 /// A user's text in a message: JSON-quoted, and cut short when long.
 fn quoted(s: &str) -> String {
     const MAX: usize = 60;
-    let mut out = String::new();
     match s.char_indices().nth(MAX).and_then(|(cut, _)| s.get(..cut)) {
-        Some(head) => {
-            write_string(head, &mut out);
-            out.push('…');
-        }
-        None => write_string(s, &mut out),
+        Some(head) => format!("{}…", quote(head)),
+        None => quote(s),
     }
-    out
 }
 
-fn get<'v>(entries: &'v [(String, Value)], key: &str) -> Option<&'v Value> {
-    entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
-}
-
-fn check_request(entries: &[(String, Value)], req: &mut KlingRequest, c: &mut Checker) {
+fn check_request(entries: &Map<String, Value>, req: &mut KlingRequest, c: &mut Checker) {
     c.unknown_fields("", entries, &crate::request::FIELDS);
 
-    if let Some(v) = get(entries, "model") {
+    if let Some(v) = entries.get("model") {
         if let Some(s) = c.string("model", v) {
             if s == MODEL {
                 req.model = Some(s.to_string());
             } else {
-                c.error("model", Code::InvalidValue, cat!("model must be \"", MODEL, "\", got ", quoted(s)));
+                c.error("model", Code::InvalidValue, format!("model must be \"{MODEL}\", got {}", quoted(s)));
             }
         }
     }
 
-    if let Some(v) = get(entries, "multi_shots") {
+    if let Some(v) = entries.get("multi_shots") {
         req.multi_shots = c.boolean("multi_shots", v);
     }
     let multi = req.is_multi_shot();
 
-    match get(entries, "prompt") {
+    match entries.get("prompt") {
         Some(v) => {
             req.prompt = c.text("prompt", v, MAX_PROMPT_CHARS);
             if multi && req.prompt.is_some() {
@@ -347,39 +371,39 @@ fn check_request(entries: &[(String, Value)], req: &mut KlingRequest, c: &mut Ch
         None => {}
     }
 
-    if let Some(v) = get(entries, "mode") {
+    if let Some(v) = entries.get("mode") {
         if let Some(s) = c.string("mode", v) {
             req.mode = Mode::parse(s);
             if req.mode.is_none() {
-                c.error("mode", Code::InvalidValue, cat!("mode must be \"std\" or \"pro\", got ", quoted(s)));
+                c.error("mode", Code::InvalidValue, format!("mode must be \"std\" or \"pro\", got {}", quoted(s)));
             }
         }
     }
 
-    if let Some(v) = get(entries, "duration") {
+    if let Some(v) = entries.get("duration") {
         req.duration = c.seconds("duration", v, MIN_SECONDS, MAX_SECONDS, "from 3 to 15");
     }
 
-    if let Some(v) = get(entries, "aspect_ratio") {
+    if let Some(v) = entries.get("aspect_ratio") {
         if let Some(s) = c.string("aspect_ratio", v) {
             req.aspect_ratio = AspectRatio::parse(s);
             if req.aspect_ratio.is_none() {
                 c.error(
                     "aspect_ratio",
                     Code::InvalidValue,
-                    cat!("aspect_ratio must be \"16:9\", \"9:16\" or \"1:1\", got ", quoted(s)),
+                    format!("aspect_ratio must be \"16:9\", \"9:16\" or \"1:1\", got {}", quoted(s)),
                 );
             }
         }
     }
 
-    if let Some(v) = get(entries, "sound") {
+    if let Some(v) = entries.get("sound") {
         req.sound = c.boolean("sound", v);
     }
 
-    if let Some(v) = get(entries, "image") {
+    if let Some(v) = entries.get("image") {
         req.image = c.url("image", v, "an http(s) URL of a JPG or PNG image");
-        if req.image.is_some() && get(entries, "aspect_ratio").is_some() {
+        if req.image.is_some() && entries.contains_key("aspect_ratio") {
             c.warn(
                 "aspect_ratio",
                 Code::Ignored,
@@ -388,13 +412,13 @@ fn check_request(entries: &[(String, Value)], req: &mut KlingRequest, c: &mut Ch
         }
     }
 
-    if let Some(v) = get(entries, "callback_url") {
+    if let Some(v) = entries.get("callback_url") {
         req.callback_url = c.url("callback_url", v, "an http(s) URL");
     }
 
-    check_shots(get(entries, "multi_prompt"), multi, req, c);
+    check_shots(entries.get("multi_prompt"), multi, req, c);
 
-    if let Some(v) = get(entries, "kling_elements") {
+    if let Some(v) = entries.get("kling_elements") {
         req.kling_elements = check_elements(v, c);
     }
     check_element_references(req, c);
@@ -426,36 +450,36 @@ fn check_shots(value: Option<&Value>, multi: bool, req: &mut KlingRequest, c: &m
         c.error(
             "multi_prompt",
             Code::TooLong,
-            cat!("multi_prompt can hold at most ", MAX_SHOTS, " shots, got ", items.len()),
+            format!("multi_prompt can hold at most {MAX_SHOTS} shots, got {}", items.len()),
         );
     }
     let mut shots = Vec::with_capacity(items.len());
     // The shots' total, while every shot has a valid duration.
     let mut total = Some(0u32);
     for (i, item) in items.iter().enumerate() {
-        let path = cat!("multi_prompt[", i, "]");
+        let path = format!("multi_prompt[{i}]");
         let Value::Object(fields) = item else {
             c.wrong_type(&path, "an object {prompt, duration}", item);
             total = None;
             continue;
         };
         c.unknown_fields(&path, fields, &["prompt", "duration"]);
-        let prompt_path = cat!(path, ".prompt");
-        let prompt = match get(fields, "prompt") {
+        let prompt_path = format!("{path}.prompt");
+        let prompt = match fields.get("prompt") {
             Some(v) => c.text(&prompt_path, v, MAX_SHOT_PROMPT_CHARS),
             None => {
-                c.error(&prompt_path, Code::Required, cat!(prompt_path, " is required: what happens in this shot"));
+                c.error(&prompt_path, Code::Required, format!("{prompt_path} is required: what happens in this shot"));
                 None
             }
         };
-        let duration_path = cat!(path, ".duration");
-        let duration = match get(fields, "duration") {
+        let duration_path = format!("{path}.duration");
+        let duration = match fields.get("duration") {
             Some(v) => c.seconds(&duration_path, v, MIN_SHOT_SECONDS, MAX_SECONDS, "from 1 to 15"),
             None => {
                 c.error(
                     &duration_path,
                     Code::Required,
-                    cat!(duration_path, " is required: this shot's length in seconds"),
+                    format!("{duration_path} is required: this shot's length in seconds"),
                 );
                 None
             }
@@ -470,18 +494,15 @@ fn check_shots(value: Option<&Value>, multi: bool, req: &mut KlingRequest, c: &m
         return;
     };
     if !(MIN_SECONDS..=MAX_SECONDS).contains(&total) {
-        c.error("multi_prompt", Code::OutOfRange, cat!("the shots must add up to 3 to 15 seconds, got ", total));
+        c.error("multi_prompt", Code::OutOfRange, format!("the shots must add up to 3 to 15 seconds, got {total}"));
     } else {
         match req.duration {
             Some(duration) if duration.0 != total => c.error(
                 "duration",
                 Code::DurationMismatch,
-                cat!(
-                    "duration is ",
-                    duration.0,
-                    " seconds but the shots add up to ",
-                    total,
-                    ": make them agree, or leave duration out"
+                format!(
+                    "duration is {} seconds but the shots add up to {total}: make them agree, or leave duration out",
+                    duration.0
                 ),
             ),
             // The API takes the shots' total as the video's length.
@@ -497,25 +518,25 @@ fn check_elements(value: &Value, c: &mut Checker) -> Option<Vec<Element>> {
         c.error(
             "kling_elements",
             Code::TooLong,
-            cat!("kling_elements can hold at most ", MAX_ELEMENTS, " elements, got ", items.len()),
+            format!("kling_elements can hold at most {MAX_ELEMENTS} elements, got {}", items.len()),
         );
     }
     let mut elements = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let path = cat!("kling_elements[", i, "]");
+        let path = format!("kling_elements[{i}]");
         let Value::Object(fields) = item else {
             c.wrong_type(&path, "an object {name, description, element_input_urls}", item);
             continue;
         };
         c.unknown_fields(&path, fields, &["name", "description", "element_input_urls", "element_input_video_urls"]);
-        let name_path = cat!(path, ".name");
-        let name = match get(fields, "name") {
+        let name_path = format!("{path}.name");
+        let name = match fields.get("name") {
             Some(v) => c.text(&name_path, v, MAX_PROMPT_CHARS),
             None => {
                 c.error(
                     &name_path,
                     Code::Required,
-                    cat!(name_path, " is required: prompts refer to the element as @name"),
+                    format!("{name_path} is required: prompts refer to the element as @name"),
                 );
                 None
             }
@@ -525,19 +546,19 @@ fn check_elements(value: &Value, c: &mut Checker) -> Option<Vec<Element>> {
                 c.error(
                     &name_path,
                     Code::Duplicate,
-                    cat!(name_path, " ", quoted(n), " is already the name of another element"),
+                    format!("{name_path} {} is already the name of another element", quoted(n)),
                 );
             }
         }
         let description =
-            get(fields, "description").and_then(|v| c.string(&cat!(path, ".description"), v)).map(str::to_string);
+            fields.get("description").and_then(|v| c.string(&format!("{path}.description"), v)).map(str::to_string);
         let images = url_list(fields, &path, "element_input_urls", (2, 4), "image", c);
         let videos = url_list(fields, &path, "element_input_video_urls", (1, 1), "video", c);
-        if images.is_none() && videos.is_none() && !fields.iter().any(|(k, _)| k.starts_with("element_input")) {
+        if images.is_none() && videos.is_none() && !fields.keys().any(|k| k.starts_with("element_input")) {
             c.warn(
                 &path,
                 Code::Required,
-                cat!(path, " has no element_input_urls (2 to 4 images) or element_input_video_urls (1 video)"),
+                format!("{path} has no element_input_urls (2 to 4 images) or element_input_video_urls (1 video)"),
             );
         }
         if let Some(name) = name {
@@ -550,25 +571,25 @@ fn check_elements(value: &Value, c: &mut Checker) -> Option<Vec<Element>> {
 /// A list of http(s) URLs; its expected count is only a warning, as the provider does not
 /// document it.
 fn url_list(
-    fields: &[(String, Value)],
+    fields: &Map<String, Value>,
     parent: &str,
     key: &str,
     (min, max): (usize, usize),
     what: &str,
     c: &mut Checker,
 ) -> Option<Vec<String>> {
-    let path = cat!(parent, ".", key);
-    let items = c.array(&path, get(fields, key)?)?;
+    let path = format!("{parent}.{key}");
+    let items = c.array(&path, fields.get(key)?)?;
     let mut urls = Vec::with_capacity(items.len());
+    let rule = format!("an http(s) URL of a {what}");
     for (i, item) in items.iter().enumerate() {
-        if let Some(u) = c.url(&cat!(path, "[", i, "]"), item, &cat!("an http(s) URL of a ", what)) {
+        if let Some(u) = c.url(&format!("{path}[{i}]"), item, &rule) {
             urls.push(u);
         }
     }
     if items.len() < min || items.len() > max {
-        let expected =
-            if min == max { cat!(min, " ", what, " URL") } else { cat!(min, " to ", max, " ", what, " URLs") };
-        c.warn(&path, Code::OutOfRange, cat!(path, " usually holds ", expected, ", got ", items.len()));
+        let expected = if min == max { format!("{min} {what} URL") } else { format!("{min} to {max} {what} URLs") };
+        c.warn(&path, Code::OutOfRange, format!("{path} usually holds {expected}, got {}", items.len()));
     }
     (urls.len() == items.len()).then_some(urls)
 }
@@ -584,12 +605,12 @@ fn check_element_references(req: &KlingRequest, c: &mut Checker) {
         req.prompt.iter().map(String::as_str).collect()
     };
     for (i, element) in elements.iter().enumerate() {
-        let tag = cat!("@", element.name);
+        let tag = format!("@{}", element.name);
         if !prompts.iter().any(|p| mentions(p, &tag)) {
             c.warn(
-                &cat!("kling_elements[", i, "]"),
+                &format!("kling_elements[{i}]"),
                 Code::Unreferenced,
-                cat!("element ", quoted(&element.name), " is not used: refer to it as ", tag, " in the prompt"),
+                format!("element {} is not used: refer to it as {tag} in the prompt", quoted(&element.name)),
             );
         }
     }
@@ -598,29 +619,20 @@ fn check_element_references(req: &KlingRequest, c: &mut Checker) {
 /// Whether `text` contains `tag` not followed by more of a name (so `@cat` is not found in
 /// `@caterpillar`).
 fn mentions(text: &str, tag: &str) -> bool {
-    // A byte scan: the tag is whole UTF-8, so a match starts and ends on character boundaries.
-    // (`match_indices` would bring core's two-way string searcher into the module.)
-    let (hay, needle) = (text.as_bytes(), tag.as_bytes());
-    (0..hay.len()).any(|at| {
-        hay.get(at..).is_some_and(|rest| rest.starts_with(needle))
-            && text.get(at + needle.len()..).and_then(|rest| rest.chars().next()).is_none_or(|c| !is_name_char(c))
-    })
+    text.match_indices(tag)
+        .any(|(at, _)| text.get(at + tag.len()..).and_then(|rest| rest.chars().next()).is_none_or(|c| !is_name_char(c)))
 }
 
-/// Whether `c` can continue a name: letters, digits, `_` and `-`. Outside ASCII, anything but
-/// spaces, punctuation (general, CJK and fullwidth) and emoji counts as a letter, which spares
-/// the module Unicode's tables.
+/// Whether `c` can continue a name: a letter or a digit in any script (Unicode's
+/// alphanumerics, so `é` and `猫` do and `，`, `」` and emoji do not), `_` and `-`.
 fn is_name_char(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_alphanumeric() || c == '_' || c == '-';
-    }
-    !matches!(c as u32, 0x80..=0xBF | 0x2000..=0x206F | 0x3000..=0x303F | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65 | 0x1F000..)
+    c.is_alphanumeric() || c == '_' || c == '-'
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::tests::json;
+    use crate::input::tests::{json, with_holes};
 
     fn check(text: &str) -> Validation {
         validate(&json(text)).1
@@ -775,11 +787,14 @@ mod tests {
 
     #[test]
     fn values_that_json_cannot_carry_are_type_errors() {
-        let input = Value::Object(vec![
-            ("prompt".into(), Value::Unsupported("a function")),
-            ("duration".into(), Value::Number(f64::NAN)),
-            ("mode".into(), Value::LongString(10_000_000)),
-        ]);
+        let input = with_holes(
+            r#"{"prompt":null,"duration":null,"mode":null}"#,
+            &[
+                ("prompt", Unsendable::Function),
+                ("duration", Unsendable::NotFinite(f64::NAN)),
+                ("mode", Unsendable::LongString { units: 10_000_000 }),
+            ],
+        );
         let (_, report) = validate(&input);
         assert_eq!(
             codes(&report.errors),
@@ -790,6 +805,31 @@ mod tests {
             ]
         );
         assert_eq!(report.errors[0].message, "prompt must be a string, got a function");
+        assert_eq!(
+            report.errors[1].message,
+            "mode got a string of about 10000000 characters, far longer than any allowed value"
+        );
+        assert_eq!(report.errors[2].message, "duration must be a whole number of seconds from 3 to 15, got NaN");
+        let long = with_holes(
+            r#"{"prompt":null,"image":null}"#,
+            &[
+                ("prompt", Unsendable::LongString { units: 3_000_000 }),
+                ("image", Unsendable::LongString { units: 3_000_000 }),
+            ],
+        );
+        let (_, report) = validate(&long);
+        assert_eq!(codes(&report.errors), [("prompt".into(), Code::TooLong), ("image".into(), Code::InvalidUrl)]);
+        assert_eq!(report.errors[0].message, "prompt must be at most 2500 characters, got about 3000000");
+        let (_, report) =
+            validate(&with_holes(r#"{"prompt":"a","sound":null}"#, &[("sound", Unsendable::NotFinite(f64::INFINITY))]));
+        assert_eq!(report.errors[0].message, "sound must be true or false, got a number");
+    }
+
+    #[test]
+    fn a_null_that_is_not_a_hole_is_plain_null() {
+        let (_, report) = validate(&with_holes(r#"{"prompt":null}"#, &[("mode", Unsendable::Function)]));
+        assert_eq!(report.errors[0].message, "prompt must be a string, got null");
+        assert_eq!(report.errors.len(), 1, "a hole where the value is not null is not one");
     }
 
     #[test]
@@ -803,27 +843,46 @@ mod tests {
 
     #[test]
     fn values_that_cannot_be_sent_are_errors_even_in_unknown_fields() {
-        let input = Value::Object(vec![
-            ("prompt".into(), Value::String("a".into())),
-            ("extra".into(), Value::Array(vec![Value::Number(1.0), Value::Unsupported("a function")])),
-            ("deep".into(), Value::Unsupported(TOO_LARGE)),
-            ("huge".into(), Value::LongString(2_000_000)),
-        ]);
+        let input = with_holes(
+            r#"{"prompt":"a","extra":[1,null],"deep":null,"huge":null,"nan":null,"plain":null}"#,
+            &[
+                ("extra[1]", Unsendable::Function),
+                ("deep", Unsendable::TooLarge),
+                ("huge", Unsendable::LongString { units: 2_000_000 }),
+                // JSON writes NaN as null, as JS does: not an error where no rule reads it.
+                ("nan", Unsendable::NotFinite(f64::NAN)),
+            ],
+        );
         let (_, report) = validate(&input);
         assert_eq!(
             codes(&report.errors),
             [("extra[1]".into(), Code::InvalidType), ("deep".into(), Code::TooLarge), ("huge".into(), Code::TooLong)]
         );
         assert_eq!(report.errors[0].message, "extra[1] cannot be sent as JSON: it is a function");
-        let broken = Value::Object(vec![
-            ("prompt".into(), Value::Unsupported(BROKEN_TEXT)),
-            ("note".into(), Value::Unsupported(BROKEN_TEXT)),
-        ]);
+        assert_eq!(
+            report.errors[1].message,
+            "deep cannot be sent as JSON: it is an input too large or too deeply nested"
+        );
+        assert_eq!(report.errors[2].message, "huge cannot be sent as JSON: it is a string over a million characters");
+        let broken = with_holes(
+            r#"{"prompt":null,"note":null}"#,
+            &[("prompt", Unsendable::BrokenText), ("note", Unsendable::BrokenText)],
+        );
         let (_, report) = validate(&broken);
         assert_eq!(codes(&report.errors), [("prompt".into(), Code::InvalidValue), ("note".into(), Code::InvalidValue)]);
         assert_eq!(report.errors[0].message, "prompt is text that is not valid Unicode (an unpaired surrogate)");
-        let (_, whole) = validate(&Value::Unsupported(TOO_LARGE));
+        let (_, whole) = validate(&with_holes("null", &[("", Unsendable::TooLarge)]));
         assert_eq!(codes(&whole.errors), [("".into(), Code::TooLarge)]);
+        assert_eq!(
+            whole.errors[0].message,
+            "the request must be an object, got an input too large or too deeply nested"
+        );
+        let (_, cycle) =
+            validate(&with_holes(r#"{"prompt":"a","self":{"me":null}}"#, &[("self.me", Unsendable::Cycle)]));
+        assert_eq!(
+            cycle.errors[0].message,
+            "self.me cannot be sent as JSON: it is a reference to an object that contains it (a cycle)"
+        );
     }
 
     #[test]

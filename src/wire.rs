@@ -1,15 +1,13 @@
 //! What goes on the wire: the URL, the headers, the JSON body, and the same as a curl command.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
-
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::input::{Input, Seen, Value};
+use crate::json_text::stringify;
 use crate::normalize::normalize;
 use crate::request::{is_http_url, DEFAULT_BASE_URL};
 use crate::validate::{Code, Issue};
-use crate::value::Value;
 
 /// The path of the create-task endpoint under the base URL.
 pub const CREATE_PATH: &str = "/videos/generations";
@@ -17,18 +15,18 @@ pub const CREATE_PATH: &str = "/videos/generations";
 pub const KEY_PLACEHOLDER: &str = "$KLING_API_KEY";
 
 /// An HTTP request ready to send with `fetch`: `fetch(r.url, r)` works as is.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct BuiltRequest {
     pub method: String,
     pub url: String,
     /// Header names and values, in order.
     #[cfg_attr(feature = "ts", tsify(type = "Record<string, string>"))]
-    #[serde(serialize_with = "headers_as_object")]
+    #[serde(serialize_with = "headers_as_object", deserialize_with = "headers_from_object")]
     pub headers: Vec<(String, String)>,
     /// The JSON text of the body.
     #[cfg_attr(feature = "ts", tsify(optional))]
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
 }
 
@@ -39,6 +37,19 @@ fn headers_as_object<S: serde::Serializer>(headers: &[(String, String)], s: S) -
         map.serialize_entry(k, v)?;
     }
     map.end()
+}
+
+fn headers_from_object<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<(String, String)>, D::Error> {
+    let map = serde_json::Map::<String, Value>::deserialize(d)?;
+    map.into_iter()
+        .map(|(name, value)| match value {
+            Value::String(s) => Ok((name, s)),
+            other => Err(serde::de::Error::custom(format!(
+                "header {name} must be a string, got {}",
+                crate::input::kind(&other)
+            ))),
+        })
+        .collect()
 }
 
 /// Where and how to send: both optional.
@@ -53,16 +64,26 @@ pub struct BuildOptions {
 
 impl BuildOptions {
     /// Reads `{ apiKey?, baseUrl? }`; `undefined`/`null` is no options.
-    pub fn from_value(v: &Value) -> Result<BuildOptions, Error> {
+    ///
+    /// ```
+    /// use kling3_wasm::{input::Input, wire::BuildOptions};
+    /// let opts = BuildOptions::from_input(&Input::from(serde_json::json!({"apiKey": "aio_k"}))).unwrap();
+    /// assert_eq!(opts.api_key.as_deref(), Some("aio_k"));
+    /// ```
+    pub fn from_input(input: &Input) -> Result<BuildOptions, Error> {
         let mut problems = Vec::new();
         let mut opts = BuildOptions::default();
-        match v {
-            Value::Null => {}
-            Value::Object(_) => {
-                opts.api_key = optional_text(v, "apiKey", &mut problems);
-                opts.base_url = optional_text(v, "baseUrl", &mut problems);
+        match input.seen("", &input.value) {
+            Seen::Json(Value::Null) | Seen::Hole(crate::input::Unsendable::Undefined) => {}
+            Seen::Json(Value::Object(_)) => {
+                opts.api_key = optional_text(input, "apiKey", &mut problems);
+                opts.base_url = optional_text(input, "baseUrl", &mut problems);
             }
-            other => problems.push(issue("", Code::InvalidType, cat!("options must be an object, got ", other.kind()))),
+            _ => problems.push(issue(
+                "",
+                Code::InvalidType,
+                format!("options must be an object, got {}", input.kind_at("", &input.value)),
+            )),
         }
         if problems.is_empty() {
             Ok(opts)
@@ -78,13 +99,18 @@ fn issue(path: &str, code: Code, message: String) -> Issue {
 
 /// A string option; `null`/absent/empty is `None`. The value is never put in a message,
 /// since it may be a key.
-fn optional_text(v: &Value, key: &str, problems: &mut Vec<Issue>) -> Option<String> {
-    match v.get(key)? {
-        Value::Null => None,
-        Value::String(s) if s.is_empty() => None,
-        Value::String(s) => Some(s.clone()),
-        other => {
-            problems.push(issue(key, Code::InvalidType, cat!(key, " must be a string, got ", other.kind())));
+fn optional_text(input: &Input, key: &str, problems: &mut Vec<Issue>) -> Option<String> {
+    let v = input.get(key)?;
+    match input.seen(key, v) {
+        Seen::Json(Value::Null) => None,
+        Seen::Json(Value::String(s)) if s.is_empty() => None,
+        Seen::Json(Value::String(s)) => Some(s.clone()),
+        _ => {
+            problems.push(issue(
+                key,
+                Code::InvalidType,
+                format!("{key} must be a string, got {}", input.kind_at(key, v)),
+            ));
             None
         }
     }
@@ -132,14 +158,14 @@ pub fn base_url(raw: &str) -> Result<&str, Issue> {
 /// The create-task request for `input`: validated, normalized, with its URL and headers.
 ///
 /// ```
-/// use kling3_wasm::{wire::{build_request, BuildOptions}, value::Value};
-/// let input = Value::Object(vec![("prompt".into(), Value::String("a cat".into()))]);
+/// use kling3_wasm::{input::Input, wire::{build_request, BuildOptions}};
+/// let input = Input::from(serde_json::json!({"prompt": "a cat"}));
 /// let opts = BuildOptions { api_key: Some("aio_k".into()), base_url: Some("/api/v1/".into()) };
 /// let r = build_request(&input, &opts).unwrap();
 /// assert_eq!(r.url, "/api/v1/videos/generations");
 /// assert_eq!(r.headers[1], ("Authorization".to_string(), "Bearer aio_k".to_string()));
 /// ```
-pub fn build_request(input: &Value, opts: &BuildOptions) -> Result<BuiltRequest, Error> {
+pub fn build_request(input: &Input, opts: &BuildOptions) -> Result<BuiltRequest, Error> {
     let mut problems = Vec::new();
     let base = match base_url(opts.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL)) {
         Ok(b) => Some(b),
@@ -151,7 +177,7 @@ pub fn build_request(input: &Value, opts: &BuildOptions) -> Result<BuiltRequest,
     let mut headers = vec![("Content-Type".to_string(), "application/json".to_string())];
     if let Some(key) = &opts.api_key {
         match check_api_key(key) {
-            None => headers.push(("Authorization".to_string(), cat!("Bearer ", key))),
+            None => headers.push(("Authorization".to_string(), format!("Bearer {key}"))),
             Some(problem) => problems.push(problem),
         }
     }
@@ -165,9 +191,9 @@ pub fn build_request(input: &Value, opts: &BuildOptions) -> Result<BuiltRequest,
     match (base, body) {
         (Some(base), Some(body)) if problems.is_empty() => Ok(BuiltRequest {
             method: "POST".to_string(),
-            url: cat!(base, CREATE_PATH),
+            url: format!("{base}{CREATE_PATH}"),
             headers,
-            body: Some(body.to_json()),
+            body: Some(stringify(&body)),
         }),
         _ => Err(Error::invalid(problems)),
     }
@@ -175,18 +201,23 @@ pub fn build_request(input: &Value, opts: &BuildOptions) -> Result<BuiltRequest,
 
 impl BuiltRequest {
     /// Reads a request object (as `buildRequest` returns it, or written by hand) for `toCurl`.
-    pub fn from_value(v: &Value) -> Result<BuiltRequest, Error> {
+    pub fn from_input(input: &Input) -> Result<BuiltRequest, Error> {
         let mut problems = Vec::new();
-        let Value::Object(_) = v else {
+        let Value::Object(_) = &input.value else {
             return Err(Error::invalid(vec![issue(
                 "",
                 Code::InvalidType,
-                cat!("the request must be an object {method, url, headers, body}, got ", v.kind()),
+                format!(
+                    "the request must be an object {{method, url, headers, body}}, got {}",
+                    input.kind_at("", &input.value)
+                ),
             )]));
         };
-        let method = match v.get("method") {
-            None | Some(Value::Null) => "POST".to_string(),
-            Some(Value::String(m)) if !m.is_empty() && m.bytes().all(|b| b.is_ascii_alphabetic()) => {
+        // Each field as a rule sees it: `None` when absent.
+        let field = |key: &str| input.get(key).map(|v| input.seen(key, v));
+        let method = match field("method") {
+            None | Some(Seen::Json(Value::Null)) => "POST".to_string(),
+            Some(Seen::Json(Value::String(m))) if !m.is_empty() && m.bytes().all(|b| b.is_ascii_alphabetic()) => {
                 m.to_ascii_uppercase()
             }
             Some(_) => {
@@ -198,9 +229,9 @@ impl BuiltRequest {
                 String::new()
             }
         };
-        let url = match v.get("url") {
-            Some(Value::String(u)) if is_http_url(u) || base_url(u).is_ok() => u.clone(),
-            Some(Value::String(_)) => {
+        let url = match (input.get("url"), field("url")) {
+            (_, Some(Seen::Json(Value::String(u)))) if is_http_url(u) || base_url(u).is_ok() => u.clone(),
+            (_, Some(Seen::Json(Value::String(_)))) => {
                 problems.push(issue(
                     "url",
                     Code::InvalidUrl,
@@ -208,54 +239,61 @@ impl BuiltRequest {
                 ));
                 String::new()
             }
-            Some(other) => {
-                problems.push(issue("url", Code::InvalidType, cat!("url must be a string, got ", other.kind())));
+            (Some(v), Some(_)) => {
+                problems.push(issue(
+                    "url",
+                    Code::InvalidType,
+                    format!("url must be a string, got {}", input.kind_at("url", v)),
+                ));
                 String::new()
             }
-            None => {
+            _ => {
                 problems.push(issue("url", Code::Required, "url is required".to_string()));
                 String::new()
             }
         };
         let mut headers = Vec::new();
-        match v.get("headers") {
-            None | Some(Value::Null) => {}
-            Some(Value::Object(entries)) => {
+        match (input.get("headers"), field("headers")) {
+            (_, None | Some(Seen::Json(Value::Null))) => {}
+            (_, Some(Seen::Json(Value::Object(entries)))) => {
                 for (name, value) in entries {
-                    let path = cat!("headers.", name);
+                    let path = format!("headers.{name}");
                     let name_ok = !name.is_empty()
                         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-                    match value {
-                        Value::String(s) if name_ok && !s.contains(['\r', '\n', '\0']) => {
+                    match input.seen(&path, value) {
+                        Seen::Json(Value::String(s)) if name_ok && !s.contains(['\r', '\n', '\0']) => {
                             headers.push((name.clone(), s.clone()))
                         }
-                        Value::String(_) => problems.push(issue(
+                        Seen::Json(Value::String(_)) => problems.push(issue(
                             &path,
                             Code::InvalidValue,
                             "header names must be tokens, and values must not hold line breaks".to_string(),
                         )),
-                        other => problems.push(issue(
+                        _ => problems.push(issue(
                             &path,
                             Code::InvalidType,
-                            cat!(path, " must be a string, got ", other.kind()),
+                            format!("{path} must be a string, got {}", input.kind_at(&path, value)),
                         )),
                     }
                 }
             }
-            Some(other) => problems.push(issue(
+            (v, Some(_)) => problems.push(issue(
                 "headers",
                 Code::InvalidType,
-                cat!("headers must be an object, got ", other.kind()),
+                format!("headers must be an object, got {}", input.kind_at("headers", v.unwrap_or(&Value::Null))),
             )),
         }
-        let body = match v.get("body") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(other) => {
+        let body = match (input.get("body"), field("body")) {
+            (_, None | Some(Seen::Json(Value::Null))) => None,
+            (_, Some(Seen::Json(Value::String(s)))) => Some(s.clone()),
+            (v, Some(_)) => {
                 problems.push(issue(
                     "body",
                     Code::InvalidType,
-                    cat!("body must be a string (JSON text), got ", other.kind()),
+                    format!(
+                        "body must be a string (JSON text), got {}",
+                        input.kind_at("body", v.unwrap_or(&Value::Null))
+                    ),
                 ));
                 None
             }
@@ -295,23 +333,23 @@ pub fn shell_quote(word: &str) -> String {
 /// `Bearer $KLING_API_KEY`, which the shell fills from the environment; the key itself is
 /// never written.
 pub fn to_curl(request: &BuiltRequest, redact_key: bool) -> String {
-    let mut lines = vec![cat!("curl -X ", request.method, " ", shell_quote(&request.url))];
+    let mut lines = vec![format!("curl -X {} {}", request.method, shell_quote(&request.url))];
     let mut has_auth = false;
     for (name, value) in &request.headers {
         if name.eq_ignore_ascii_case("authorization") {
             has_auth = true;
             if redact_key {
-                lines.push(cat!("  -H \"", name, ": Bearer ", KEY_PLACEHOLDER, "\""));
+                lines.push(format!("  -H \"{name}: Bearer {KEY_PLACEHOLDER}\""));
                 continue;
             }
         }
-        lines.push(cat!("  -H ", shell_quote(&cat!(name, ": ", value))));
+        lines.push(format!("  -H {}", shell_quote(&format!("{name}: {value}"))));
     }
     if redact_key && !has_auth {
-        lines.push(cat!("  -H \"Authorization: Bearer ", KEY_PLACEHOLDER, "\""));
+        lines.push(format!("  -H \"Authorization: Bearer {KEY_PLACEHOLDER}\""));
     }
     if let Some(body) = &request.body {
-        lines.push(cat!("  --data-raw ", shell_quote(body)));
+        lines.push(format!("  --data-raw {}", shell_quote(body)));
     }
     lines.join(" \\\n")
 }
@@ -319,7 +357,8 @@ pub fn to_curl(request: &BuiltRequest, redact_key: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::tests::json;
+    use crate::input::tests::{json, with_holes};
+    use crate::input::Unsendable;
 
     fn opts(key: Option<&str>, base: Option<&str>) -> BuildOptions {
         BuildOptions { api_key: key.map(str::to_string), base_url: base.map(str::to_string) }
@@ -410,8 +449,7 @@ mod tests {
         ];
         let _ = std::fs::remove_file("/tmp/kling3-pwned");
         for prompt in nasty {
-            let mut input = Value::Object(vec![]);
-            input.insert("prompt", Value::String(prompt.to_string()));
+            let input = Input::from(serde_json::json!({ "prompt": prompt }));
             let r = build_request(&input, &opts(Some("aio_k"), None)).unwrap();
             let script =
                 format!("curl() {{ for a in \"$@\"; do printf '%s\\0' \"$a\"; done; }}\n{}", to_curl(&r, false));
@@ -434,16 +472,57 @@ mod tests {
     #[test]
     fn a_request_object_is_read_back_with_its_problems() {
         let ok =
-            BuiltRequest::from_value(&json(r#"{"method":"post","url":"https://x/y","headers":{"A":"b"},"body":"{}"}"#))
+            BuiltRequest::from_input(&json(r#"{"method":"post","url":"https://x/y","headers":{"A":"b"},"body":"{}"}"#))
                 .unwrap();
         assert_eq!((ok.method.as_str(), ok.headers.len()), ("POST", 1));
         let Error::Validation(r) =
-            BuiltRequest::from_value(&json(r#"{"method":"P OST","url":"x y","headers":{"A":"b\nc","B":1},"body":5}"#))
+            BuiltRequest::from_input(&json(r#"{"method":"P OST","url":"x y","headers":{"A":"b\nc","B":1},"body":5}"#))
                 .unwrap_err()
         else {
             panic!()
         };
         let paths: Vec<&str> = r.errors.iter().map(|i| i.path.as_str()).collect();
         assert_eq!(paths, ["method", "url", "headers.A", "headers.B", "body"]);
+    }
+
+    #[test]
+    fn functions_in_a_request_object_or_options_are_named_in_the_problems() {
+        let request = with_holes(
+            r#"{"method":null,"url":null,"headers":{"A":null},"body":null}"#,
+            &[
+                ("method", Unsendable::Function),
+                ("url", Unsendable::Function),
+                ("headers.A", Unsendable::Symbol),
+                ("body", Unsendable::Function),
+            ],
+        );
+        let Error::Validation(r) = BuiltRequest::from_input(&request).unwrap_err() else { panic!() };
+        let messages: Vec<&str> = r.errors.iter().map(|i| i.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "method must be an HTTP method such as \"POST\"",
+                "url must be a string, got a function",
+                "headers.A must be a string, got a symbol",
+                "body must be a string (JSON text), got a function"
+            ]
+        );
+        let options = with_holes(r#"{"apiKey":null}"#, &[("apiKey", Unsendable::BigInt)]);
+        assert_eq!(
+            BuildOptions::from_input(&options).unwrap_err().message(),
+            "Invalid request: apiKey must be a string, got a bigint"
+        );
+        assert_eq!(
+            BuildOptions::from_input(&with_holes("null", &[("", Unsendable::Undefined)])),
+            Ok(BuildOptions::default())
+        );
+        assert!(BuildOptions::from_input(&json("3")).is_err());
+    }
+
+    #[test]
+    fn a_built_request_reads_back_from_its_json() {
+        let r = build_request(&json(r#"{"prompt":"a"}"#), &opts(Some("aio_k"), None)).unwrap();
+        let back: BuiltRequest = serde_json::from_value(serde_json::to_value(&r).unwrap()).unwrap();
+        assert_eq!(back, r);
     }
 }

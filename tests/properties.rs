@@ -2,8 +2,10 @@
 //! module), and the invariants users rely on hold for every input.
 #![cfg(not(target_arch = "wasm32"))]
 
-use kling3_wasm::client::{call_options, create_request, read_answer, settings, task_url, Refusal};
+use kling3_wasm::calls::{call_options, create_request, read_answer, settings, task_id_of, task_url, Refusal};
 use kling3_wasm::error::Error;
+use kling3_wasm::input::{Hole, Input, Map, Unsendable, Value};
+use kling3_wasm::json_text::stringify;
 use kling3_wasm::normalize::normalize;
 use kling3_wasm::pricing::{estimate, rate};
 use kling3_wasm::response::{envelope_error, read_error};
@@ -12,9 +14,80 @@ use kling3_wasm::schedule::{
 };
 use kling3_wasm::task::parse_task;
 use kling3_wasm::validate::validate;
-use kling3_wasm::value::{Value, CYCLE, TOO_LARGE};
 use kling3_wasm::wire::{build_request, to_curl, BuildOptions, BuiltRequest};
 use proptest::prelude::*;
+
+/// A value as a JS caller could pass it: JSON, or something JSON cannot carry.
+#[derive(Clone, Debug)]
+enum Node {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    Hole(Unsendable),
+    Array(Vec<Node>),
+    /// Keys as given; a later duplicate replaces the earlier value in place, as in JS.
+    Object(Vec<(String, Node)>),
+}
+
+impl Node {
+    /// Sets `key` on an object, replacing an existing value in place.
+    fn insert(&mut self, key: &str, value: Node) {
+        if let Node::Object(entries) = self {
+            match entries.iter_mut().find(|(k, _)| k == key) {
+                Some(slot) => slot.1 = value,
+                None => entries.push((key.to_string(), value)),
+            }
+        }
+    }
+
+    /// The [`Input`] a binding would read this as: `null` and a hole where JSON cannot carry
+    /// the value, in the order a walk meets them.
+    fn input(&self) -> Input {
+        let mut holes = Vec::new();
+        let value = self.read("", &mut holes);
+        Input { value, holes }
+    }
+
+    /// The JSON part alone, as for a response body.
+    fn json(&self) -> Value {
+        self.input().value
+    }
+
+    fn read(&self, path: &str, holes: &mut Vec<Hole>) -> Value {
+        let mut hole = |what| {
+            holes.push(Hole { path: path.to_string(), what });
+            Value::Null
+        };
+        match self {
+            Node::Null => Value::Null,
+            Node::Bool(b) => Value::Bool(*b),
+            Node::Number(n) if n.is_finite() => Value::from(*n),
+            Node::Number(n) => hole(Unsendable::NotFinite(*n)),
+            Node::String(s) => Value::String(s.clone()),
+            Node::Hole(what) => hole(*what),
+            Node::Array(items) => Value::Array(
+                items.iter().enumerate().map(|(i, item)| item.read(&format!("{path}[{i}]"), holes)).collect(),
+            ),
+            Node::Object(entries) => {
+                // The last value of a repeated key, at the place of the first.
+                let mut fields: Vec<(&String, &Node)> = Vec::new();
+                for (k, v) in entries {
+                    match fields.iter_mut().find(|(key, _)| *key == k) {
+                        Some(slot) => slot.1 = v,
+                        None => fields.push((k, v)),
+                    }
+                }
+                let mut map = Map::new();
+                for (k, v) in fields {
+                    let child = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                    map.insert(k.clone(), v.read(&child, holes));
+                }
+                Value::Object(map)
+            }
+        }
+    }
+}
 
 /// Object keys the generator favours: the request's fields, and a few of elements and responses.
 fn field_names() -> Vec<&'static str> {
@@ -51,85 +124,102 @@ fn number() -> impl Strategy<Value = f64> {
     ]
 }
 
-fn leaf() -> impl Strategy<Value = Value> {
+/// What a JS value JSON cannot carry may be.
+fn unsendable() -> impl Strategy<Value = Unsendable> {
     prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        number().prop_map(Value::Number),
-        text().prop_map(Value::String),
-        (0usize..10_000_000).prop_map(Value::LongString),
-        Just(Value::Unsupported("a function")),
-        Just(Value::Unsupported(TOO_LARGE)),
-        Just(Value::Unsupported(CYCLE)),
+        Just(Unsendable::Undefined),
+        Just(Unsendable::Function),
+        Just(Unsendable::Symbol),
+        Just(Unsendable::BigInt),
+        prop_oneof![Just(f64::NAN), Just(f64::INFINITY), Just(f64::NEG_INFINITY)].prop_map(Unsendable::NotFinite),
+        (0usize..10_000_000).prop_map(|units| Unsendable::LongString { units }),
+        Just(Unsendable::BrokenText),
+        Just(Unsendable::Cycle),
+        Just(Unsendable::TooLarge),
+        Just(Unsendable::Unreadable("a field whose getter threw")),
+    ]
+}
+
+fn leaf() -> impl Strategy<Value = Node> {
+    prop_oneof![
+        Just(Node::Null),
+        any::<bool>().prop_map(Node::Bool),
+        number().prop_map(Node::Number),
+        text().prop_map(Node::String),
+        unsendable().prop_map(Node::Hole),
     ]
 }
 
 /// Any value, with object keys drawn mostly from the API's own field names.
-fn value() -> impl Strategy<Value = Value> {
+fn node() -> impl Strategy<Value = Node> {
     leaf().prop_recursive(5, 64, 8, |inner| {
         prop_oneof![
-            prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+            prop::collection::vec(inner.clone(), 0..8).prop_map(Node::Array),
             prop::collection::vec(
                 (prop_oneof![prop::sample::select(field_names()).prop_map(str::to_string), text()], inner),
                 0..8
             )
-            .prop_map(Value::Object),
+            .prop_map(Node::Object),
         ]
     })
 }
 
+fn value() -> impl Strategy<Value = Input> {
+    node().prop_map(|n| n.input())
+}
+
 /// Requests close to valid ones, so the deeper rules run too.
-fn request() -> impl Strategy<Value = Value> {
+fn request() -> impl Strategy<Value = Node> {
     (
-        prop::option::of(text()),
+        prop::option::of(prop_oneof![4 => text().prop_map(Node::String), 1 => unsendable().prop_map(Node::Hole)]),
         prop::option::of(prop_oneof![Just("std"), Just("pro"), Just("x")]),
         prop::option::of(number()),
         prop::option::of(any::<bool>()),
         prop::option::of(any::<bool>()),
         prop::option::of(prop::collection::vec((text(), 0u32..8), 0..8)),
         prop::option::of(prop::collection::vec((text(), prop::collection::vec(text(), 0..5)), 0..5)),
-        prop::option::of(value()),
+        prop::option::of(node()),
     )
         .prop_map(|(prompt, mode, duration, sound, multi, shots, elements, extra)| {
-            let mut v = Value::Object(vec![]);
+            let mut v = Node::Object(vec![]);
             if let Some(p) = prompt {
-                v.insert("prompt", Value::String(p));
+                v.insert("prompt", p);
             }
             if let Some(m) = mode {
-                v.insert("mode", Value::String(m.to_string()));
+                v.insert("mode", Node::String(m.to_string()));
             }
             if let Some(d) = duration {
-                v.insert("duration", Value::Number(d));
+                v.insert("duration", Node::Number(d));
             }
             if let Some(s) = sound {
-                v.insert("sound", Value::Bool(s));
+                v.insert("sound", Node::Bool(s));
             }
             if let Some(m) = multi {
-                v.insert("multi_shots", Value::Bool(m));
+                v.insert("multi_shots", Node::Bool(m));
             }
             if let Some(shots) = shots {
                 let items = shots
                     .into_iter()
                     .map(|(p, d)| {
-                        Value::Object(vec![
-                            ("prompt".into(), Value::String(p)),
-                            ("duration".into(), Value::Number(f64::from(d))),
+                        Node::Object(vec![
+                            ("prompt".into(), Node::String(p)),
+                            ("duration".into(), Node::Number(f64::from(d))),
                         ])
                     })
                     .collect();
-                v.insert("multi_prompt", Value::Array(items));
+                v.insert("multi_prompt", Node::Array(items));
             }
             if let Some(elements) = elements {
                 let items = elements
                     .into_iter()
                     .map(|(name, urls)| {
-                        Value::Object(vec![
-                            ("name".into(), Value::String(name)),
-                            ("element_input_urls".into(), Value::Array(urls.into_iter().map(Value::String).collect())),
+                        Node::Object(vec![
+                            ("name".into(), Node::String(name)),
+                            ("element_input_urls".into(), Node::Array(urls.into_iter().map(Node::String).collect())),
                         ])
                     })
                     .collect();
-                v.insert("kling_elements", Value::Array(items));
+                v.insert("kling_elements", Node::Array(items));
             }
             if let Some(extra) = extra {
                 v.insert("extra", extra);
@@ -138,8 +228,8 @@ fn request() -> impl Strategy<Value = Value> {
         })
 }
 
-fn any_input() -> impl Strategy<Value = Value> {
-    prop_oneof![request(), value()]
+fn any_input() -> impl Strategy<Value = Input> {
+    prop_oneof![request(), node()].prop_map(|n| n.input())
 }
 
 fn cases() -> u32 {
@@ -159,16 +249,26 @@ proptest! {
     }
 
     #[test]
+    fn every_hole_but_a_number_is_reported_at_its_path(input in any_input()) {
+        let (_, report) = validate(&input);
+        for hole in &input.holes {
+            if !matches!(hole.what, Unsendable::NotFinite(_)) {
+                prop_assert!(report.errors.iter().any(|e| e.path == hole.path), "{:?} is not reported", hole);
+            }
+        }
+    }
+
+    #[test]
     fn normalize_succeeds_exactly_when_valid_and_its_body_is_valid_json(input in any_input()) {
         let (_, report) = validate(&input);
         match normalize(&input) {
             Ok(body) => {
                 prop_assert!(report.valid);
-                let text = body.to_json();
+                let text = stringify(&body);
                 let parsed: serde_json::Value = serde_json::from_str(&text).expect("the body is JSON");
                 prop_assert_eq!(parsed["model"].as_str(), Some("kling-3"));
                 // Normalizing the body again changes nothing.
-                prop_assert_eq!(normalize(&body).map(|b| b.to_json()).ok(), Some(text));
+                prop_assert_eq!(normalize(&Input::from(body)).map(|b| stringify(&b)).ok(), Some(text));
             }
             Err(r) => prop_assert_eq!(r, report),
         }
@@ -210,14 +310,14 @@ proptest! {
 
     #[test]
     fn reading_a_request_object_for_curl_never_panics(input in value()) {
-        if let Ok(request) = BuiltRequest::from_value(&input) {
+        if let Ok(request) = BuiltRequest::from_input(&input) {
             let _ = to_curl(&request, false);
         }
     }
 
     #[test]
-    fn task_parsing_never_panics_and_only_gives_http_urls(input in value()) {
-        if let Ok(task) = parse_task(&input) {
+    fn task_parsing_never_panics_and_only_gives_http_urls(input in node()) {
+        if let Ok(task) = parse_task(&input.json()) {
             if let Some(url) = task.video_url {
                 prop_assert!(url.to_ascii_lowercase().starts_with("http"));
             }
@@ -248,7 +348,7 @@ proptest! {
     }
 
     #[test]
-    fn error_bodies_of_any_shape_give_a_message(body in prop::option::of(value()), text in any::<String>(), status in 0u16..1000) {
+    fn error_bodies_of_any_shape_give_a_message(body in prop::option::of(node().prop_map(|n| n.json())), text in any::<String>(), status in 0u16..1000) {
         let failure = read_error(status, body.as_ref(), &text);
         prop_assert!(!failure.message.is_empty());
         prop_assert_eq!(failure.status, status);
@@ -296,20 +396,26 @@ proptest! {
     }
 
     #[test]
-    fn a_task_url_holds_nothing_but_the_base_and_a_plain_id(id in prop_oneof![value(), text().prop_map(Value::String)]) {
-        if let Ok(url) = task_url("https://apiin.one/api/v1", &id) {
+    fn a_task_url_holds_nothing_but_the_base_and_a_plain_id(id in prop_oneof![value(), text().prop_map(|t| Input::from(Value::String(t)))]) {
+        prop_assert_eq!(task_id_of(&id).is_ok(), task_url("https://apiin.one/api/v1", &id.value).is_ok());
+        if let Ok(url) = task_url("https://apiin.one/api/v1", &id.value) {
             let rest = url.strip_prefix("https://apiin.one/api/v1/tasks/").expect("the base and the path");
             prop_assert!(!rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~:".contains(&b)));
-            prop_assert_eq!(Some(rest), id.as_str());
+            prop_assert_eq!(Some(rest), id.value.as_str());
         }
     }
 
     #[test]
-    fn the_create_request_is_built_exactly_when_the_input_is_valid(input in any_input(), callback in prop::option::of(text())) {
-        let mut with_callback = input.clone();
+    fn the_create_request_is_built_exactly_when_the_input_is_valid(
+        node in prop_oneof![request(), node()],
+        callback in prop::option::of(text()),
+    ) {
+        let input = node.input();
+        let mut with_callback = node.clone();
         if let Some(url) = &callback {
-            with_callback.insert("callback_url", Value::String(url.clone()));
+            with_callback.insert("callback_url", Node::String(url.clone()));
         }
+        let with_callback = with_callback.input();
         let (_, report) = validate(&with_callback);
         match create_request(&input, "/api/v1", callback.as_deref()) {
             Ok(request) => {
@@ -324,7 +430,7 @@ proptest! {
     #[test]
     fn any_answer_is_a_task_with_an_id_or_a_refusal(
         status in prop_oneof![200u16..300, 0u16..1000],
-        body in prop::option::of(prop_oneof![value(), task_body()]),
+        body in prop::option::of(prop_oneof![node().prop_map(|n| n.json()), task_body()]),
         text in any::<String>(),
         asked in prop::option::of("[a-z0-9_]{1,12}"),
     ) {
@@ -333,15 +439,26 @@ proptest! {
                 prop_assert!((200..300).contains(&status));
                 prop_assert!(task.task_id.is_some(), "a task always has an id");
             }
-            Err(Refusal::Api(failure)) => prop_assert!(!failure.message.is_empty()),
-            Err(Refusal::NotJson(message)) => prop_assert!(body.is_none() && message.starts_with("HTTP ")),
-            Err(Refusal::Invalid(error)) => prop_assert!(!error.message().is_empty()),
+            Err(refusal) => {
+                // What a poll tries again is never a plain refusal such as 401 or 404.
+                if let Refusal::Api(failure) = &refusal {
+                    prop_assert!(!failure.message.is_empty());
+                    prop_assert_eq!(refusal.retryable_for_poll(), failure.status == 429 || failure.status >= 500);
+                } else {
+                    prop_assert!(refusal.retryable_for_poll());
+                }
+                match refusal {
+                    Refusal::NotJson(message) => prop_assert!(body.is_none() && message.starts_with("HTTP ")),
+                    Refusal::Invalid(error) => prop_assert!(!error.message().is_empty()),
+                    Refusal::Api(_) => {}
+                }
+            }
         }
     }
 }
 
 /// Client options near the real ones: right names, values of every kind.
-fn client_options() -> impl Strategy<Value = Value> {
+fn client_options() -> impl Strategy<Value = Input> {
     let name = prop::sample::select(vec![
         "apiKey",
         "baseUrl",
@@ -354,13 +471,13 @@ fn client_options() -> impl Strategy<Value = Value> {
     ]);
     let field = prop_oneof![
         leaf(),
-        "aio_[ -~]{0,12}".prop_map(Value::String),
+        "aio_[ -~]{0,12}".prop_map(Node::String),
         prop::sample::select(vec!["https://apiin.one/api/v1/", "/api/v1", "apiin.one", "//x", "http://h/a?b"])
-            .prop_map(|s| Value::String(s.into())),
-        Just(Value::Unsupported(kling3_wasm::value::FUNCTION)),
+            .prop_map(|s| Node::String(s.into())),
+        Just(Node::Hole(Unsendable::Function)),
     ];
     prop::collection::vec((name, field), 0..6)
-        .prop_map(|fields| Value::Object(fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
+        .prop_map(|fields| Node::Object(fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect()).input())
 }
 
 /// Task responses near the API's shapes.
@@ -368,16 +485,18 @@ fn task_body() -> impl Strategy<Value = Value> {
     let status = prop::sample::select(vec!["COMPLETED", "IN_PROGRESS", "FAILED", "queued", "weird"]);
     (prop::option::of("[a-z0-9]{1,8}"), status, prop::option::of(text()), prop::option::of(400.0f64..600.0)).prop_map(
         |(id, status, url, code)| {
-            let mut data = vec![("status".to_string(), Value::String(status.into()))];
+            let mut data = Map::new();
+            data.insert("status".into(), Value::from(status));
             if let Some(id) = id {
-                data.push(("task_id".into(), Value::String(id)));
+                data.insert("task_id".into(), Value::String(id));
             }
             if let Some(url) = url {
-                data.push(("video_url".into(), Value::String(url)));
+                data.insert("video_url".into(), Value::String(url));
             }
-            let mut top = vec![("data".to_string(), Value::Object(data))];
+            let mut top = Map::new();
+            top.insert("data".into(), Value::Object(data));
             if let Some(code) = code {
-                top.push(("code".into(), Value::Number(code.floor())));
+                top.insert("code".into(), Value::from(code.floor()));
             }
             Value::Object(top)
         },

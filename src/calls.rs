@@ -1,0 +1,453 @@
+//! What each client call sends and what its answer means: the client's options, where each
+//! request goes and what it carries, and how an answer reads as a task or a refusal. The
+//! async client does the waiting (fetch and timers) and asks these functions, and
+//! [`crate::schedule`], at every step, so every decision is tested on the host.
+
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::input::{Input, Seen, Unsendable};
+use crate::json_text::number_text;
+use crate::request::DEFAULT_BASE_URL;
+use crate::response::{envelope_error, read_error, ApiFailure};
+use crate::schedule::DEFAULT_MAX_RETRIES;
+use crate::task::{parse_task, Task};
+use crate::validate::{Code, Issue};
+use crate::wire::{base_url, build_request, check_api_key, BuildOptions, BuiltRequest};
+
+/// Per-request time limit unless the user sets `timeoutMs`.
+pub const DEFAULT_REQUEST_TIMEOUT_MS: f64 = 30_000.0;
+/// How long `waitForTask` waits unless told otherwise: generous for 60–180 s jobs.
+pub const DEFAULT_WAIT_TIMEOUT_MS: f64 = 15.0 * 60_000.0;
+/// The largest `timeoutMs` of one request, and `pollIntervalMs`: an hour.
+pub const MAX_REQUEST_MS: f64 = 3_600_000.0;
+/// The largest `timeoutMs` of a wait: a day.
+pub const MAX_WAIT_MS: f64 = 24.0 * 3_600_000.0;
+/// The most retries a client may be told to make.
+pub const MAX_RETRIES: f64 = 10.0;
+
+/// A client's settings, checked once when it is made.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    pub api_key: Option<String>,
+    /// Without trailing slashes.
+    pub base_url: String,
+    pub max_retries: u32,
+    pub timeout_ms: f64,
+}
+
+/// The options of one call (`createTask`, `getTask`, `waitForTask`, `generate`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallOptions {
+    pub callback_url: Option<String>,
+    /// How long a wait may last.
+    pub timeout_ms: f64,
+    /// A fixed poll interval instead of the adaptive schedule.
+    pub poll_interval_ms: Option<f64>,
+}
+
+fn issue(path: &str, code: Code, message: String) -> Issue {
+    Issue { path: path.into(), code, message }
+}
+
+/// The option `key` as a rule sees it; `None` when absent.
+fn option<'i>(options: &'i Input, key: &str) -> Option<Seen<'i>> {
+    options.get(key).map(|v| options.seen(key, v))
+}
+
+/// Whether the option `key` is absent, `null`, or a function.
+fn is_function_or_absent(options: &Input, key: &str) -> Option<bool> {
+    match option(options, key) {
+        None | Some(Seen::Json(Value::Null)) => None,
+        Some(Seen::Hole(Unsendable::Function)) => Some(true),
+        Some(_) => Some(false),
+    }
+}
+
+/// A whole number option from 0 to `max`; `None` when absent.
+fn number_option(options: &Input, key: &str, max: f64, problems: &mut Vec<Issue>) -> Option<f64> {
+    let got = match option(options, key)? {
+        Seen::Json(Value::Null) => return None,
+        Seen::Json(Value::Number(n)) => {
+            let n = n.as_f64()?;
+            if (0.0..=max).contains(&n) && n.fract() == 0.0 {
+                return Some(n);
+            }
+            number_text(n)
+        }
+        Seen::Hole(Unsendable::NotFinite(n)) => number_text(n),
+        Seen::Hole(what) => what.kind(),
+        Seen::Json(other) => crate::input::kind(other).into(),
+    };
+    let message = format!("{key} must be a whole number from 0 to {}, got {got}", number_text(max));
+    problems.push(issue(key, Code::InvalidValue, message));
+    None
+}
+
+/// Reads `new KlingClient(options)`: `{ apiKey?, baseUrl?, fetch?, maxRetries?, timeoutMs? }`,
+/// every problem at once. `has_global_fetch` says whether the runtime has a fetch to use when
+/// the options give none; a given `fetch` is a function, which an [`Input`] holds as a hole.
+///
+/// ```
+/// use kling3_wasm::{calls::settings, input::Input};
+/// let s = settings(&Input::default(), true).unwrap();
+/// assert_eq!((s.base_url.as_str(), s.max_retries, s.timeout_ms), ("https://apiin.one/api/v1", 2, 30_000.0));
+/// assert!(settings(&Input::default(), false).is_err());
+/// ```
+pub fn settings(options: &Input, has_global_fetch: bool) -> Result<Settings, Error> {
+    // Also refuses options that are not an object.
+    let opts = BuildOptions::from_input(options)?;
+    let mut problems = Vec::new();
+    let base = match base_url(opts.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL)) {
+        Ok(b) => b.into(),
+        Err(problem) => {
+            problems.push(problem);
+            String::new()
+        }
+    };
+    if let Some(problem) = opts.api_key.as_deref().and_then(check_api_key) {
+        problems.push(problem);
+    }
+    let max_retries =
+        number_option(options, "maxRetries", MAX_RETRIES, &mut problems).map_or(DEFAULT_MAX_RETRIES, |n| n as u32);
+    let timeout_ms =
+        number_option(options, "timeoutMs", MAX_REQUEST_MS, &mut problems).unwrap_or(DEFAULT_REQUEST_TIMEOUT_MS);
+    if !is_function_or_absent(options, "fetch").unwrap_or(has_global_fetch) {
+        problems.push(issue(
+            "fetch",
+            Code::InvalidType,
+            "fetch must be a function like the global fetch (none was given, and this runtime has no global fetch)"
+                .into(),
+        ));
+    }
+    if problems.is_empty() {
+        Ok(Settings { api_key: opts.api_key, base_url: base, max_retries, timeout_ms })
+    } else {
+        Err(Error::invalid(problems))
+    }
+}
+
+/// Reads a call's options, every problem at once: `callbackUrl` when the call creates a task,
+/// `timeoutMs`, `pollIntervalMs` and `onProgress` (a function: a hole) when it waits. Options
+/// that are not an object are no options. `signal_ok` says whether `signal` is absent or an
+/// AbortSignal (only JS can tell).
+///
+/// ```
+/// use kling3_wasm::{calls::call_options, input::Input};
+/// let o = Input::from(serde_json::json!({"pollIntervalMs": 2000}));
+/// assert_eq!(call_options(&o, true, false, true).unwrap().poll_interval_ms, Some(2000.0));
+/// assert!(call_options(&o, false, false, true).is_err());
+/// ```
+pub fn call_options(options: &Input, signal_ok: bool, creates: bool, waits: bool) -> Result<CallOptions, Error> {
+    let none = Input::default();
+    let options = if options.value.is_object() { options } else { &none };
+    let mut problems = Vec::new();
+    let mut out = CallOptions { callback_url: None, timeout_ms: DEFAULT_WAIT_TIMEOUT_MS, poll_interval_ms: None };
+    if waits {
+        out.timeout_ms =
+            number_option(options, "timeoutMs", MAX_WAIT_MS, &mut problems).unwrap_or(DEFAULT_WAIT_TIMEOUT_MS);
+        out.poll_interval_ms = number_option(options, "pollIntervalMs", MAX_REQUEST_MS, &mut problems);
+        if is_function_or_absent(options, "onProgress") == Some(false) {
+            problems.push(issue("onProgress", Code::InvalidType, "onProgress must be a function".into()));
+        }
+    }
+    if creates {
+        match (options.get("callbackUrl"), option(options, "callbackUrl")) {
+            (_, None | Some(Seen::Json(Value::Null))) => {}
+            (_, Some(Seen::Json(Value::String(s)))) => out.callback_url = Some(s.clone()),
+            (v, Some(_)) => problems.push(issue(
+                "callbackUrl",
+                Code::InvalidType,
+                format!(
+                    "callbackUrl must be a string, got {}",
+                    options.kind_at("callbackUrl", v.unwrap_or(&Value::Null))
+                ),
+            )),
+        }
+    }
+    if !signal_ok {
+        problems.push(issue("signal", Code::InvalidType, "signal must be an AbortSignal".into()));
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(Error::invalid(problems))
+    }
+}
+
+/// The create-task request: `input` validated and normalized, with `callback_url` set when
+/// given (it replaces the input's own). The client adds its own headers.
+///
+/// ```
+/// use kling3_wasm::{calls::create_request, input::Input};
+/// let input = Input::from(serde_json::json!({"prompt": "a cat"}));
+/// let r = create_request(&input, "/api/v1", Some("https://h.example/x")).unwrap();
+/// assert!(r.body.unwrap().ends_with(r#""callback_url":"https://h.example/x"}"#));
+/// ```
+pub fn create_request(input: &Input, base_url: &str, callback_url: Option<&str>) -> Result<BuiltRequest, Error> {
+    let opts = BuildOptions { api_key: None, base_url: Some(base_url.into()) };
+    match (callback_url, input.value.as_object()) {
+        (Some(url), Some(fields)) => {
+            let mut fields = fields.clone();
+            fields.insert("callback_url".into(), Value::String(url.into()));
+            let under = |path: &str| {
+                path.strip_prefix("callback_url").is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+            };
+            let holes = input.holes.iter().filter(|h| !under(&h.path)).cloned().collect();
+            build_request(&Input { value: Value::Object(fields), holes }, &opts)
+        }
+        _ => build_request(input, &opts),
+    }
+}
+
+/// Checks that a task id is one the API could have given, so that nothing else can be put
+/// into a URL's path: a string of 1 to 256 letters, digits, `-`, `_`, `.`, `~` or `:`.
+///
+/// ```
+/// use kling3_wasm::calls::check_task_id;
+/// assert_eq!(check_task_id(&serde_json::json!("t_1")).unwrap(), "t_1");
+/// assert!(check_task_id(&serde_json::json!("../x?y")).is_err());
+/// assert!(check_task_id(&serde_json::json!(5)).is_err());
+/// ```
+pub fn check_task_id(task_id: &Value) -> Result<&str, Error> {
+    let Value::String(id) = task_id else {
+        return Err(task_id_type_error(crate::input::kind(task_id)));
+    };
+    if id.is_empty() || id.len() > 256 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~:".contains(&b)) {
+        return Err(Error::invalid(vec![issue(
+            "taskId",
+            Code::InvalidValue,
+            "taskId must be the id the API gave (letters, digits, - _ . ~ :)".into(),
+        )]));
+    }
+    Ok(id)
+}
+
+fn task_id_type_error(kind: &str) -> Error {
+    Error::invalid(vec![issue("taskId", Code::InvalidType, format!("taskId must be a string, got {kind}"))])
+}
+
+/// [`check_task_id`] for a task id as it came from a caller: a hole (a function...) is named
+/// as what it was.
+///
+/// ```
+/// use kling3_wasm::calls::task_id_of;
+/// use kling3_wasm::input::{Hole, Input, Unsendable};
+/// let f = Input { value: serde_json::Value::Null, holes: vec![Hole { path: "".into(), what: Unsendable::Function }] };
+/// assert_eq!(task_id_of(&f).unwrap_err().message(), "Invalid request: taskId must be a string, got a function");
+/// ```
+pub fn task_id_of(task_id: &Input) -> Result<&str, Error> {
+    match task_id.seen("", &task_id.value) {
+        Seen::Hole(what) => Err(task_id_type_error(&what.kind())),
+        Seen::Json(v) => check_task_id(v),
+    }
+}
+
+/// The URL of a task, after [`check_task_id`].
+///
+/// ```
+/// use kling3_wasm::calls::task_url;
+/// assert_eq!(task_url("/api/v1", &"t_1".into()).unwrap(), "/api/v1/tasks/t_1");
+/// assert!(task_url("/api/v1", &"../x?y".into()).is_err());
+/// assert!(task_url("/api/v1", &5.into()).is_err());
+/// ```
+pub fn task_url(base_url: &str, task_id: &Value) -> Result<String, Error> {
+    Ok(format!("{base_url}/tasks/{}", check_task_id(task_id)?))
+}
+
+/// Why an answer is not a task.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Refusal {
+    /// An error status, or an HTTP 200 whose envelope holds an error: an `ApiError`. (Boxed:
+    /// it is the largest answer, and the rarest.)
+    Api(Box<ApiFailure>),
+    /// A success whose body is empty or not JSON (the message says which).
+    NotJson(String),
+    /// A success that is not a task.
+    Invalid(Error),
+}
+
+impl Refusal {
+    /// Whether a GET that got this answer is worth sending again: a body cut short, an HTML
+    /// page or an empty body, a success that is not a task, and an API failure with status
+    /// 429 or 5xx (an HTTP 200 whose envelope says 500 too). The rest will not change.
+    ///
+    /// ```
+    /// use kling3_wasm::calls::Refusal;
+    /// assert!(Refusal::NotJson("HTTP 200 came with an empty body".into()).retryable_for_poll());
+    /// ```
+    pub fn retryable_for_poll(&self) -> bool {
+        match self {
+            Refusal::NotJson(_) | Refusal::Invalid(_) => true,
+            Refusal::Api(failure) => failure.status == 429 || failure.status >= 500,
+        }
+    }
+}
+
+fn is_success(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
+/// Reads an HTTP answer: the task it describes, or why it is not one. `body` is the text
+/// parsed as JSON, when it is JSON. `task_id` is the id that was asked for (a task read
+/// without one gets it); `None` when the answer is to a create, which must carry an id.
+pub fn read_answer(status: u16, body: Option<&Value>, text: &str, task_id: Option<&str>) -> Result<Task, Refusal> {
+    if !is_success(status) {
+        return Err(Refusal::Api(Box::new(read_error(status, body, text))));
+    }
+    let Some(body) = body else {
+        let why = if text.trim().is_empty() { "came with an empty body" } else { "came with a body that is not JSON" };
+        return Err(Refusal::NotJson(format!("HTTP {status} {why}")));
+    };
+    if let Some(failure) = envelope_error(body) {
+        return Err(Refusal::Api(Box::new(failure)));
+    }
+    let mut task = parse_task(body).map_err(Refusal::Invalid)?;
+    match task_id {
+        Some(id) => {
+            task.task_id.get_or_insert_with(|| id.into());
+        }
+        None if task.task_id.is_none() => {
+            return Err(Refusal::Invalid(Error::InvalidResponse(format!(
+                "HTTP {status} answered the task creation without a task id"
+            ))))
+        }
+        None => {}
+    }
+    Ok(task)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::tests::{json, with_holes};
+
+    fn paths(e: Error) -> Vec<String> {
+        match e {
+            Error::Validation(v) => v.errors.into_iter().map(|i| i.path).collect(),
+            other => panic!("not a validation error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn client_options_report_every_problem() {
+        let bad = json(r#"{"apiKey":"aio_a b","baseUrl":"apiin.one","maxRetries":-1,"timeoutMs":1.5,"fetch":42}"#);
+        assert_eq!(paths(settings(&bad, true).unwrap_err()), ["baseUrl", "apiKey", "maxRetries", "timeoutMs", "fetch"]);
+        let e = settings(&json(r#"{"maxRetries":11}"#), true).unwrap_err();
+        assert_eq!(e.message(), "Invalid request: maxRetries must be a whole number from 0 to 10, got 11");
+        let msg = settings(&bad, true).unwrap_err().message();
+        assert!(!msg.contains("aio_a"), "the key stays out of messages: {msg}");
+    }
+
+    #[test]
+    fn a_given_fetch_function_replaces_the_global_one() {
+        let with = with_holes(r#"{"fetch":null}"#, &[("fetch", Unsendable::Function)]);
+        assert!(settings(&with, false).is_ok());
+        assert!(settings(&Input::default(), false).is_err());
+        let not_a_function = with_holes(r#"{"fetch":null}"#, &[("fetch", Unsendable::Symbol)]);
+        assert!(settings(&not_a_function, true).is_err());
+        let nan = with_holes(r#"{"timeoutMs":null}"#, &[("timeoutMs", Unsendable::NotFinite(f64::NAN))]);
+        assert_eq!(
+            settings(&nan, true).unwrap_err().message(),
+            "Invalid request: timeoutMs must be a whole number from 0 to 3600000, got NaN"
+        );
+        let s = settings(&json(r#"{"baseUrl":"/api/v1/","maxRetries":0,"timeoutMs":100}"#), true).unwrap();
+        assert_eq!((s.base_url.as_str(), s.max_retries, s.timeout_ms), ("/api/v1", 0, 100.0));
+    }
+
+    #[test]
+    fn call_options_check_only_what_the_call_uses() {
+        let o = json(r#"{"timeoutMs":"soon","callbackUrl":5,"pollIntervalMs":-3}"#);
+        assert_eq!(
+            paths(call_options(&o, true, true, true).unwrap_err()),
+            ["timeoutMs", "pollIntervalMs", "callbackUrl"]
+        );
+        assert_eq!(paths(call_options(&o, true, true, false).unwrap_err()), ["callbackUrl"]);
+        assert!(call_options(&o, true, false, false).is_ok());
+        assert!(call_options(&json("3"), true, true, true).is_ok(), "a non-object is no options");
+        let f = with_holes(r#"{"onProgress":null}"#, &[("onProgress", Unsendable::Function)]);
+        assert!(call_options(&f, true, false, true).is_ok());
+        let not_f = with_holes(r#"{"onProgress":null}"#, &[("onProgress", Unsendable::BigInt)]);
+        assert_eq!(paths(call_options(&not_f, true, false, true).unwrap_err()), ["onProgress"]);
+        assert_eq!(
+            paths(call_options(&json(r#"{"onProgress":1}"#), false, false, true).unwrap_err()),
+            ["onProgress", "signal"]
+        );
+        let d = call_options(&Input::default(), true, true, true).unwrap();
+        assert_eq!((d.timeout_ms, d.poll_interval_ms, d.callback_url), (DEFAULT_WAIT_TIMEOUT_MS, None, None));
+    }
+
+    #[test]
+    fn the_create_request_carries_the_callback() {
+        let r = create_request(&json(r#"{"prompt":"a cat"}"#), "/api/v1", Some("https://h.example/x")).unwrap();
+        assert_eq!(r.url, "/api/v1/videos/generations");
+        assert!(r.body.unwrap().ends_with(r#""callback_url":"https://h.example/x"}"#));
+        assert!(create_request(&json(r#"{"prompt":"a cat"}"#), "/api/v1", Some("ftp://x")).is_err());
+        assert!(create_request(&json(r#"{}"#), "/api/v1", None).is_err());
+        let replaced = with_holes(r#"{"prompt":"a","callback_url":null}"#, &[("callback_url", Unsendable::Function)]);
+        assert!(
+            create_request(&replaced, "/api/v1", Some("https://h.example/x")).is_ok(),
+            "the given URL replaces the hole"
+        );
+        assert!(create_request(&replaced, "/api/v1", None).is_err());
+    }
+
+    #[test]
+    fn answers_are_read_into_tasks_or_refusals() {
+        let json = |text: &str| json(text).value;
+        let body = json(r#"{"code":200,"data":{"status":"IN_PROGRESS"}}"#);
+        let task = read_answer(200, Some(&body), "", Some("t1")).unwrap();
+        assert_eq!(task.task_id.as_deref(), Some("t1"));
+        assert!(matches!(read_answer(200, Some(&body), "", None), Err(Refusal::Invalid(Error::InvalidResponse(_)))));
+        assert_eq!(read_answer(200, None, " ", None), Err(Refusal::NotJson("HTTP 200 came with an empty body".into())));
+        assert_eq!(
+            read_answer(201, None, "<html>", None),
+            Err(Refusal::NotJson("HTTP 201 came with a body that is not JSON".into()))
+        );
+        let envelope = json(r#"{"code":500,"message":"boom"}"#);
+        match read_answer(200, Some(&envelope), "", Some("t1")) {
+            Err(Refusal::Api(f)) => assert_eq!((f.status, f.message.as_str()), (500, "boom")),
+            other => panic!("{other:?}"),
+        }
+        match read_answer(502, None, "<html>bad gateway</html>", Some("t1")) {
+            Err(Refusal::Api(f)) => assert!(f.message.contains("HTML page")),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_task_id_is_checked_before_it_goes_into_a_url() {
+        let e = task_id_of(&with_holes("null", &[("", Unsendable::Function)])).unwrap_err();
+        assert_eq!(e.message(), "Invalid request: taskId must be a string, got a function");
+        assert_eq!(
+            task_url("/api/v1", &Value::Null).unwrap_err().message(),
+            "Invalid request: taskId must be a string, got null"
+        );
+        assert_eq!(task_id_of(&json(r#""t1""#)).unwrap(), "t1");
+        assert!(check_task_id(&Value::String("x".repeat(257))).is_err());
+        assert_eq!(check_task_id(&Value::String("a-b_c.d~e:f".into())).unwrap(), "a-b_c.d~e:f");
+    }
+
+    #[test]
+    fn a_poll_is_tried_again_only_on_answers_that_may_change() {
+        let refusal = |status: u16, body: Option<&str>, text: &str| {
+            let body: Option<Value> = body.map(|b| serde_json::from_str(b).unwrap());
+            read_answer(status, body.as_ref(), text, Some("t1")).unwrap_err()
+        };
+        for (status, body, text, retry) in [
+            (200, None, "{\"code\":200,\"da", true),
+            (200, None, "<html>", true),
+            (200, None, "", true),
+            (200, Some("[1]"), "[1]", true),
+            (200, Some(r#"{"code":500,"message":"boom"}"#), "", true),
+            (200, Some(r#"{"code":429}"#), "", true),
+            (503, None, "", true),
+            (429, Some("{}"), "{}", true),
+            (200, Some(r#"{"code":404,"message":"no such task"}"#), "", false),
+            (401, Some("{}"), "{}", false),
+            (404, None, "", false),
+        ] {
+            assert_eq!(refusal(status, body, text).retryable_for_poll(), retry, "{status} {body:?} {text:?}");
+        }
+    }
+}

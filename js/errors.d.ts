@@ -4,6 +4,11 @@ import type { Issue, Task } from "./node/kling3_wasm.js";
 export declare class KlingError extends Error {
   constructor(message: string, options?: { code?: string; cause?: unknown });
   code: string;
+  /**
+   * Set on errors raised after the task was created (a network error or an unreadable answer
+   * while waiting...): the task exists, look it up with `getTask`/`waitForTask`.
+   */
+  taskId?: string | null;
 }
 
 /** The input breaks one or more rules: `errors` lists every problem, as `validateRequest` does. */
@@ -28,6 +33,8 @@ export declare class ApiError extends KlingError {
   /** The response body, parsed when it was JSON. */
   body: unknown;
   retryAfterMs: number | null;
+  /** The task asked about, when the error came while reading or waiting for one. */
+  taskId?: string | null;
 }
 
 /** The task ended in failure: `task` is the last status read. */

@@ -55,16 +55,21 @@ export class TimeoutError extends KlingError {
 /** Called by the wasm module: an error of the class that fits `code`, with its fields. */
 export function makeError(code, message, fields) {
   const f = fields || {};
+  let error;
   switch (code) {
     case "validation_failed":
       return new ValidationError(message, f.errors || [], f.warnings || []);
     case "api_error":
-      return new ApiError(message, f);
+      error = new ApiError(message, f);
+      break;
     case "task_failed":
       return new TaskFailedError(message, f);
     case "timeout":
       return new TimeoutError(message, f);
     default:
-      return new KlingError(message, "cause" in f ? { code, cause: f.cause } : { code });
+      error = new KlingError(message, f.cause !== undefined ? { code, cause: f.cause } : { code });
   }
+  // Any error raised after a task was created names it, so the caller can look it up.
+  if (f.taskId != null) error.taskId = f.taskId;
+  return error;
 }

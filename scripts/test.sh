@@ -14,7 +14,7 @@ node scripts/build.mjs
 step "cargo fmt --check and clippy"
 cargo fmt --check
 cargo clippy --quiet --all-targets -- -D warnings
-cargo clippy --quiet --target wasm32-unknown-unknown --lib --features module -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown --lib -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --tests -- -D warnings
 cargo clippy --quiet --all-targets --features ts -- -D warnings
 
@@ -25,10 +25,20 @@ cargo test --quiet --doc
 step "Rust core: property tests, 100 000 generated inputs each (release build)"
 PROPTEST_CASES=100000 cargo test --quiet --release --test properties
 
-step "the binding layer in Node (wasm-bindgen-test)"
+step "start the sandbox for the wasm client tests"
+sandbox_out=$(mktemp)
+node tests/support/serve-sandbox.mjs >"$sandbox_out" &
+sandbox_pid=$!
+trap 'kill $sandbox_pid 2>/dev/null || true; rm -f "$sandbox_out"' EXIT
+for _ in $(seq 1 100); do [ -s "$sandbox_out" ] && break; sleep 0.1; done
+KLING_SANDBOX_URL=$(head -n 1 "$sandbox_out")
+[ -n "$KLING_SANDBOX_URL" ] || { echo "the sandbox did not start" >&2; exit 1; }
+export KLING_SANDBOX_URL
+
+step "the binding layer and the client in Node (wasm-bindgen-test)"
 cargo test --target wasm32-unknown-unknown --test wasm_node
 
-step "the binding layer in headless Chromium (wasm-bindgen-test)"
+step "the binding layer and the client in headless Chromium, across origins (wasm-bindgen-test)"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test wasm_browser
 
 step "TypeScript: a strict consumer of the generated types"

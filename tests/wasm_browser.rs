@@ -6,3 +6,6 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "wasm/cases.rs"]
 mod cases;
+
+#[path = "wasm/client_cases.rs"]
+mod client_cases;

@@ -3,3 +3,6 @@
 
 #[path = "wasm/cases.rs"]
 mod cases;
+
+#[path = "wasm/client_cases.rs"]
+mod client_cases;

@@ -1,153 +1,185 @@
-//! Reading any JS value into a [`Value`] without ever throwing or trapping: cyclic objects,
-//! throwing getters, revoked Proxies, huge strings and deep nesting all become values that
-//! validation reports, instead of exceptions.
+//! Reading any JS value into an [`Input`] without ever throwing or trapping.
+//!
+//! Why a reader of our own, and not `serde_wasm_bindgen::from_value`: the values come from
+//! anyone, and serde-wasm-bindgen recurses without a limit (a cyclic or very deep object
+//! overflows the wasm stack and kills the instance) and lets a throwing getter or Proxy trap
+//! unwind through the module (each one leaks shadow stack). This reader is bounded in depth
+//! and size, calls JS only through imports that catch, and records what JSON cannot carry
+//! (functions, cycles, unreadable fields...) as holes that validation reports by path.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
+use js_sys::JsString;
+use wasm_bindgen::{JsCast, JsValue};
 
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
+use super::js::{is_array, is_well_formed, object_keys, reflect_get};
+use serde_json::Number;
 
-use crate::value::{Value, BROKEN_TEXT, CYCLE, FUNCTION, TOO_LARGE};
+use crate::input::{Hole, Input, Map, Unsendable, Value};
 
 /// Deeper than this, an input is refused (a cyclic object ends here too).
 const MAX_DEPTH: usize = 64;
 /// At most this many values in one input.
 const MAX_NODES: usize = 100_000;
 /// Strings longer than this (in UTF-16 units) are not copied in: no field allows them.
-pub const MAX_STRING_UNITS: u32 = 1_000_000;
+pub(crate) const MAX_STRING_UNITS: u32 = 1_000_000;
 
-#[wasm_bindgen(module = "/js/runtime.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = isWellFormed)]
-    fn is_well_formed(s: &JsValue) -> bool;
+/// Reads `v` the way `JSON.stringify` would see it, with a hole wherever it cannot.
+pub(crate) fn read(v: &JsValue) -> Input {
+    let mut reader = Reader { budget: MAX_NODES, parents: Vec::new(), path: String::new(), holes: Vec::new() };
+    let value = reader.read(v);
+    Input { value, holes: reader.holes }
 }
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
-    fn is_array(v: &JsValue) -> Result<bool, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
-    fn object_keys(v: &JsValue) -> Result<js_sys::Array, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
-    fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
-}
-
-/// Whether `s` holds U+FFFD, by its UTF-8 bytes (`str::contains` would bring in core's
-/// string searcher, 3 KB of the module).
-fn has_replacement_char(s: &str) -> bool {
-    s.as_bytes().windows(3).any(|w| w == "\u{FFFD}".as_bytes())
-}
-
-/// Reads `v` the way `JSON.stringify` would see it; `undefined` at the top is kept as such.
-pub fn read(v: &JsValue) -> Value {
-    if v.is_undefined() {
-        return Value::Unsupported("undefined");
+/// Options objects: `undefined` (or no argument) is no options.
+pub(crate) fn read_options(options: &Option<JsValue>) -> Input {
+    match options {
+        Some(o) if !o.is_undefined() && !o.is_null() => read(o),
+        _ => Input::default(),
     }
-    let mut reader = Reader { budget: MAX_NODES, parents: Vec::new() };
-    reader.read(v)
 }
 
-/// The walk's state: how many values may still be read, and the objects being read (to
-/// find cycles).
+/// The walk's state: how many values may still be read, the objects being read (to find
+/// cycles), where it is, and what it could not read.
 struct Reader {
     budget: usize,
     parents: Vec<JsValue>,
+    path: String,
+    holes: Vec<Hole>,
 }
 
 impl Reader {
+    fn hole(&mut self, what: Unsendable) -> Value {
+        self.holes.push(Hole { path: self.path.clone(), what });
+        Value::Null
+    }
+
     fn read(&mut self, v: &JsValue) -> Value {
         if self.budget == 0 || self.parents.len() > MAX_DEPTH {
-            return Value::Unsupported(TOO_LARGE);
+            return self.hole(Unsendable::TooLarge);
         }
         self.budget -= 1;
-        if v.is_null() || v.is_undefined() {
+        if v.is_null() {
             return Value::Null;
+        }
+        if v.is_undefined() {
+            return self.hole(Unsendable::Undefined);
         }
         if let Some(b) = v.as_bool() {
             return Value::Bool(b);
         }
         if let Some(n) = v.as_f64() {
-            return Value::Number(n);
+            return match Number::from_f64(n) {
+                Some(n) => Value::Number(n),
+                None => self.hole(Unsendable::NotFinite(n)),
+            };
         }
         if v.is_string() {
-            let units = v.unchecked_ref::<js_sys::JsString>().length();
+            let units = v.unchecked_ref::<JsString>().length();
             if units > MAX_STRING_UNITS {
-                return Value::LongString(units as usize);
+                return self.hole(Unsendable::LongString { units: units as usize });
             }
             return match v.as_string() {
                 // Copying in replaced an unpaired surrogate with U+FFFD: refuse rather than change the text.
-                Some(s) if has_replacement_char(&s) && !is_well_formed(v) => Value::Unsupported(BROKEN_TEXT),
+                Some(s) if s.contains('\u{FFFD}') && !is_well_formed(v) => self.hole(Unsendable::BrokenText),
                 Some(s) => Value::String(s),
-                None => Value::Unsupported(BROKEN_TEXT),
+                None => self.hole(Unsendable::BrokenText),
             };
         }
         if v.is_function() {
-            return Value::Unsupported(FUNCTION);
+            return self.hole(Unsendable::Function);
         }
         if v.is_symbol() {
-            return Value::Unsupported("a symbol");
+            return self.hole(Unsendable::Symbol);
         }
         if v.is_bigint() {
-            return Value::Unsupported("a bigint");
+            return self.hole(Unsendable::BigInt);
         }
         if !v.is_object() {
-            return Value::Unsupported("a value JSON cannot hold");
+            return self.hole(Unsendable::Unreadable("a value JSON cannot hold"));
         }
         if self.parents.iter().any(|p| p == v) {
-            return Value::Unsupported(CYCLE);
+            return self.hole(Unsendable::Cycle);
         }
         self.parents.push(v.clone());
         let value = match is_array(v) {
             Ok(true) => self.read_array(v),
             Ok(false) => self.read_object(v),
-            Err(_) => Value::Unsupported("an object that could not be read"),
+            Err(_) => self.hole(Unsendable::Unreadable("an object that could not be read")),
         };
         self.parents.pop();
         value
     }
 
+    /// Reads `v` as the item or field that `segment` names, then steps back out.
+    fn read_at(&mut self, segment: Segment<'_>, v: Result<JsValue, JsValue>, unreadable: &'static str) -> Value {
+        let len = self.path.len();
+        match segment {
+            Segment::Index(i) => {
+                self.path.push('[');
+                self.path.push_str(&i.to_string());
+                self.path.push(']');
+            }
+            Segment::Key(k) => {
+                if !self.path.is_empty() {
+                    self.path.push('.');
+                }
+                self.path.push_str(k);
+            }
+        }
+        let value = match v {
+            Ok(item) => self.read(&item),
+            Err(_) => self.hole(Unsendable::Unreadable(unreadable)),
+        };
+        self.path.truncate(len);
+        value
+    }
+
     fn read_array(&mut self, v: &JsValue) -> Value {
         let len = match reflect_get(v, &JsValue::from_str("length")).map(|l| l.as_f64()) {
-            Ok(Some(n)) if n >= 0.0 && crate::value::is_whole(n) => n,
-            _ => return Value::Unsupported("an array that could not be read"),
+            Ok(Some(n)) if n >= 0.0 && n.fract() == 0.0 => n,
+            _ => return self.hole(Unsendable::Unreadable("an array that could not be read")),
         };
         if len > self.budget as f64 {
-            return Value::Unsupported(TOO_LARGE);
+            return self.hole(Unsendable::TooLarge);
         }
         let len = len as u32;
         let mut items = Vec::with_capacity(len as usize);
         for i in 0..len {
-            let item = match reflect_get(v, &JsValue::from(i)) {
-                // JSON writes holes and undefined in arrays as null.
-                Ok(item) => self.read(&item),
-                Err(_) => Value::Unsupported("an item that could not be read"),
+            let item = reflect_get(v, &JsValue::from(i));
+            // JSON writes holes and undefined in arrays as null.
+            let item = match item {
+                Ok(item) if item.is_undefined() => Ok(JsValue::NULL),
+                other => other,
             };
-            items.push(item);
+            items.push(self.read_at(Segment::Index(i), item, "an item that could not be read"));
         }
         Value::Array(items)
     }
 
     fn read_object(&mut self, v: &JsValue) -> Value {
         let Ok(keys) = object_keys(v) else {
-            return Value::Unsupported("an object whose fields could not be listed");
+            return self.hole(Unsendable::Unreadable("an object whose fields could not be listed"));
         };
         if keys.length() as usize > self.budget {
-            return Value::Unsupported(TOO_LARGE);
+            return self.hole(Unsendable::TooLarge);
         }
-        let mut entries = Vec::with_capacity(keys.length() as usize);
+        let mut entries = Map::with_capacity(keys.length() as usize);
         for key in keys.iter() {
             let Some(name) = key.as_string() else {
                 continue;
             };
-            let value = match reflect_get(v, &key) {
-                // Like JSON, a field set to undefined is left out.
-                Ok(field) if field.is_undefined() => continue,
-                Ok(field) => self.read(&field),
-                Err(_) => Value::Unsupported("a field whose getter threw"),
-            };
-            entries.push((name, value));
+            let field = reflect_get(v, &key);
+            // Like JSON, a field set to undefined is left out.
+            if matches!(&field, Ok(f) if f.is_undefined()) {
+                continue;
+            }
+            let value = self.read_at(Segment::Key(&name), field, "a field whose getter threw");
+            entries.insert(name, value);
         }
         Value::Object(entries)
     }
+}
+
+enum Segment<'a> {
+    Index(u32),
+    Key(&'a str),
 }

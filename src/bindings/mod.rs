@@ -1,40 +1,26 @@
 //! The JavaScript surface: the only module with `#[wasm_bindgen]`. It converts JS values in
-//! and out and turns the core's errors into the package's JS error classes; every rule lives
-//! in the core.
-
-#[allow(unused_imports)]
-use crate::prelude::*;
+//! (through the bounded reader in `from_js`) and results out (serde-wasm-bindgen's
+//! JSON-compatible serializer: plain objects, arrays and `null`), turns the core's errors into
+//! the package's JS error classes, and wraps the client's futures in Promises. Every rule
+//! lives in the core.
 
 pub(crate) mod from_js;
-mod to_js;
+pub(crate) mod js;
 
-pub(crate) use to_js::{object, ToJs};
-
+use js_sys::{Function, Object, Promise};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::future_to_promise;
+use web_sys::AbortSignal;
 
+use crate::calls::call_options;
+use crate::client::{Answered, Call, Client, Failure};
 use crate::error::Error;
-use crate::value::Value;
+use crate::input::{Input, Value};
+use crate::validate::{Code, Issue};
 use crate::wire::{BuildOptions, BuiltRequest};
-
-#[wasm_bindgen(module = "/js/errors.js")]
-extern "C" {
-    /// `new ValidationError(...)`, `new ApiError(...)`... as `code` says; `fields` holds the
-    /// class's own fields.
-    #[wasm_bindgen(js_name = makeError)]
-    pub(crate) fn make_error(code: &str, message: &str, fields: JsValue) -> JsValue;
-}
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
-    pub(crate) fn json_parse(text: &str) -> Result<JsValue, JsValue>;
-    /// `String(n)`: a number as JS (and JSON) writes it.
-    #[wasm_bindgen(js_name = String)]
-    fn js_string_of(n: f64) -> String;
-    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = set)]
-    fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> Result<bool, JsValue>;
-}
+use js::{json_parse, make_error, reflect_get, reflect_set};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_EXTRA: &'static str = r#"
@@ -58,8 +44,12 @@ export interface ClientOptions {
   apiKey?: string;
   /** Default `https://apiin.one/api/v1`; a path such as `/api/v1` for a same-origin proxy. */
   baseUrl?: string;
-  /** Replaces the global fetch (edge runtimes, tests). */
-  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /**
+   * Replaces the global fetch (edge runtimes, tests). It is called like the global one, with a
+   * `Request` that carries the method, URL, headers, body and signal, and must resolve to a
+   * `Response`.
+   */
+  fetch?: (input: Request, init?: RequestInit) => Promise<Response>;
   /** Tries after the first for a GET that met a network error, 429 or 5xx (default 2). */
   maxRetries?: number;
   /** Time limit of each HTTP request in ms (default 30000). */
@@ -94,19 +84,6 @@ export interface WaitOptions extends RequestOptions {
 export interface GenerateOptions extends WaitOptions {
   callbackUrl?: string;
 }
-/** What `clientSettings` returns (used by the package's client; not exported). */
-export interface ClientSettings {
-  apiKey: string | null;
-  baseUrl: string;
-  maxRetries: number;
-  timeoutMs: number;
-}
-/** What `clientCallOptions` returns (used by the package's client; not exported). */
-export interface CallSettings {
-  callbackUrl: string | null;
-  timeoutMs: number;
-  pollIntervalMs: number | null;
-}
 /** Options of `toCurl`. */
 export interface CurlOptions {
   /** Write `$KLING_API_KEY` instead of the key (default true). */
@@ -114,29 +91,111 @@ export interface CurlOptions {
 }
 "#;
 
-/// A non-integer number as text, by the JS engine (see `value::float_text`).
-pub(crate) fn js_number_text(n: f64) -> String {
-    js_string_of(n)
+/// A result as a plain JS value: objects, arrays, numbers, strings and `null`.
+fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    const PLAIN: serde_wasm_bindgen::Serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    // The core's types and JSON values always serialize (numbers are finite, keys are strings).
+    value.serialize(&PLAIN).unwrap_or(JsValue::NULL)
+}
+
+/// A plain object from `(name, value)` pairs.
+fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let out = Object::new();
+    for (name, value) in fields {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = reflect_set(&out, &JsValue::from_str(name), value);
+    }
+    out.into()
+}
+
+fn text_or_null(s: Option<&str>) -> JsValue {
+    s.map_or(JsValue::NULL, JsValue::from_str)
 }
 
 /// The JS error for a core error: `ValidationError` with its lists, else `KlingError`.
-pub(crate) fn to_js_error(error: Error) -> JsValue {
+fn to_js_error(error: Error) -> JsValue {
     let message = error.message();
     match &error {
-        Error::Validation(report) => {
-            let errors = report.errors.to_js();
-            let warnings = report.warnings.to_js();
-            make_error(error.code(), &message, object(&[("errors", errors), ("warnings", warnings)]))
-        }
-        _ => make_error(error.code(), &message, JsValue::UNDEFINED),
+        Error::Validation(report) => make_error(
+            error.code(),
+            &message,
+            &object(&[("errors", to_js(&report.errors)), ("warnings", to_js(&report.warnings))]),
+        ),
+        _ => make_error(error.code(), &message, &JsValue::UNDEFINED),
     }
+}
+
+/// The JS error (or abort reason) for a client failure.
+fn failure_to_js(failure: Failure) -> JsValue {
+    let id = |task_id: &Option<String>| text_or_null(task_id.as_deref());
+    match failure {
+        Failure::Invalid(error) => to_js_error(error),
+        Failure::Api { failure, text, retry_after_ms, task_id } => make_error(
+            "api_error",
+            &failure.message,
+            &object(&[
+                ("status", JsValue::from(failure.status)),
+                ("code", to_js(&failure.code)),
+                ("type", text_or_null(failure.error_type.as_deref())),
+                ("body", json_parse(&text).unwrap_or_else(|_| JsValue::from_str(&text))),
+                ("retryAfterMs", retry_after_ms.map_or(JsValue::NULL, |ms| JsValue::from(ms as f64))),
+                ("taskId", id(&task_id)),
+            ]),
+        ),
+        Failure::Unusable { code, message, cause, task_id } => make_error(
+            code,
+            &message,
+            &object(&[
+                ("cause", cause.map_or(JsValue::UNDEFINED, |c| JsValue::from_str(&c))),
+                ("taskId", id(&task_id)),
+            ]),
+        ),
+        Failure::Network { message, task_id } => {
+            make_error("network_error", &message, &object(&[("taskId", id(&task_id))]))
+        }
+        Failure::Timeout { message, task_id } => make_error("timeout", &message, &object(&[("taskId", id(&task_id))])),
+        Failure::TaskFailed { task_id, answered } => {
+            let reason = answered.task.error.as_deref().unwrap_or("no reason given");
+            let message = format!("task {task_id} failed: {reason}");
+            make_error(
+                "task_failed",
+                &message,
+                &object(&[("taskId", JsValue::from_str(&task_id)), ("task", answered_to_js(&answered))]),
+            )
+        }
+        Failure::Aborted(reason) | Failure::Callback(reason) => reason,
+    }
+}
+
+/// A task as JS gets it: its fields, and `raw`, the body it was read from.
+fn task_with_raw(task: &crate::task::Task, raw: &JsValue) -> JsValue {
+    let out = to_js(task);
+    let _ = reflect_set(&out, &JsValue::from_str("raw"), raw);
+    out
+}
+
+/// A task the client read, with its answer's JSON as `raw`.
+fn answered_to_js(answered: &Answered) -> JsValue {
+    let raw = json_parse(&answered.text).unwrap_or_else(|_| JsValue::from_str(&answered.text));
+    task_with_raw(&answered.task, &raw)
+}
+
+/// What `onProgress` gets: `{ taskId, status, elapsedMs, polls, task }`.
+pub(crate) fn progress_to_js(task_id: &str, answered: &Answered, elapsed_ms: f64, polls: u32) -> JsValue {
+    object(&[
+        ("taskId", JsValue::from_str(task_id)),
+        ("status", JsValue::from_str(answered.task.status.as_str())),
+        ("elapsedMs", JsValue::from(elapsed_ms)),
+        ("polls", JsValue::from(polls)),
+        ("task", answered_to_js(answered)),
+    ])
 }
 
 /// Checks a request and returns every problem at once. Never throws.
 #[wasm_bindgen(js_name = validateRequest, unchecked_return_type = "Validation")]
 pub fn validate_request(#[wasm_bindgen(unchecked_param_type = "unknown")] input: JsValue) -> JsValue {
     let (_, report) = crate::validate::validate(&from_js::read(&input));
-    report.to_js()
+    to_js(&report)
 }
 
 /// The body that will be sent: defaults explicit, unknown fields kept. Throws `ValidationError`.
@@ -145,7 +204,7 @@ pub fn normalize_request(
     #[wasm_bindgen(unchecked_param_type = "KlingRequest")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
     let body = crate::normalize::normalize(&from_js::read(&input)).map_err(|r| to_js_error(r.into()))?;
-    Ok(body.to_js())
+    Ok(to_js(&body))
 }
 
 /// The price in credits, from the fields that set it; works on a half-filled request.
@@ -155,7 +214,7 @@ pub fn estimate_cost(
     #[wasm_bindgen(unchecked_param_type = "KlingRequest")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
     let cost = crate::pricing::estimate(&from_js::read(&input)).map_err(|e| to_js_error(Error::invalid(e)))?;
-    Ok(cost.to_js())
+    Ok(to_js(&cost))
 }
 
 /// `{ method, url, headers, body }` for the create-task call. Throws `ValidationError`.
@@ -164,9 +223,9 @@ pub fn build_request(
     #[wasm_bindgen(unchecked_param_type = "KlingRequest")] input: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "BuildOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let opts = BuildOptions::from_value(&options_value(&options)).map_err(to_js_error)?;
+    let opts = BuildOptions::from_input(&from_js::read_options(&options)).map_err(to_js_error)?;
     let request = crate::wire::build_request(&from_js::read(&input), &opts).map_err(to_js_error)?;
-    Ok(request.to_js())
+    Ok(to_js(&request))
 }
 
 /// A curl command for a built request, safe to paste into a POSIX shell; the key is
@@ -176,16 +235,22 @@ pub fn to_curl(
     #[wasm_bindgen(unchecked_param_type = "BuiltRequest")] request: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "CurlOptions")] options: Option<JsValue>,
 ) -> Result<String, JsValue> {
-    let request = BuiltRequest::from_value(&from_js::read(&request)).map_err(to_js_error)?;
-    let redact = match options_value(&options).get("redactKey") {
-        None | Some(Value::Null) => true,
+    let request = BuiltRequest::from_input(&from_js::read(&request)).map_err(to_js_error)?;
+    let options = from_js::read_options(&options);
+    let redact = match options.get("redactKey") {
+        None | Some(Value::Null) if options.hole_at("redactKey").is_none() => true,
         Some(Value::Bool(b)) => *b,
-        Some(other) => {
-            return Err(to_js_error(Error::invalid(vec![crate::validate::Issue {
+        _ => {
+            let got = match (options.hole_at("redactKey"), options.get("redactKey")) {
+                (Some(hole), _) => hole.describe(),
+                (None, Some(v)) => crate::input::kind(v).to_string(),
+                (None, None) => "nothing".to_string(),
+            };
+            return Err(to_js_error(Error::invalid(vec![Issue {
                 path: "redactKey".to_string(),
-                code: crate::validate::Code::InvalidType,
-                message: cat!("redactKey must be true or false, got ", other.kind()),
-            }])))
+                code: Code::InvalidType,
+                message: format!("redactKey must be true or false, got {got}"),
+            }])));
         }
     };
     Ok(crate::wire::to_curl(&request, redact))
@@ -194,154 +259,35 @@ pub fn to_curl(
 /// Reads a task from a response body (an object, or its JSON text).
 #[wasm_bindgen(js_name = parseTask, unchecked_return_type = "Task")]
 pub fn parse_task(#[wasm_bindgen(unchecked_param_type = "unknown")] json: JsValue) -> Result<JsValue, JsValue> {
-    let raw = if json.is_string() {
+    let (body, raw) = if json.is_string() {
         if json.unchecked_ref::<js_sys::JsString>().length() > from_js::MAX_STRING_UNITS {
             return Err(to_js_error(Error::InvalidJson("the text is too long to be a task response".into())));
         }
         let text = json.as_string().unwrap_or_default();
-        json_parse(&text).map_err(|e| {
-            let why =
-                e.dyn_ref::<js_sys::Error>().map_or_else(|| "unreadable text".to_string(), |e| e.message().into());
-            to_js_error(Error::InvalidJson(why))
-        })?
+        let body = serde_json::from_str::<Value>(&text).map_err(|e| to_js_error(Error::InvalidJson(e.to_string())))?;
+        let raw = json_parse(&text).unwrap_or(json);
+        (body, raw)
     } else {
-        json
-    };
-    let task = crate::task::parse_task(&from_js::read(&raw)).map_err(to_js_error)?;
-    task_with_raw(&task, &raw)
-}
-
-/// A task as JS gets it: its fields, and `raw`, the body it was read from.
-fn task_with_raw(task: &crate::task::Task, raw: &JsValue) -> Result<JsValue, JsValue> {
-    let out = task.to_js();
-    reflect_set(&out, &JsValue::from_str("raw"), raw)?;
-    Ok(out)
-}
-
-// What the client (js/client.js) asks at each step. These are not part of the package's
-// interface: its entry points do not export them.
-
-/// `new KlingClient(options)`'s settings, `{ apiKey, baseUrl, maxRetries, timeoutMs }`.
-/// Throws `ValidationError` listing every bad option.
-#[wasm_bindgen(js_name = clientSettings, unchecked_return_type = "ClientSettings")]
-pub fn client_settings(
-    #[wasm_bindgen(unchecked_param_type = "unknown")] options: JsValue,
-    has_global_fetch: bool,
-) -> Result<JsValue, JsValue> {
-    let given = if options.is_undefined() { Value::Null } else { from_js::read(&options) };
-    let s = crate::client::settings(&given, has_global_fetch).map_err(to_js_error)?;
-    Ok(object(&[
-        ("apiKey", s.api_key.as_deref().map_or(JsValue::NULL, JsValue::from_str)),
-        ("baseUrl", JsValue::from_str(&s.base_url)),
-        ("maxRetries", JsValue::from(s.max_retries)),
-        ("timeoutMs", JsValue::from(s.timeout_ms)),
-    ]))
-}
-
-/// A call's options, `{ callbackUrl, timeoutMs, pollIntervalMs }`. Throws `ValidationError`.
-#[wasm_bindgen(js_name = clientCallOptions, unchecked_return_type = "CallSettings")]
-pub fn client_call_options(
-    #[wasm_bindgen(unchecked_param_type = "unknown")] options: JsValue,
-    signal_ok: bool,
-    creates: bool,
-    waits: bool,
-) -> Result<JsValue, JsValue> {
-    let given = if options.is_object() { from_js::read(&options) } else { Value::Null };
-    let o = crate::client::call_options(&given, signal_ok, creates, waits).map_err(to_js_error)?;
-    Ok(object(&[
-        ("callbackUrl", o.callback_url.as_deref().map_or(JsValue::NULL, JsValue::from_str)),
-        ("timeoutMs", JsValue::from(o.timeout_ms)),
-        ("pollIntervalMs", o.poll_interval_ms.map_or(JsValue::NULL, JsValue::from)),
-    ]))
-}
-
-/// The create-task request (`{ method, url, headers, body }`, without the key). Throws
-/// `ValidationError`.
-#[wasm_bindgen(js_name = clientCreateRequest, unchecked_return_type = "BuiltRequest")]
-pub fn client_create_request(
-    #[wasm_bindgen(unchecked_param_type = "unknown")] input: JsValue,
-    base_url: &str,
-    callback_url: Option<String>,
-) -> Result<JsValue, JsValue> {
-    let request = crate::client::create_request(&from_js::read(&input), base_url, callback_url.as_deref())
-        .map_err(to_js_error)?;
-    Ok(request.to_js())
-}
-
-/// A task's URL. Throws `ValidationError` when `taskId` is not a task id.
-#[wasm_bindgen(js_name = clientTaskUrl)]
-pub fn client_task_url(
-    base_url: &str,
-    #[wasm_bindgen(js_name = taskId, unchecked_param_type = "unknown")] task_id: JsValue,
-) -> Result<String, JsValue> {
-    crate::client::task_url(base_url, &from_js::read(&task_id)).map_err(to_js_error)
-}
-
-/// The wait a server asked for, in ms, from its `Retry-After` and `retry-after-ms` headers.
-#[wasm_bindgen(js_name = clientRetryAfter)]
-pub fn client_retry_after(retry_after: Option<String>, retry_after_ms: Option<String>, now_ms: f64) -> Option<f64> {
-    let ms = retry_after_ms.as_deref().and_then(crate::schedule::parse_retry_after_ms);
-    let s = retry_after.as_deref().and_then(|v| crate::schedule::parse_retry_after(v, now_ms));
-    ms.or(s).map(|ms| ms as f64)
-}
-
-/// The wait before trying a request again, or `undefined` when it must not be tried again.
-/// `status` is 0 when no answer came.
-#[wasm_bindgen(js_name = clientRetryDelay)]
-pub fn client_retry_delay(
-    post: bool,
-    status: u16,
-    retries_done: u32,
-    max_retries: u32,
-    retry_after_ms: Option<f64>,
-    random: f64,
-) -> Option<f64> {
-    use crate::schedule::{next_retry_delay, Method, Outcome};
-    let method = if post { Method::Post } else { Method::Get };
-    let outcome = if status == 0 { Outcome::NetworkError } else { Outcome::Status(status) };
-    let after = retry_after_ms.filter(|ms| ms.is_finite() && *ms >= 0.0).map(|ms| ms as u64);
-    next_retry_delay(method, outcome, retries_done, max_retries, after, random).map(|ms| ms as f64)
-}
-
-/// The task an HTTP answer describes (with `raw`, its body). Throws `ApiError` for an error
-/// answer, `KlingError` (`invalid_json`, `invalid_response`) for one that is not a task.
-/// `taskId` is the id asked for; leave it out for the answer to a create.
-#[wasm_bindgen(js_name = clientReadAnswer, unchecked_return_type = "Task")]
-pub fn client_read_answer(
-    status: u16,
-    text: &str,
-    retry_after_ms: Option<f64>,
-    task_id: Option<String>,
-) -> Result<JsValue, JsValue> {
-    use crate::client::Refusal;
-    let parsed = json_parse(text).ok();
-    let body = parsed.as_ref().map(from_js::read);
-    let raw = || parsed.clone().unwrap_or_else(|| JsValue::from_str(text));
-    match crate::client::read_answer(status, body.as_ref(), text, task_id.as_deref()) {
-        Ok(task) => task_with_raw(&task, &raw()),
-        Err(Refusal::Api(failure)) => Err(make_error(
-            "api_error",
-            &failure.message,
-            object(&[
-                ("status", JsValue::from(failure.status)),
-                ("code", failure.code.to_js()),
-                ("type", failure.error_type.as_deref().map_or(JsValue::NULL, JsValue::from_str)),
-                ("body", raw()),
-                ("retryAfterMs", retry_after_ms.map_or(JsValue::NULL, JsValue::from)),
-            ]),
-        )),
-        Err(Refusal::NotJson(message)) => {
-            let cause: String = text.chars().take(200).collect();
-            Err(make_error("invalid_json", &message, object(&[("cause", JsValue::from_str(&cause))])))
+        let input = from_js::read(&json);
+        // A body with something JSON cannot hold (a getter that threw, a function...) is not an
+        // answer the API gave.
+        if let Some(hole) = input.holes.first() {
+            let at = if hole.path.is_empty() { "the response".to_string() } else { hole.path.clone() };
+            return Err(to_js_error(Error::InvalidResponse(format!(
+                "a task response must be JSON, but {at} is {}",
+                hole.what.describe()
+            ))));
         }
-        Err(Refusal::Invalid(error)) => Err(to_js_error(error)),
-    }
+        (input.value, json)
+    };
+    let task = crate::task::parse_task(&body).map_err(to_js_error)?;
+    Ok(task_with_raw(&task, &raw))
 }
 
 /// The request's bounds (prompt lengths, seconds, shots, elements), for forms that show them.
 #[wasm_bindgen(js_name = requestLimits, unchecked_return_type = "Limits")]
 pub fn request_limits() -> JsValue {
-    crate::request::LIMITS.to_js()
+    to_js(&crate::request::LIMITS)
 }
 
 /// The wait before the next poll, `elapsedMs` after a task was created: the client's own
@@ -356,10 +302,112 @@ pub fn next_poll_delay(elapsed_ms: f64, poll_interval_ms: Option<f64>) -> f64 {
     schedule.next_delay_ms(elapsed) as f64
 }
 
-/// Options objects: `undefined` (or no argument) is no options.
-fn options_value(options: &Option<JsValue>) -> Value {
-    match options {
-        Some(o) if !o.is_undefined() => from_js::read(o),
-        _ => Value::Null,
+/// The HTTP client: `new KlingClient({ apiKey, baseUrl, fetch, maxRetries, timeoutMs })`.
+/// A client that is no longer referenced is freed by the garbage collector; `free()` is
+/// never needed.
+#[wasm_bindgen]
+pub struct KlingClient {
+    client: std::rc::Rc<Client>,
+}
+
+/// A call's options read and checked: `Err` is the rejection.
+fn read_call(options: &Option<JsValue>, creates: bool, waits: bool) -> Result<Call, Failure> {
+    let given = match options {
+        Some(o) if o.is_object() => Some(o),
+        _ => None,
+    };
+    let field = |name: &str| given.and_then(|o| reflect_get(o, &JsValue::from_str(name)).ok());
+    let signal = field("signal").filter(|s| !s.is_undefined() && !s.is_null());
+    let signal_ok = signal.as_ref().is_none_or(|s| s.is_instance_of::<AbortSignal>());
+    let input = given.map_or_else(Input::default, from_js::read);
+    let checked = call_options(&input, signal_ok, creates, waits).map_err(Failure::Invalid)?;
+    let on_progress = if waits { field("onProgress").and_then(|f| f.dyn_into::<Function>().ok()) } else { None };
+    Ok(Call { options: checked, signal: signal.and_then(|s| s.dyn_into::<AbortSignal>().ok()), on_progress })
+}
+
+/// A task id and a call's options, read and checked (a bad id is the rejection).
+fn read_task_call(task_id: &JsValue, options: &Option<JsValue>, waits: bool) -> (Result<Call, Failure>, Value) {
+    let id = from_js::read(task_id);
+    let call = match crate::calls::task_id_of(&id) {
+        Ok(_) => read_call(options, false, waits),
+        Err(e) => Err(Failure::Invalid(e)),
+    };
+    (call, id.value)
+}
+
+/// Runs a client call as a Promise of a task.
+fn promise<F>(call: Result<Call, Failure>, run: impl FnOnce(Call) -> F + 'static) -> Promise
+where
+    F: std::future::Future<Output = Result<Answered, Failure>> + 'static,
+{
+    future_to_promise(async move {
+        let call = call.map_err(failure_to_js)?;
+        run(call).await.map(|answered| answered_to_js(&answered)).map_err(failure_to_js)
+    })
+}
+
+#[wasm_bindgen]
+impl KlingClient {
+    /// Checks every option at once; throws `ValidationError` naming the bad ones.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "ClientOptions")] options: Option<JsValue>,
+    ) -> Result<KlingClient, JsValue> {
+        let input = from_js::read_options(&options);
+        let settings = crate::calls::settings(&input, js::has_global_fetch()).map_err(to_js_error)?;
+        let fetch = options
+            .filter(JsValue::is_object)
+            .and_then(|o| reflect_get(&o, &JsValue::from_str("fetch")).ok())
+            .and_then(|f| f.dyn_into::<Function>().ok());
+        Ok(KlingClient { client: std::rc::Rc::new(Client::new(settings, fetch)) })
+    }
+
+    /// Validates `input` (sending nothing when it is invalid), then creates the task.
+    #[wasm_bindgen(js_name = createTask, unchecked_return_type = "Promise<Task>")]
+    pub fn create_task(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "KlingRequest")] input: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CreateTaskOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let client = self.client.clone();
+        let input = from_js::read(&input);
+        promise(read_call(&options, true, false), move |call| async move { client.create_task(&input, &call).await })
+    }
+
+    /// Reads a task once (GETs are tried again on network errors, 429 and 5xx).
+    #[wasm_bindgen(js_name = getTask, unchecked_return_type = "Promise<Task>")]
+    pub fn get_task(
+        &self,
+        #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let client = self.client.clone();
+        let (call, id) = read_task_call(&task_id, &options, false);
+        promise(call, move |call| async move { client.get_task(&id, &call).await })
+    }
+
+    /// Polls until the task succeeds; rejects with `TaskFailedError`, `TimeoutError` (with the
+    /// task id: it may still finish) or the signal's abort reason.
+    #[wasm_bindgen(js_name = waitForTask, unchecked_return_type = "Promise<Task>")]
+    pub fn wait_for_task(
+        &self,
+        #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WaitOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let client = self.client.clone();
+        let (call, id) = read_task_call(&task_id, &options, true);
+        promise(call, move |call| async move { client.wait_for_task(&id, &call).await })
+    }
+
+    /// `createTask`, then `waitForTask`, with the same signal.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Task>")]
+    pub fn generate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "KlingRequest")] input: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "GenerateOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let client = self.client.clone();
+        let input = from_js::read(&input);
+        promise(read_call(&options, true, true), move |call| async move { client.generate(&input, &call).await })
     }
 }

@@ -66,9 +66,10 @@ describe("completing tasks", () => {
 
   test("the client works with an injected fetch", async () => {
     const urls = [];
-    const fetch = (url, init) => {
-      urls.push([init.method, url]);
-      return globalThis.fetch(url, init);
+    // Called as the global fetch is: with a Request carrying everything.
+    const fetch = (request) => {
+      urls.push([request.method, request.url]);
+      return globalThis.fetch(request);
     };
     const task = await client({ fetch }).generate({ prompt: "a cat", duration: 3 }, { pollIntervalMs: 50 });
     assert.equal(task.status, "succeeded");
@@ -78,19 +79,20 @@ describe("completing tasks", () => {
 
   test("each request carries the headers it needs: the key when given, a JSON type only with a body", async () => {
     const seen = [];
-    const fetch = (url, init) => {
-      seen.push({ method: init.method, headers: { ...init.headers }, body: init.body });
-      return globalThis.fetch(url, init);
+    const fetch = async (request) => {
+      const body = request.method === "GET" ? undefined : await request.clone().text();
+      seen.push({ method: request.method, headers: Object.fromEntries(request.headers), body });
+      return globalThis.fetch(request);
     };
     const { taskId } = await client({ fetch }).createTask({ prompt: "a cat" });
     await client({ fetch }).getTask(taskId);
     await new KlingClient({ baseUrl: base, fetch }).getTask(taskId).catch(() => {});
     const [post, get, keyless] = seen;
-    assert.deepEqual(post.headers, { Accept: "application/json", "Content-Type": "application/json", Authorization: `Bearer ${KEY}` });
+    assert.deepEqual(post.headers, { accept: "application/json", "content-type": "application/json", authorization: `Bearer ${KEY}` });
     assert.equal(post.body, buildRequest({ prompt: "a cat" }).body, "the body is buildRequest's, byte for byte");
-    assert.deepEqual(get.headers, { Accept: "application/json", Authorization: `Bearer ${KEY}` });
+    assert.deepEqual(get.headers, { accept: "application/json", authorization: `Bearer ${KEY}` });
     assert.equal(get.body, undefined);
-    assert.deepEqual(keyless.headers, { Accept: "application/json" }, "no key, no Authorization (a proxy adds it)");
+    assert.deepEqual(keyless.headers, { accept: "application/json" }, "no key, no Authorization (a proxy adds it)");
   });
 
   test("a failed task rejects with TaskFailedError carrying the task", async () => {
@@ -142,6 +144,7 @@ describe("retries", () => {
       const error = await rejection(client().createTask({ prompt: "x" }));
       assert.ok(error instanceof KlingError, `${error}`);
       assert.equal(posts(), 1);
+      assert.match(error.message, /the task may have been created .*look for it .*before sending again/, "it says what to do");
     });
   }
 
@@ -216,10 +219,48 @@ describe("errors", () => {
 
   test("malformed JSON is a KlingError, never a raw SyntaxError", async () => {
     const { taskId } = await client().createTask({ prompt: "x" });
-    sandbox.addFault({ fault: "malformed-json", route: "poll" });
+    sandbox.addFault({ fault: "malformed-json", route: "poll", times: 3 });
+    const before = gets();
     const error = await rejection(client().getTask(taskId));
     assert.ok(error instanceof KlingError && !(error instanceof SyntaxError));
     assert.equal(error.code, "invalid_json");
+    assert.equal(error.taskId, taskId, "the error names the task");
+    assert.equal(gets() - before, 3, "read three times: maxRetries is 2");
+  });
+
+  for (const fault of ["malformed-json", "envelope-error", "html-502"]) {
+    test(`one unreadable answer (${fault}) while waiting is read again, and the wait goes on`, async () => {
+      const { taskId } = await client().createTask({ prompt: "x", duration: 3 });
+      sandbox.addFault({ fault, route: "poll", times: 1 });
+      const task = await client().waitForTask(taskId, { pollIntervalMs: 20 });
+      assert.equal(task.status, "succeeded");
+    });
+  }
+
+  test("an error after the task was created names it, so it can be resumed", async () => {
+    sandbox.addFault({ fault: "html-502", route: "poll", times: 10 });
+    const error = await rejection(client({ maxRetries: 0 }).generate({ prompt: "x", duration: 3 }, { pollIntervalMs: 20 }));
+    assert.ok(error instanceof ApiError);
+    assert.equal(error.status, 502);
+    assert.match(error.taskId, /^sbx/);
+    assert.ok(sandbox.tasks.has(error.taskId), "the id is the created task's");
+    sandbox.reset();
+  });
+
+  test("one AbortSignal shared by many calls adds no listener Node warns about", async () => {
+    const warnings = [];
+    const onWarning = (w) => warnings.push(w.name);
+    process.on("warning", onWarning);
+    try {
+      const { taskId } = await client().createTask({ prompt: "x" });
+      const controller = new AbortController();
+      const c = client();
+      await Promise.all(Array.from({ length: 25 }, () => c.getTask(taskId, { signal: controller.signal })));
+      await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    assert.deepEqual(warnings.filter((w) => w === "MaxListenersExceededWarning"), []);
   });
 
   test("an HTTP 200 whose envelope says code 500 is an ApiError", async () => {
@@ -243,9 +284,9 @@ describe("errors", () => {
     for (const name of Object.keys(saved)) console[name] = (...a) => logged.push(a.join(" "));
     const urls = [];
     // A server that echoes the Authorization header in its error messages.
-    const echo = async (url, init) => {
-      urls.push(url);
-      return new Response(JSON.stringify({ error: { code: 400, message: `bad request from ${init.headers.Authorization}` } }), { status: 400 });
+    const echo = async (request) => {
+      urls.push(request.url);
+      return new Response(JSON.stringify({ error: { code: 400, message: `bad request from ${request.headers.get("authorization")}` } }), { status: 400 });
     };
     const errors = [];
     try {

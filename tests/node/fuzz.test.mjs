@@ -6,8 +6,21 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as k from "kling3-wasm";
 
-let seed = 20261125;
-const rand = () => ((seed = (seed * 1664525 + 1013904223) % 2 ** 32) / 2 ** 32);
+// A fresh seed each run (printed, so a failure replays with FUZZ_SEED=...), and a round count
+// that must be a positive whole number: 0 rounds would prove nothing.
+const firstSeed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 32);
+if (!Number.isInteger(firstSeed) || firstSeed < 0) throw new Error(`FUZZ_SEED must be a whole number, got ${process.env.FUZZ_SEED}`);
+const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 3000);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 3) throw new Error(`FUZZ_ROUNDS must be a whole number of at least 3, got ${process.env.FUZZ_ROUNDS}`);
+// mulberry32: a small generator with a full 2^32 period.
+let seed = firstSeed;
+const rand = () => {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+};
 const pick = (xs) => xs[Math.floor(rand() * xs.length)];
 const FIELDS = ["model", "prompt", "mode", "duration", "aspect_ratio", "sound", "image", "multi_shots", "multi_prompt", "kling_elements", "callback_url", "name", "element_input_urls", "data", "status", "video_url", "url", "headers", "body", "method", "apiKey", "baseUrl", "redactKey", "task_id", "output", "error", "code"];
 const STRINGS = ["", "kling-3", "std", "pro", "16:9", "9:16", "1:1", "https://x.example/a.png", "javascript:alert(1)", "@cat", "COMPLETED", "\u0000", "🎬".repeat(3), "'$(id)`", "a\nb", "\ud800", "/api/v1", "aio_key1234"];
@@ -61,8 +74,9 @@ function onlyKlingErrors(name, fn) {
   }
 }
 
-test("every export survives 3000 rounds of hostile input and still answers correctly", async () => {
-  const rounds = Number(process.env.FUZZ_ROUNDS ?? 3000);
+test(`every export survives ${ROUNDS} rounds of hostile input and still answers correctly`, async (t) => {
+  t.diagnostic(`FUZZ_SEED=${firstSeed}`);
+  const rounds = ROUNDS;
   for (let i = 0; i < rounds; i++) {
     const v = value();
     const w = value();
@@ -100,7 +114,8 @@ test("every export survives 3000 rounds of hostile input and still answers corre
   assert.equal(JSON.parse(k.buildRequest({ prompt: "a" }).body).duration, 5);
 });
 
-test("a hostile server cannot make the client throw anything but a KlingError", async () => {
+test("a hostile server cannot make the client throw anything but a KlingError", async (t) => {
+  t.diagnostic(`FUZZ_SEED=${firstSeed}`);
   const statuses = [0, 99, 200, 201, 204, 299, 301, 400, 401, 404, 429, 500, 502, 503, 1000, NaN, -1, "200", null];
   const headerValues = [null, undefined, "", "0", "1", "99999999999999999999", "-5", "1.5", "Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "garbage", 42, {}];
   const bodyText = () => {
@@ -111,12 +126,40 @@ test("a hostile server cannot make the client throw anything but a KlingError", 
       return "{";
     }
   };
-  const good = () => ({ status: 200, text: async () => JSON.stringify({ code: 200, data: { task_id: "t1", status: pick(["COMPLETED", "IN_PROGRESS", "FAILED"]), video_url: pick(["https://v.example/a.mp4", "javascript:alert(1)"]) } }), headers: new Headers() });
+  const good = () => new Response(JSON.stringify({ code: 200, data: { task_id: "t1", status: pick(["COMPLETED", "IN_PROGRESS", "FAILED"]), video_url: pick(["https://v.example/a.mp4", "javascript:alert(1)"]) } }), { status: 200 });
+  /** A real Response with a garbage status, body and headers (or the plain object when the status cannot be one). */
+  const garbage = () => {
+    const status = pick(statuses);
+    const headers = new Headers();
+    for (const name of ["retry-after", "retry-after-ms", "content-type"]) {
+      const v = pick(headerValues);
+      if (typeof v === "string" && rand() < 0.5) headers.set(name, v);
+    }
+    try {
+      return new Response(bodyText(), { status, headers });
+    } catch {
+      return { status, text: async () => bodyText(), headers: { get: () => pick(headerValues) } };
+    }
+  };
+  // A body stream that fails, with an Error or with anything else.
+  const brokenStream = () => new Response(new ReadableStream({ pull(c) { c.error(pick([new Error("stream broke"), "not even an Error", null, Object.create(null)])); } }), { status: pick([200, 500]) });
+  class Tampered extends Response {
+    text() {
+      throw new Error("tampered");
+    }
+    get status() {
+      throw new Error("status");
+    }
+  }
   const response = () =>
     pick([
       good,
       good,
-      () => ({ status: pick(statuses), text: async () => bodyText(), headers: { get: () => pick(headerValues) } }),
+      garbage,
+      garbage,
+      brokenStream,
+      () => new Tampered("{}"),
+      () => new Proxy(good(), { get() { throw new Error("proxy over a Response"); } }),
       () => ({ status: pick(statuses), text: async () => pick([42, null, { toString: () => "{}" }, Symbol.iterator]), headers: null }),
       () => ({ status: 200, text: () => { throw new Error("stream broke"); } }),
       () => ({ status: 200, text: async () => { throw "not even an Error"; }, headers: { get: () => { throw new Error("get"); } } }),
@@ -127,7 +170,7 @@ test("a hostile server cannot make the client throw anything but a KlingError", 
   const fetch = () => pick([() => Promise.resolve(response()), () => Promise.reject(pick([new TypeError("failed"), "a string", null, undefined, { message: 5 }, Object.create(null), { message: Object.create(null) }])), () => response()])();
   const keyed = new k.KlingClient({ apiKey: "aio_fuzzkey", baseUrl: "https://apiin.one/api/v1", fetch, maxRetries: 0, timeoutMs: 1000 });
   const keyless = new k.KlingClient({ baseUrl: "/api/v1", fetch, maxRetries: 0, timeoutMs: 1000 });
-  const rounds = Number(process.env.FUZZ_ROUNDS ?? 3000) / 3;
+  const rounds = Math.ceil(ROUNDS / 3);
   let tasks = 0;
   for (let i = 0; i < rounds; i++) {
     const client = i % 2 ? keyed : keyless;

@@ -17,7 +17,7 @@ export function webBuildFiles() {
   const files = readdirSync(web, { recursive: true })
     .map((f) => join(web, f))
     .filter((f) => statSync(f).isFile() && /\.(js|wasm)$/.test(f));
-  files.push(join(root, "pkg/web.js"), join(root, "pkg/client.web.js"));
+  files.push(join(root, "pkg/web.js"));
   return files.map((f) => ({ file: f.slice(root.length + 1), gzip: gzipSync(readFileSync(f), { level: 9 }).length }));
 }
 

@@ -292,6 +292,22 @@ export const cases = [
     },
   },
   {
+    name: "parseTask turns a response object it cannot read (a throwing getter, a Proxy) into a KlingError",
+    run(k) {
+      const hostile = [
+        { get data() { throw new Error("getter"); } },
+        { data: new Proxy({}, { ownKeys() { throw new Error("keys"); } }) },
+        { data: { status: "COMPLETED", video_url: () => 1 } },
+      ];
+      for (const body of hostile) {
+        throws(() => k.parseTask(body), (e) => {
+          ok(e instanceof k.KlingError, `a KlingError, not ${e?.constructor?.name}: ${e?.message}`);
+          eq(e.code, "invalid_response");
+        }, "hostile body");
+      }
+    },
+  },
+  {
     name: "requestLimits gives the bounds the rules enforce",
     run(k) {
       const l = k.requestLimits();

@@ -3,7 +3,12 @@
 const real = "https://apiin.one/api/v1";
 const sandbox = process.env.SANDBOX_API;
 const fetch = globalThis.fetch;
-globalThis.fetch = (input, init) => {
+globalThis.fetch = async (input, init) => {
   const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-  return fetch(url.startsWith(real) ? sandbox + url.slice(real.length) : input, init);
+  if (!url.startsWith(real)) return fetch(input, init);
+  const to = sandbox + url.slice(real.length);
+  if (!(input instanceof Request)) return fetch(to, init);
+  // The package calls fetch with a Request: the same request, to the sandbox.
+  const body = input.method === "GET" || input.method === "HEAD" ? undefined : await input.text();
+  return fetch(to, { method: input.method, headers: input.headers, body, signal: input.signal, ...init });
 };

@@ -1,0 +1,509 @@
+//! The HTTP client: creates tasks and waits for them, over `fetch`.
+//!
+//! Requests are built with gloo-net (`gloo_net::http::Request`) and answers read through
+//! `gloo_net::http::Response`; aborting uses web-sys' `AbortController`/`AbortSignal`; waits are
+//! gloo-timers futures; the futures become JS Promises in the binding layer through
+//! wasm-bindgen-futures. Every decision (what is valid, where a request goes, whether and when
+//! to try again, what an answer means, when to poll) is the core's ([`crate::calls`],
+//! [`crate::schedule`]); this module only sends, waits and listens.
+//!
+//! No JS exception may unwind through the module, so every call into user-reachable JS goes
+//! through an import that catches (`crate::bindings::js`), and answers are only read from a
+//! genuine `Response`.
+
+use std::cell::RefCell;
+use std::future::{poll_fn, Future};
+use std::pin::pin;
+use std::rc::Rc;
+use std::task::{Poll, Waker};
+
+use gloo_net::http::{Request, RequestBuilder};
+use gloo_timers::future::TimeoutFuture;
+use js_sys::{Array, Date, Function, Promise};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, AbortSignal, AddEventListenerOptions};
+
+use crate::bindings::js::{call1, genuine_response, reflect_get, AbortSignalClass};
+use crate::calls::{create_request, read_answer, task_url, CallOptions, Refusal, Settings};
+use crate::error::Error;
+use crate::input::{Input, Value};
+use crate::response::ApiFailure;
+use crate::schedule::{next_retry_delay, parse_retry_after, parse_retry_after_ms, Method, Outcome, PollSchedule};
+use crate::task::{Status, Task};
+
+/// What a client is: its checked settings, and the fetch it calls (the global one when `None`).
+pub struct Client {
+    settings: Settings,
+    fetch: Option<Function>,
+}
+
+/// One call's options: the checked numbers, the caller's signal, and its progress callback.
+pub struct Call {
+    pub options: CallOptions,
+    pub signal: Option<AbortSignal>,
+    pub on_progress: Option<Function>,
+}
+
+/// A task, and the text of the answer it was read from (the caller gets it as `raw`).
+pub struct Answered {
+    pub task: Task,
+    pub text: String,
+}
+
+/// Why a call failed; the binding layer turns each into the package's JS error classes.
+pub enum Failure {
+    /// Nothing was sent: the input, an option or the task id is not valid.
+    Invalid(Error),
+    /// The API answered with an error.
+    Api { failure: ApiFailure, text: String, retry_after_ms: Option<u64>, task_id: Option<String> },
+    /// A successful answer that is not a task (`invalid_json`, `invalid_response`).
+    Unusable { code: &'static str, message: String, cause: Option<String>, task_id: Option<String> },
+    /// No answer came (DNS, refused connection, CORS...).
+    Network { message: String, task_id: Option<String> },
+    /// No answer within `timeoutMs`, or the task did not finish within the wait's `timeoutMs`.
+    Timeout { message: String, task_id: Option<String> },
+    /// The task ended in failure.
+    TaskFailed { task_id: String, answered: Answered },
+    /// The caller's signal aborted: its reason.
+    Aborted(JsValue),
+    /// The caller's `onProgress` threw this.
+    Callback(JsValue),
+}
+
+/// The hint every error of a create that may have reached the server carries.
+const MAY_EXIST: &str = "; the task may have been created (and charged): look for it (the dashboard, or your callback_url) before sending again";
+
+/// Why an attempt got no answer.
+enum NoAnswer {
+    Network(String),
+    TimedOut,
+    Aborted,
+}
+
+/// An HTTP answer: its status, body text and the wait it asked for.
+struct Http {
+    status: u16,
+    text: String,
+    retry_after_ms: Option<u64>,
+}
+
+impl Client {
+    pub fn new(settings: Settings, fetch: Option<Function>) -> Client {
+        Client { settings, fetch }
+    }
+
+    /// Validates `input` (sending nothing when it is invalid), then creates the task.
+    pub async fn create_task(&self, input: &Input, call: &Call) -> Result<Answered, Failure> {
+        let request = create_request(input, &self.settings.base_url, call.options.callback_url.as_deref())
+            .map_err(Failure::Invalid)?;
+        let watch = Watch::new(call.signal.clone());
+        self.exchange(Method::Post, &request.url, request.body.as_deref(), None, &watch).await
+    }
+
+    /// Reads a task once (a GET is tried again on network errors, 429 and 5xx).
+    pub async fn get_task(&self, task_id: &Value, call: &Call) -> Result<Answered, Failure> {
+        let (url, id) = self.task_url(task_id)?;
+        let watch = Watch::new(call.signal.clone());
+        self.exchange(Method::Get, &url, None, Some(&id), &watch).await
+    }
+
+    /// Polls until the task succeeds.
+    pub async fn wait_for_task(&self, task_id: &Value, call: &Call) -> Result<Answered, Failure> {
+        let (url, id) = self.task_url(task_id)?;
+        let watch = Watch::new(call.signal.clone());
+        self.wait(&url, &id, call, &watch).await
+    }
+
+    /// Creates the task, then waits for it, with the same signal.
+    pub async fn generate(&self, input: &Input, call: &Call) -> Result<Answered, Failure> {
+        let request = create_request(input, &self.settings.base_url, call.options.callback_url.as_deref())
+            .map_err(Failure::Invalid)?;
+        let watch = Watch::new(call.signal.clone());
+        let created = self.exchange(Method::Post, &request.url, request.body.as_deref(), None, &watch).await?;
+        // A create answer always has an id (`read_answer` refuses one without).
+        let id = created.task.task_id.unwrap_or_default();
+        let (url, id) = self.task_url(&Value::String(id))?;
+        self.wait(&url, &id, call, &watch).await
+    }
+
+    fn task_url(&self, task_id: &Value) -> Result<(String, String), Failure> {
+        let url = task_url(&self.settings.base_url, task_id).map_err(Failure::Invalid)?;
+        let id = task_id.as_str().unwrap_or_default().to_string();
+        Ok((url, id))
+    }
+
+    async fn wait(&self, url: &str, task_id: &str, call: &Call, watch: &Watch) -> Result<Answered, Failure> {
+        let started = Date::now();
+        let schedule = match call.options.poll_interval_ms {
+            Some(ms) => PollSchedule::Fixed(ms as u64),
+            None => PollSchedule::Adaptive,
+        };
+        let mut polls = 0u32;
+        loop {
+            watch.check()?;
+            let answered = self.exchange(Method::Get, url, None, Some(task_id), watch).await?;
+            polls += 1;
+            let elapsed = (Date::now() - started).max(0.0);
+            if let Some(on_progress) = &call.on_progress {
+                let progress = crate::bindings::progress_to_js(task_id, &answered, elapsed.round(), polls);
+                call1(on_progress, &progress).map_err(Failure::Callback)?;
+            }
+            match answered.task.status {
+                Status::Succeeded => return Ok(answered),
+                Status::Failed => return Err(Failure::TaskFailed { task_id: task_id.to_string(), answered }),
+                Status::Queued | Status::Running => {}
+            }
+            let left = call.options.timeout_ms - elapsed;
+            if left <= 0.0 {
+                let state = answered.task.raw_status.as_deref().unwrap_or("running");
+                return Err(Failure::Timeout {
+                    message: format!(
+                        "task {task_id} was still {state} after {} s; it may still finish: call waitForTask(\"{task_id}\") again",
+                        (elapsed / 1000.0).round()
+                    ),
+                    task_id: Some(task_id.to_string()),
+                });
+            }
+            // The last poll lands on the deadline.
+            let delay = (schedule.next_delay_ms(elapsed as u64) as f64).min(left);
+            watch.sleep(delay).await?;
+        }
+    }
+
+    /// One request, tried again as the core's schedule says, and its answer read as a task.
+    /// `task_id` is the task asked for; `None` for a create.
+    async fn exchange(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&str>,
+        task_id: Option<&str>,
+        watch: &Watch,
+    ) -> Result<Answered, Failure> {
+        let owned_id = task_id.map(str::to_string);
+        let post = method == Method::Post;
+        let mut retries = 0u32;
+        loop {
+            watch.check()?;
+            let (failure, outcome, retry_after_ms) = match self.attempt(method, url, body, watch).await {
+                Err(NoAnswer::Aborted) => return Err(Failure::Aborted(watch.reason())),
+                Err(NoAnswer::Network(why)) => {
+                    let mut message = format!("{} {} failed before an answer came: {why}", verb(method), path_of(url));
+                    if post {
+                        message.push_str(MAY_EXIST);
+                    }
+                    (Failure::Network { message, task_id: owned_id.clone() }, Outcome::NetworkError, None)
+                }
+                Err(NoAnswer::TimedOut) => {
+                    let mut message = format!(
+                        "{} {} got no answer within {} ms",
+                        verb(method),
+                        path_of(url),
+                        self.settings.timeout_ms
+                    );
+                    if post {
+                        message.push_str(MAY_EXIST);
+                    }
+                    (Failure::Timeout { message, task_id: owned_id.clone() }, Outcome::NetworkError, None)
+                }
+                Ok(http) => {
+                    let parsed = serde_json::from_str::<Value>(&http.text).ok();
+                    match read_answer(http.status, parsed.as_ref(), &http.text, task_id) {
+                        Ok(task) => return Ok(Answered { task, text: http.text }),
+                        Err(refusal) => {
+                            let success = (200..300).contains(&http.status);
+                            let outcome = if !success {
+                                Outcome::Status(http.status)
+                            } else if !post && refusal.retryable_for_poll() {
+                                // Reading a task is safe to repeat: an unreadable answer is tried again.
+                                Outcome::NetworkError
+                            } else {
+                                Outcome::Status(http.status)
+                            };
+                            let failure = self.refused(refusal, http, post, owned_id.clone());
+                            let retry_after = match &failure {
+                                Failure::Api { retry_after_ms, .. } => *retry_after_ms,
+                                _ => None,
+                            };
+                            (failure, outcome, retry_after)
+                        }
+                    }
+                }
+            };
+            let success = matches!(outcome, Outcome::Status(s) if (200..300).contains(&s));
+            let wait = if success {
+                None
+            } else {
+                let random = js_sys::Math::random();
+                next_retry_delay(method, outcome, retries, self.settings.max_retries, retry_after_ms, random)
+            };
+            match wait {
+                None => return Err(failure),
+                Some(ms) => {
+                    watch.sleep(ms as f64).await?;
+                    retries += 1;
+                }
+            }
+        }
+    }
+
+    /// The failure an answer that is not a task stands for.
+    fn refused(&self, refusal: Refusal, http: Http, post: bool, task_id: Option<String>) -> Failure {
+        match refusal {
+            Refusal::Api(failure) => {
+                let mut failure = *failure;
+                // A create refused with 4xx was not done; one that met a 5xx may have been.
+                if post && failure.status >= 500 {
+                    failure.message.push_str(MAY_EXIST);
+                }
+                Failure::Api { failure, text: http.text, retry_after_ms: http.retry_after_ms, task_id }
+            }
+            Refusal::NotJson(message) => Failure::Unusable {
+                code: "invalid_json",
+                message: if post { format!("{message}{MAY_EXIST}") } else { message },
+                cause: Some(http.text.chars().take(200).collect()),
+                task_id,
+            },
+            Refusal::Invalid(error) => Failure::Unusable {
+                code: error.code(),
+                message: if post { format!("{}{MAY_EXIST}", error.message()) } else { error.message() },
+                cause: None,
+                task_id,
+            },
+        }
+    }
+
+    /// One HTTP request and its whole answer, unless the signal aborts or `timeoutMs` passes.
+    async fn attempt(&self, method: Method, url: &str, body: Option<&str>, watch: &Watch) -> Result<Http, NoAnswer> {
+        let controller = AbortController::new().map_err(|_| NoAnswer::Network("AbortController is missing".into()))?;
+        let signal = controller.signal();
+        let exchange = self.send(method, url, body, &signal);
+        let timeout = async {
+            let ms = self.settings.timeout_ms;
+            if ms > 0.0 {
+                TimeoutFuture::new(ms.min(f64::from(u32::MAX)) as u32).await
+            } else {
+                std::future::pending::<()>().await
+            }
+        };
+        let stop = race(watch.aborted(), timeout);
+        let result = match race(exchange, stop).await {
+            Either::Left(result) => return result,
+            Either::Right(Either::Left(())) => NoAnswer::Aborted,
+            Either::Right(Either::Right(())) => NoAnswer::TimedOut,
+        };
+        // Stops the request (a fetch that honours its signal lets go at once).
+        controller.abort();
+        Err(result)
+    }
+
+    /// Sends one request with gloo-net and reads the answer.
+    async fn send(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&str>,
+        signal: &AbortSignal,
+    ) -> Result<Http, NoAnswer> {
+        let mut builder: RequestBuilder = match method {
+            Method::Get => Request::get(url),
+            Method::Post => Request::post(url),
+        };
+        builder = builder.header("Accept", "application/json").abort_signal(Some(signal));
+        if body.is_some() {
+            builder = builder.header("Content-Type", "application/json");
+        }
+        if let Some(key) = &self.settings.api_key {
+            builder = builder.header("Authorization", &format!("Bearer {key}"));
+        }
+        let request = match body {
+            Some(text) => builder.body(text),
+            None => builder.build(),
+        }
+        .map_err(|e| NoAnswer::Network(self.scrub(&e.to_string())))?;
+        let request: web_sys::Request = request.into();
+        // gloo-net's `send` takes the global fetch and assumes it can only give a Response; a
+        // page may have replaced it, and an injected fetch may give anything. So the module
+        // calls either one itself, through an import that catches, and keeps only a genuine
+        // Response.
+        let fetch = match &self.fetch {
+            Some(f) => f.clone(),
+            None => reflect_get(&js_sys::global(), &JsValue::from_str("fetch"))
+                .ok()
+                .and_then(|f| f.dyn_into::<Function>().ok())
+                .ok_or_else(|| NoAnswer::Network("this runtime has no fetch".into()))?,
+        };
+        let returned = call1(&fetch, &request).map_err(|e| NoAnswer::Network(self.scrub(&describe_thrown(&e))))?;
+        let settled = JsFuture::from(Promise::resolve(&returned))
+            .await
+            .map_err(|e| NoAnswer::Network(self.scrub(&describe_thrown(&e))))?;
+        let raw = genuine_response(&settled)
+            .map_err(|_| NoAnswer::Network("fetch resolved to something that is not a Response".into()))?;
+        let response = gloo_net::http::Response::from(Clone::clone(&raw));
+        let status = response.status();
+        let headers = response.headers();
+        let retry_after_ms = headers
+            .get("retry-after-ms")
+            .and_then(|v| parse_retry_after_ms(&v))
+            .or_else(|| headers.get("retry-after").and_then(|v| parse_retry_after(&v, Date::now())));
+        // The body through web-sys: gloo-net's `text` cannot be told that a stream may fail
+        // with something that is not an Error.
+        let text = match raw.text() {
+            Ok(promise) => JsFuture::from(promise).await,
+            Err(e) => Err(e),
+        }
+        .map_err(|e| {
+            NoAnswer::Network(format!("the answer's body could not be read: {}", self.scrub(&describe_thrown(&e))))
+        })?;
+        let text = self.scrub(&text.as_string().unwrap_or_default());
+        Ok(Http { status, text, retry_after_ms })
+    }
+
+    /// Removes the key from text that came back from a server, in case it echoed it.
+    fn scrub(&self, text: &str) -> String {
+        match &self.settings.api_key {
+            Some(key) if key.len() >= 4 && text.contains(key.as_str()) => text.replace(key.as_str(), "[redacted]"),
+            _ => text.to_string(),
+        }
+    }
+}
+
+/// The method's name, as HTTP writes it.
+fn verb(method: Method) -> &'static str {
+    match method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+    }
+}
+
+/// A URL for messages: the path only, so no query string can carry anything private.
+fn path_of(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or(url)
+}
+
+/// What a thrown value says, as text, whatever it is: its `message` when it has a string one,
+/// itself when it is a string. Read through imports that catch (a getter may throw).
+fn describe_thrown(e: &JsValue) -> String {
+    if let Some(s) = e.as_string() {
+        return s;
+    }
+    if e.is_object() {
+        if let Some(m) = reflect_get(e, &JsValue::from_str("message")).ok().and_then(|m| m.as_string()) {
+            return m;
+        }
+    }
+    "an error that cannot be shown".to_string()
+}
+
+/// Listens to a call's signal: one listener per call, on a signal derived with
+/// `AbortSignal.any` where the runtime has it, so that sharing one signal across many calls
+/// adds no listener to it (Node warns past ten).
+struct Watch {
+    signal: Option<AbortSignal>,
+    listening: Option<(AbortSignal, Closure<dyn FnMut()>)>,
+    state: Rc<RefCell<WatchState>>,
+}
+
+#[derive(Default)]
+struct WatchState {
+    fired: bool,
+    waker: Option<Waker>,
+}
+
+impl Watch {
+    fn new(signal: Option<AbortSignal>) -> Watch {
+        let state = Rc::new(RefCell::new(WatchState::default()));
+        let listening = signal.as_ref().and_then(|signal| {
+            let target = AbortSignalClass::abort_signal_any(&Array::of1(signal)).unwrap_or_else(|_| signal.clone());
+            let shared = state.clone();
+            let listener = Closure::<dyn FnMut()>::new(move || {
+                if let Ok(mut s) = shared.try_borrow_mut() {
+                    s.fired = true;
+                    if let Some(waker) = s.waker.take() {
+                        waker.wake();
+                    }
+                }
+            });
+            let options = AddEventListenerOptions::new();
+            options.set_once(true);
+            target
+                .add_event_listener_with_callback_and_add_event_listener_options(
+                    "abort",
+                    listener.as_ref().unchecked_ref(),
+                    &options,
+                )
+                .ok()?;
+            Some((target, listener))
+        });
+        Watch { signal, listening, state }
+    }
+
+    fn is_aborted(&self) -> bool {
+        self.state.borrow().fired || self.signal.as_ref().is_some_and(AbortSignal::aborted)
+    }
+
+    /// The signal's reason (an `AbortError` DOMException unless the caller gave one).
+    fn reason(&self) -> JsValue {
+        self.signal.as_ref().map_or(JsValue::UNDEFINED, AbortSignal::reason)
+    }
+
+    /// `Err` with the reason once the signal has aborted.
+    fn check(&self) -> Result<(), Failure> {
+        if self.is_aborted() {
+            Err(Failure::Aborted(self.reason()))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Resolves when the signal aborts (never, without a signal).
+    fn aborted(&self) -> impl Future<Output = ()> + '_ {
+        poll_fn(move |cx| {
+            if self.is_aborted() {
+                return Poll::Ready(());
+            }
+            self.state.borrow_mut().waker = Some(cx.waker().clone());
+            Poll::Pending
+        })
+    }
+
+    /// Waits `ms`, or rejects at once with the reason when the signal aborts.
+    async fn sleep(&self, ms: f64) -> Result<(), Failure> {
+        let timer = TimeoutFuture::new(ms.clamp(0.0, f64::from(i32::MAX as u32)) as u32);
+        match race(timer, self.aborted()).await {
+            Either::Left(()) => Ok(()),
+            Either::Right(()) => Err(Failure::Aborted(self.reason())),
+        }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        if let Some((target, listener)) = &self.listening {
+            let _ = target.remove_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
+        }
+    }
+}
+
+enum Either<A, B> {
+    Left(A),
+    Right(B),
+}
+
+/// Whichever of two futures is ready first (the other is dropped).
+async fn race<A: Future, B: Future>(a: A, b: B) -> Either<A::Output, B::Output> {
+    let mut a = pin!(a);
+    let mut b = pin!(b);
+    poll_fn(move |cx| {
+        if let Poll::Ready(x) = a.as_mut().poll(cx) {
+            return Poll::Ready(Either::Left(x));
+        }
+        if let Poll::Ready(y) = b.as_mut().poll(cx) {
+            return Poll::Ready(Either::Right(y));
+        }
+        Poll::Pending
+    })
+    .await
+}

@@ -72,7 +72,10 @@ for (const [dir, target] of Object.entries(targets)) {
   rmSync(join(out, ".gitignore"), { force: true });
   rmSync(join(out, "package.json"), { force: true });
   const dts = join(out, `${crate}.d.ts`);
-  writeFileSync(dts, readFileSync(dts, "utf8") + "\n" + declarations);
+  // `[Symbol.dispose]()` is there at run time where the engine has it, but TypeScript knows the
+  // symbol only with the esnext.disposable lib: declared, it breaks type checks on ES2022 libs.
+  const glueTypes = readFileSync(dts, "utf8").replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, "");
+  writeFileSync(dts, glueTypes + "\n" + declarations);
   const bg = join(out, `${crate}_bg.wasm`);
   // --converge: run -Oz until it stops finding savings.
   run(wasmOpt, ["-Oz", "--converge", "--strip-debug", "--strip-producers", bg, "-o", bg]);

@@ -19,13 +19,13 @@ use std::task::{Poll, Waker};
 
 use gloo_net::http::{Request, RequestBuilder};
 use gloo_timers::future::TimeoutFuture;
-use js_sys::{Array, Date, Function, Promise};
+use js_sys::{Date, Function, Promise};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, AddEventListenerOptions};
 
-use crate::bindings::js::{call1, genuine_response, reflect_get, AbortSignalClass};
+use crate::bindings::js::{call1, follow, genuine_response, global_fetch, reflect_get};
 use crate::calls::{create_request, read_answer, task_url, CallOptions, Refusal, Settings};
 use crate::error::Error;
 use crate::input::{Input, Value};
@@ -161,7 +161,7 @@ impl Client {
                 return Err(Failure::Timeout {
                     message: format!(
                         "task {task_id} was still {state} after {} s; it may still finish: call waitForTask(\"{task_id}\") again",
-                        (elapsed / 1000.0).round()
+                        (elapsed / 1000.0).round() as u64
                     ),
                     task_id: Some(task_id.to_string()),
                 });
@@ -201,7 +201,7 @@ impl Client {
                         "{} {} got no answer within {} ms",
                         verb(method),
                         path_of(url),
-                        self.settings.timeout_ms
+                        self.settings.timeout_ms as u64
                     );
                     if post {
                         message.push_str(MAY_EXIST);
@@ -330,10 +330,7 @@ impl Client {
         // Response.
         let fetch = match &self.fetch {
             Some(f) => f.clone(),
-            None => reflect_get(&js_sys::global(), &JsValue::from_str("fetch"))
-                .ok()
-                .and_then(|f| f.dyn_into::<Function>().ok())
-                .ok_or_else(|| NoAnswer::Network("this runtime has no fetch".into()))?,
+            None => global_fetch().ok_or_else(|| NoAnswer::Network("this runtime has no fetch".into()))?,
         };
         let returned = call1(&fetch, &request).map_err(|e| NoAnswer::Network(self.scrub(&describe_thrown(&e))))?;
         let settled = JsFuture::from(Promise::resolve(&returned))
@@ -416,7 +413,7 @@ impl Watch {
     fn new(signal: Option<AbortSignal>) -> Watch {
         let state = Rc::new(RefCell::new(WatchState::default()));
         let listening = signal.as_ref().and_then(|signal| {
-            let target = AbortSignalClass::abort_signal_any(&Array::of1(signal)).unwrap_or_else(|_| signal.clone());
+            let target = follow(signal);
             let shared = state.clone();
             let listener = Closure::<dyn FnMut()>::new(move || {
                 if let Ok(mut s) = shared.try_borrow_mut() {

@@ -10,7 +10,7 @@
 use js_sys::JsString;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::js::{is_array, is_well_formed, object_keys, reflect_get};
+use super::js::{array_kind, is_well_formed, object_keys, reflect_get};
 use serde_json::Number;
 
 use crate::input::{Hole, Input, Map, Unsendable, Value};
@@ -100,17 +100,17 @@ impl Reader {
             return self.hole(Unsendable::Cycle);
         }
         self.parents.push(v.clone());
-        let value = match is_array(v) {
-            Ok(true) => self.read_array(v),
-            Ok(false) => self.read_object(v),
-            Err(_) => self.hole(Unsendable::Unreadable("an object that could not be read")),
+        let value = match array_kind(v) {
+            1 => self.read_array(v),
+            0 => self.read_object(v),
+            _ => self.hole(Unsendable::Unreadable("an object that could not be read")),
         };
         self.parents.pop();
         value
     }
 
     /// Reads `v` as the item or field that `segment` names, then steps back out.
-    fn read_at(&mut self, segment: Segment<'_>, v: Result<JsValue, JsValue>, unreadable: &'static str) -> Value {
+    fn read_at(&mut self, segment: Segment<'_>, v: Result<JsValue, ()>, unreadable: &'static str) -> Value {
         let len = self.path.len();
         match segment {
             Segment::Index(i) => {

@@ -1,6 +1,6 @@
-//! The JavaScript the package calls that neither js-sys nor web-sys declare the way it needs:
-//! every call that can throw is declared with `catch`, so that no exception ever unwinds
-//! through the module (which would leave its stack and borrows in a broken state).
+//! The JavaScript the package calls that js-sys and web-sys do not declare the way it needs.
+//! Nothing here may throw into the module: what can throw is caught in `js/runtime.js`, which
+//! gives back `THREW` instead (see there why not wasm-bindgen's `catch`).
 
 use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
@@ -16,49 +16,82 @@ extern "C" {
 
 #[wasm_bindgen(module = "/js/runtime.js")]
 extern "C" {
+    #[wasm_bindgen(thread_local_v2)]
+    static THREW: JsValue;
     /// Whether a string is valid Unicode (no unpaired surrogate), in engines old and new.
     #[wasm_bindgen(js_name = isWellFormed)]
     pub(crate) fn is_well_formed(s: &JsValue) -> bool;
+    #[wasm_bindgen(js_name = get)]
+    fn guarded_get(o: &JsValue, k: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = keys)]
+    fn guarded_keys(o: &JsValue) -> JsValue;
+    /// 1 for an array, 0 for another object, 2 when it cannot be told.
+    #[wasm_bindgen(js_name = arrayKind)]
+    pub(crate) fn array_kind(v: &JsValue) -> u8;
+    #[wasm_bindgen(js_name = parseJson)]
+    fn guarded_parse(text: &str) -> JsValue;
+    #[wasm_bindgen(js_name = attempt)]
+    fn guarded_call(f: &Function, arg: &JsValue) -> Array;
+    #[wasm_bindgen(js_name = genuineResponse)]
+    fn guarded_response(v: &JsValue) -> JsValue;
+    /// A signal that aborts with `signal` but holds no listener on it (`AbortSignal.any`).
+    pub(crate) fn follow(signal: &web_sys::AbortSignal) -> web_sys::AbortSignal;
 }
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
-    pub(crate) fn json_parse(text: &str) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
-    pub(crate) fn is_array(v: &JsValue) -> Result<bool, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
-    pub(crate) fn object_keys(v: &JsValue) -> Result<Array, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
-    pub(crate) fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = set)]
-    pub(crate) fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> Result<bool, JsValue>;
-    /// Any value, seen as a Response for one call below.
-    #[wasm_bindgen(js_name = Response)]
-    pub(crate) type MaybeResponse;
-    /// `Response.prototype.clone.call(v)`: a genuine `Response` (not a Proxy, not a subclass
-    /// with its own methods) with the same status, headers and body, or an exception when `v`
-    /// is not a Response at all.
-    #[wasm_bindgen(catch, method, final, js_class = "Response", js_name = clone)]
-    fn clone_response(this: &MaybeResponse) -> Result<web_sys::Response, JsValue>;
-    #[wasm_bindgen(js_name = AbortSignal)]
-    pub(crate) type AbortSignalClass;
-    /// `AbortSignal.any(signals)`, or an exception where the runtime lacks it.
-    #[wasm_bindgen(catch, static_method_of = AbortSignalClass, js_class = "AbortSignal", js_name = any)]
-    pub(crate) fn abort_signal_any(signals: &Array) -> Result<web_sys::AbortSignal, JsValue>;
+fn threw(v: &JsValue) -> bool {
+    THREW.with(|t| t == v)
+}
+
+/// `Err(())` in place of `THREW`.
+fn checked(v: JsValue) -> Result<JsValue, ()> {
+    if threw(&v) {
+        Err(())
+    } else {
+        Ok(v)
+    }
+}
+
+/// `target[key]`; `Err` when a getter or a Proxy trap throws.
+pub(crate) fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, ()> {
+    checked(guarded_get(target, key))
+}
+
+/// `Object.keys(v)`; `Err` when it throws.
+pub(crate) fn object_keys(v: &JsValue) -> Result<Array, ()> {
+    checked(guarded_keys(v)).map(JsCast::unchecked_into)
+}
+
+/// `JSON.parse(text)`; `Err` when the text is not JSON.
+pub(crate) fn json_parse(text: &str) -> Result<JsValue, ()> {
+    checked(guarded_parse(text))
 }
 
 /// Calls a user's function with one argument; whatever it throws comes back as `Err`.
 pub(crate) fn call1(f: &Function, arg: &JsValue) -> Result<JsValue, JsValue> {
-    f.call1(&JsValue::UNDEFINED, arg)
+    let outcome = guarded_call(f, arg);
+    if outcome.get(0).is_truthy() {
+        Ok(outcome.get(1))
+    } else {
+        Err(outcome.get(1))
+    }
+}
+
+/// A genuine `Response` with what `v` holds, or `Err` when `v` is not one.
+pub(crate) fn genuine_response(v: &JsValue) -> Result<web_sys::Response, ()> {
+    checked(guarded_response(v)).map(JsCast::unchecked_into)
 }
 
 /// Whether the runtime has a global `fetch` function.
 pub(crate) fn has_global_fetch() -> bool {
-    reflect_get(&js_sys::global(), &JsValue::from_str("fetch")).is_ok_and(|f| f.is_function())
+    global_fetch().is_some()
 }
 
-/// A genuine `Response` with what `v` holds, or `Err` when `v` is not one (see `clone_response`).
-pub(crate) fn genuine_response(v: &JsValue) -> Result<web_sys::Response, JsValue> {
-    v.unchecked_ref::<MaybeResponse>().clone_response()
+/// The runtime's global `fetch`, read at the time of the call (a page may replace it).
+pub(crate) fn global_fetch() -> Option<Function> {
+    reflect_get(&js_sys::global(), &JsValue::from_str("fetch")).ok().and_then(|f| f.dyn_into::<Function>().ok())
+}
+
+/// `target[key] = value` on an object the module made (which cannot throw).
+pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
 }

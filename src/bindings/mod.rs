@@ -20,7 +20,7 @@ use crate::error::Error;
 use crate::input::{Input, Value};
 use crate::validate::{Code, Issue};
 use crate::wire::{BuildOptions, BuiltRequest};
-use js::{json_parse, make_error, reflect_get, reflect_set};
+use js::{json_parse, make_error, reflect_get, set};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_EXTRA: &'static str = r#"
@@ -102,8 +102,7 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
 fn object(fields: &[(&str, JsValue)]) -> JsValue {
     let out = Object::new();
     for (name, value) in fields {
-        // Setting a property on a fresh plain object cannot fail.
-        let _ = reflect_set(&out, &JsValue::from_str(name), value);
+        set(&out, name, value);
     }
     out.into()
 }
@@ -170,7 +169,7 @@ fn failure_to_js(failure: Failure) -> JsValue {
 /// A task as JS gets it: its fields, and `raw`, the body it was read from.
 fn task_with_raw(task: &crate::task::Task, raw: &JsValue) -> JsValue {
     let out = to_js(task);
-    let _ = reflect_set(&out, &JsValue::from_str("raw"), raw);
+    set(&out, "raw", raw);
     out
 }
 

@@ -131,3 +131,29 @@ fn tasks_are_read_from_objects_and_from_json_text() {
     assert_eq!(text(&err, "code"), "invalid_json");
     assert!(err.dyn_ref::<js_sys::Error>().is_some());
 }
+
+#[wasm_bindgen_test]
+fn error_paths_hold_no_js_value_after_they_return() {
+    // Every exception the module catches (a throwing getter, a Proxy trap, text that is not
+    // JSON) takes a slot of the module's table of JS values; a slot not given back is gone for
+    // good, and a module that runs out traps on every call.
+    let getter = js("({ get prompt() { throw new Error('getter'); } })");
+    let trap = js("new Proxy({}, { ownKeys() { throw new Error('keys'); } })");
+    let revoked = js("(() => { const p = Proxy.revocable({}, {}); p.revoke(); return p.proxy; })()");
+    let warm = || {
+        validate_request(getter.clone());
+        let _ = parse_task(JsValue::from_str("<html>502</html>"));
+    };
+    warm();
+    let before = wasm_bindgen::externref_heap_live_count();
+    for _ in 0..20_000 {
+        validate_request(getter.clone());
+        validate_request(trap.clone());
+        validate_request(revoked.clone());
+        let _ = parse_task(JsValue::from_str("<html>502</html>"));
+        let _ = parse_task(getter.clone());
+        let _ = normalize_request(trap.clone());
+    }
+    let after = wasm_bindgen::externref_heap_live_count();
+    assert!(after <= before + 8, "{} JS values held after 120 000 error-path calls (before: {before})", after);
+}

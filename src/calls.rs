@@ -26,6 +26,53 @@ pub const MAX_WAIT_MS: f64 = 24.0 * 3_600_000.0;
 /// The most retries a client may be told to make.
 pub const MAX_RETRIES: f64 = 10.0;
 
+/// The client's defaults and bounds, for forms and documents that show them.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct ClientDefaults {
+    /// Where requests go unless `baseUrl` is given.
+    pub base_url: &'static str,
+    /// The create-task path under the base URL.
+    pub create_path: &'static str,
+    /// A task's path under the base URL is this, then its id.
+    pub tasks_path: &'static str,
+    /// Each request's time limit unless `timeoutMs` is given.
+    pub request_timeout_ms: f64,
+    /// The largest `timeoutMs` of one request, and `pollIntervalMs`.
+    pub max_request_timeout_ms: f64,
+    /// How long `waitForTask` waits unless `timeoutMs` is given.
+    pub wait_timeout_ms: f64,
+    /// The largest `timeoutMs` of a wait.
+    pub max_wait_timeout_ms: f64,
+    /// Tries after the first unless `maxRetries` is given.
+    pub max_retries: u32,
+    /// The largest `maxRetries`.
+    pub max_retries_limit: f64,
+    /// The longest `Retry-After` the client sleeps through.
+    pub max_retry_after_ms: u64,
+    /// The shortest wait between polls.
+    pub min_poll_interval_ms: u64,
+}
+
+/// The values above, as one.
+pub const CLIENT_DEFAULTS: ClientDefaults = ClientDefaults {
+    base_url: DEFAULT_BASE_URL,
+    create_path: crate::wire::CREATE_PATH,
+    tasks_path: TASKS_PATH,
+    request_timeout_ms: DEFAULT_REQUEST_TIMEOUT_MS,
+    max_request_timeout_ms: MAX_REQUEST_MS,
+    wait_timeout_ms: DEFAULT_WAIT_TIMEOUT_MS,
+    max_wait_timeout_ms: MAX_WAIT_MS,
+    max_retries: DEFAULT_MAX_RETRIES,
+    max_retries_limit: MAX_RETRIES,
+    max_retry_after_ms: crate::schedule::MAX_RETRY_AFTER_MS,
+    min_poll_interval_ms: crate::schedule::MIN_POLL_INTERVAL_MS,
+};
+
+/// A task's path under the base URL is this, then its id.
+pub const TASKS_PATH: &str = "/tasks/";
+
 /// A client's settings, checked once when it is made.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
@@ -252,7 +299,7 @@ pub fn task_id_of(task_id: &Input) -> Result<&str, Error> {
 /// assert!(task_url("/api/v1", &5.into()).is_err());
 /// ```
 pub fn task_url(base_url: &str, task_id: &Value) -> Result<String, Error> {
-    Ok(format!("{base_url}/tasks/{}", check_task_id(task_id)?))
+    Ok(format!("{base_url}{TASKS_PATH}{}", check_task_id(task_id)?))
 }
 
 /// Why an answer is not a task.

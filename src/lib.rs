@@ -48,5 +48,6 @@ pub fn typescript_declarations() -> Vec<&'static str> {
         wire::BuiltRequest::DECL,
         task::Task::DECL,
         task::Status::DECL,
+        calls::ClientDefaults::DECL,
     ]
 }

@@ -22,6 +22,11 @@ pub const MAX_SHOTS: usize = 6;
 pub const MIN_SHOT_SECONDS: u32 = 1;
 /// At most this many `kling_elements`.
 pub const MAX_ELEMENTS: usize = 3;
+/// An element's reference images, usually (a warning outside this range).
+pub const MIN_ELEMENT_IMAGES: usize = 2;
+pub const MAX_ELEMENT_IMAGES: usize = 4;
+/// An element's reference videos, usually.
+pub const ELEMENT_VIDEOS: usize = 1;
 
 /// The request's bounds, for forms that show them (the rules themselves stay in validation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,6 +41,9 @@ pub struct Limits {
     pub min_shot_seconds: u32,
     pub max_shots: usize,
     pub max_elements: usize,
+    pub min_element_images: usize,
+    pub max_element_images: usize,
+    pub element_videos: usize,
 }
 
 /// The bounds above, as one value.
@@ -48,6 +56,9 @@ pub const LIMITS: Limits = Limits {
     min_shot_seconds: MIN_SHOT_SECONDS,
     max_shots: MAX_SHOTS,
     max_elements: MAX_ELEMENTS,
+    min_element_images: MIN_ELEMENT_IMAGES,
+    max_element_images: MAX_ELEMENT_IMAGES,
+    element_videos: ELEMENT_VIDEOS,
 };
 
 /// Every top-level field the API documents, in the order a normalized body lists them.

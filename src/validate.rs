@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::input::{join, kind, Input, Map, Seen, Unsendable, Value};
 use crate::json_text::{number_text, quote};
 use crate::request::{
-    is_http_url, AspectRatio, Element, KlingRequest, Mode, Seconds, Shot, MAX_ELEMENTS, MAX_PROMPT_CHARS, MAX_SECONDS,
-    MAX_SHOTS, MAX_SHOT_PROMPT_CHARS, MIN_SECONDS, MIN_SHOT_SECONDS, MODEL,
+    is_http_url, AspectRatio, Element, KlingRequest, Mode, Seconds, Shot, ELEMENT_VIDEOS, MAX_ELEMENTS,
+    MAX_ELEMENT_IMAGES, MAX_PROMPT_CHARS, MAX_SECONDS, MAX_SHOTS, MAX_SHOT_PROMPT_CHARS, MIN_ELEMENT_IMAGES,
+    MIN_SECONDS, MIN_SHOT_SECONDS, MODEL,
 };
 
 /// What kind of problem an [`Issue`] is: stable, for programs to act on.
@@ -552,8 +553,9 @@ fn check_elements(value: &Value, c: &mut Checker) -> Option<Vec<Element>> {
         }
         let description =
             fields.get("description").and_then(|v| c.string(&format!("{path}.description"), v)).map(str::to_string);
-        let images = url_list(fields, &path, "element_input_urls", (2, 4), "image", c);
-        let videos = url_list(fields, &path, "element_input_video_urls", (1, 1), "video", c);
+        let images =
+            url_list(fields, &path, "element_input_urls", (MIN_ELEMENT_IMAGES, MAX_ELEMENT_IMAGES), "image", c);
+        let videos = url_list(fields, &path, "element_input_video_urls", (ELEMENT_VIDEOS, ELEMENT_VIDEOS), "video", c);
         if images.is_none() && videos.is_none() && !fields.keys().any(|k| k.starts_with("element_input")) {
             c.warn(
                 &path,

@@ -289,6 +289,25 @@ pub fn request_limits() -> JsValue {
     to_js(&crate::request::LIMITS)
 }
 
+/// The client's defaults and bounds (base URL, time limits, retries), for forms that show them.
+#[wasm_bindgen(js_name = clientDefaults, unchecked_return_type = "ClientDefaults")]
+pub fn client_defaults() -> JsValue {
+    to_js(&crate::calls::CLIENT_DEFAULTS)
+}
+
+/// Whether `taskId` is an id the API could have given (letters, digits, `- _ . ~ :`): the
+/// client and the proxy put nothing else into a task's URL.
+#[wasm_bindgen(js_name = isTaskId)]
+pub fn is_task_id(#[wasm_bindgen(js_name = taskId, unchecked_param_type = "unknown")] task_id: JsValue) -> bool {
+    crate::calls::task_id_of(&from_js::read(&task_id)).is_ok()
+}
+
+/// What an HTTP status means for this API, in a few words (`"too many requests: ..."`).
+#[wasm_bindgen(js_name = statusText)]
+pub fn status_text(status: u16) -> String {
+    crate::response::status_text(status).to_string()
+}
+
 /// The wait before the next poll, `elapsedMs` after a task was created: the client's own
 /// schedule (adaptive, or every `pollIntervalMs` when given). For simulations and benchmarks.
 #[wasm_bindgen(js_name = nextPollDelay)]

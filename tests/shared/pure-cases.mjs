@@ -311,9 +311,21 @@ export const cases = [
     name: "requestLimits gives the bounds the rules enforce",
     run(k) {
       const l = k.requestLimits();
-      eq(l, { maxPromptChars: 2500, maxShotPromptChars: 512, minSeconds: 3, maxSeconds: 15, defaultSeconds: 5, minShotSeconds: 1, maxShots: 6, maxElements: 3 });
+      eq(l, { maxPromptChars: 2500, maxShotPromptChars: 512, minSeconds: 3, maxSeconds: 15, defaultSeconds: 5, minShotSeconds: 1, maxShots: 6, maxElements: 3, minElementImages: 2, maxElementImages: 4, elementVideos: 1 });
       eq(k.validateRequest({ prompt: "x".repeat(l.maxPromptChars) }).valid, true);
       eq(k.validateRequest({ prompt: "x", duration: l.maxSeconds + 1 }).valid, false);
+    },
+  },
+  {
+    name: "clientDefaults, statusText and isTaskId give the client's numbers and rules as documented",
+    run(k) {
+      // The README's numbers: 30 s per request, 15 minutes of waiting, 2 retries, Retry-After up to 60 s, polls at least 100 ms apart.
+      const d = k.clientDefaults();
+      eq([d.baseUrl, d.requestTimeoutMs, d.waitTimeoutMs, d.maxRetries, d.maxRetryAfterMs, d.minPollIntervalMs], ["https://apiin.one/api/v1", 30000, 900000, 2, 60000, 100]);
+      ok(/too many requests/.test(k.statusText(429)), "429 is explained");
+      ok(/key/.test(k.statusText(401)), "401 names the key");
+      for (const id of ["sbx1_kling3", "n75a-b.c~d:e"]) eq(k.isTaskId(id), true, id);
+      for (const id of ["", "../x", "a/b", "a?b", "a b", 5, null, "x".repeat(257)]) eq(k.isTaskId(id), false, String(id));
     },
   },
   {

@@ -31,6 +31,10 @@ import {
   nextPollDelay,
   requestLimits,
   type Limits,
+  clientDefaults,
+  type ClientDefaults,
+  statusText,
+  isTaskId,
 } from "kling3-wasm";
 
 const request: KlingRequest = {
@@ -131,10 +135,14 @@ const notNull: string = task.videoUrl;
 
 const limits: Limits = requestLimits();
 const maxShots: number = limits.maxShots;
+const defaults: ClientDefaults = clientDefaults();
+const waitMs: number = defaults.waitTimeoutMs;
+const said: string = statusText(429);
+const idOk: boolean = isTaskId("t1");
 const delays: number[] = [nextPollDelay(0), nextPollDelay(60_000, 2000)];
 const inlineCredits: number = estimateInline({ duration: 3 }).credits;
 // @ts-expect-error: the elapsed time is a number
 nextPollDelay("soon");
-void [useTheClient, handle, delays, inlineCredits, maxShots];
+void [useTheClient, handle, delays, inlineCredits, maxShots, waitMs, said, idOk];
 void [valid, firstCode, issues, mode, seconds, ratio, model, credits, headers, curl, status, url, raw];
 void [badMode, badRatio, badDuration, badShot, badStatus, notNull];

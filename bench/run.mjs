@@ -56,6 +56,48 @@ for (const [name, entry, wasm] of pages) {
   row("page bundle", name, `${kb(total)} gzip`, wasm ? `JS ${kb(gz(js))} + wasm ${kb(gz(wasm))}` : `JS ${kb(js.length)} raw`);
 }
 
+// Where the wasm's bytes go, by crate: the release module run through wasm-bindgen and wasm-opt
+// as the build does, but keeping function names, then measured with twiggy (`cargo install
+// twiggy`). Sizes are before gzip.
+function sizeByCrate() {
+  const has = (cmd) => {
+    try {
+      execFileSync(cmd, ["--version"], { stdio: "ignore" });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!has("twiggy")) {
+    row("wasm by crate", "(skipped)", "twiggy is missing", "cargo install twiggy");
+    return;
+  }
+  const raw = join(root, "target/wasm32-unknown-unknown/release/kling3_wasm.wasm");
+  const tmp = "/tmp/kling3-bench-names";
+  execFileSync("wasm-bindgen", ["--target", "web", "--weak-refs", "--keep-debug", "--out-dir", tmp, raw]);
+  const named = join(tmp, "named.wasm");
+  execFileSync(join(root, "node_modules/.bin/wasm-opt"), ["-Oz", "--converge", "--debuginfo", join(tmp, "kling3_wasm_bg.wasm"), "-o", named]);
+  const csv = execFileSync("twiggy", ["top", "-n", "1000000", "-f", "csv", named], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const totals = new Map();
+  for (const line of csv.split("\n").slice(1)) {
+    const m = line.match(/^(.*),(\d+),[\d.]+,/);
+    if (!m) continue;
+    const [name, size] = [m[1].replace(/^"|"$/g, ""), Number(m[2])];
+    if (name.startsWith('""') || name.includes("custom section")) continue; // names kept only for this count
+    const crate = name.startsWith("data segment")
+      ? "data (text, tables)"
+      : (name.match(/(?:^|[<&\s(])(?:&mut |&|dyn )?([a-z_][a-z0-9_]*)(?:\[[0-9a-f]+\])?::/)?.[1] ??
+        (/shim|__wbg|__wbindgen|__externref/.test(name) ? "wasm-bindgen glue functions" : "other"));
+    totals.set(crate, (totals.get(crate) ?? 0) + size);
+  }
+  const all = [...totals.values()].reduce((a, b) => a + b, 0);
+  results.size.byCrate = Object.fromEntries([...totals].sort((a, b) => b[1] - a[1]));
+  for (const [crate, size] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, 14)) {
+    row("wasm by crate", crate, kb(size), `${((100 * size) / all).toFixed(1)}% of ${kb(all)} (names stripped)`);
+  }
+}
+sizeByCrate();
+
 // ---- instantiate ---------------------------------------------------------------------------
 const nodeTimes = [];
 for (let i = 0; i < 7; i++) {

@@ -1,13 +1,16 @@
 // The tester page: reads the form into a request, and shows what the package says of it.
 // Every rule and price comes from kling3-wasm; this file only moves values in and out of the
 // page, always as text (textContent), never as HTML.
-import { validateRequest, estimateCost, buildRequest, toCurl, requestLimits, ValidationError } from "/pkg/web.js";
+import { validateRequest, normalizeRequest, estimateCost, buildRequest, toCurl, requestLimits, clientDefaults, ValidationError } from "/pkg/web.js";
 import { drawChart } from "./chart.js";
 import { setUpRunner } from "./run.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("form");
 const LIMITS = requestLimits();
+const DEFAULTS = clientDefaults();
+// The values the package fills in for a request that leaves them out (a prompt makes it valid).
+const REQUEST_DEFAULTS = normalizeRequest({ prompt: "-" });
 
 const PRESETS = {
   marketing: {
@@ -27,7 +30,11 @@ const PRESETS = {
 
 /** Shots and elements live here; the DOM lists are drawn from these arrays. */
 const state = {
-  shots: [{ prompt: "", duration: 3 }, { prompt: "", duration: 2 }],
+  // Two shots that share the default length between them.
+  shots: [
+    { prompt: "", duration: Math.ceil(LIMITS.defaultSeconds / 2) },
+    { prompt: "", duration: Math.floor(LIMITS.defaultSeconds / 2) },
+  ],
   elements: [],
 };
 
@@ -102,7 +109,8 @@ function moveShot(i, by) {
   $("shot-list").children[j]?.querySelector(`[data-act="${by < 0 ? "up" : "down"}"]`)?.focus();
 }
 
-function drawShotBar() {
+/** `over` is the package's verdict on the shots' total. */
+function drawShotBar(over) {
   const bar = $("shot-bar");
   bar.replaceChildren();
   const lengths = state.shots.map((s) => Math.max(0, Number(s.duration) || 0));
@@ -112,7 +120,7 @@ function drawShotBar() {
     const part = document.createElement("span");
     part.style.width = `${(len / scale) * 100}%`;
     part.textContent = String(i + 1);
-    part.className = total > LIMITS.maxSeconds ? "over" : "";
+    part.className = over ? "over" : "";
     bar.append(part);
   });
   $("shot-total").textContent = `The shots add up to ${total} s of ${LIMITS.minSeconds} to ${LIMITS.maxSeconds} s.`;
@@ -216,16 +224,22 @@ function showPreview(request) {
 let busy = false;
 let ready = false;
 
+/** Whether the package reports an error of this code at this path. */
+function reports(report, path, code) {
+  return report.errors.some((e) => e.path === path && e.code === code);
+}
+
 function update() {
   const request = readForm();
+  const report = validateRequest(request);
   const chars = [...$("prompt").value].length;
   $("prompt-count").textContent = `${chars} / ${LIMITS.maxPromptChars} characters`;
-  $("prompt-count").classList.toggle("over", chars > LIMITS.maxPromptChars);
+  $("prompt-count").classList.toggle("over", reports(report, "prompt", "too_long"));
   $("duration-out").textContent = $("duration").value;
   const multi = $("multi_shots").checked;
   $("shots").hidden = !multi;
   $("duration").disabled = multi;
-  if (multi) drawShotBar();
+  if (multi) drawShotBar(reports(report, "multi_prompt", "out_of_range"));
   const image = $("image").value.trim();
   const preview = $("image-preview");
   const showImage = /^https?:\/\//i.test(image);
@@ -239,7 +253,6 @@ function update() {
     preview.src = image;
   }
 
-  const report = validateRequest(request);
   const options = connection();
   let optionErrors = [];
   try {
@@ -285,7 +298,7 @@ $("image-preview").addEventListener("error", () => {
 form.addEventListener("input", update);
 form.addEventListener("change", update);
 $("add-shot").addEventListener("click", () => {
-  state.shots.push({ prompt: "", duration: 2 });
+  state.shots.push({ prompt: "", duration: LIMITS.minShotSeconds });
   drawShots();
   update();
   $("shot-list").lastElementChild?.querySelector("textarea")?.focus();
@@ -380,7 +393,8 @@ const runner = setUpRunner({
   getConnection: connection,
   getWaitMs: () => {
     const seconds = Number($("wait-limit").value);
-    return Number.isFinite(seconds) && seconds >= 1 ? Math.round(seconds * 1000) : 900_000;
+    if (!Number.isFinite(seconds) || seconds < 1) return DEFAULTS.waitTimeoutMs;
+    return Math.min(Math.round(seconds * 1000), DEFAULTS.maxWaitTimeoutMs);
   },
   onBusy: (value) => {
     busy = value;
@@ -392,11 +406,33 @@ const runner = setUpRunner({
 });
 $("send").addEventListener("click", () => runner.send());
 
-// The form's bounds come from the package, like every rule.
-$("duration").min = String(LIMITS.minSeconds);
-$("duration").max = String(LIMITS.maxSeconds);
-$("duration").value = String(LIMITS.defaultSeconds);
+/**
+ * Writes the package's bounds and defaults into the form, which holds none of its own: the
+ * texts marked `data-limit` (in the templates too), the inputs' ranges and starting values.
+ */
+function showBounds() {
+  const roots = [document, ...[...document.querySelectorAll("template")].map((t) => t.content)];
+  for (const root of roots) {
+    for (const node of root.querySelectorAll("[data-limit]")) node.textContent = String(LIMITS[node.dataset.limit]);
+  }
+  const duration = $("duration");
+  duration.min = String(LIMITS.minSeconds);
+  duration.max = String(LIMITS.maxSeconds);
+  duration.value = String(LIMITS.defaultSeconds);
+  const shotSeconds = $("shot-template").content.querySelector('[data-key="duration"]');
+  shotSeconds.min = String(LIMITS.minShotSeconds);
+  shotSeconds.max = String(LIMITS.maxSeconds);
+  form.querySelector(`input[name="mode"][value="${REQUEST_DEFAULTS.mode}"]`).checked = true;
+  form.querySelector(`input[name="aspect_ratio"][value="${REQUEST_DEFAULTS.aspect_ratio}"]`).checked = true;
+  $("sound").checked = REQUEST_DEFAULTS.sound;
+  // An empty base URL means the package's own: the placeholder says which.
+  $("base-url").defaultValue = DEFAULTS.baseUrl;
+  $("base-url").placeholder = DEFAULTS.baseUrl;
+  $("wait-limit").max = String(DEFAULTS.maxWaitTimeoutMs / 1000);
+  $("wait-limit").defaultValue = String(DEFAULTS.waitTimeoutMs / 1000);
+}
 
+showBounds();
 setUpKey();
 drawShots();
 drawElements();

@@ -1,9 +1,10 @@
 // Sending from the tester page: one task at a time with progress, cancel, the video and the raw
 // responses; a history of this tab's tasks with "check again"; looking up any task id. All
 // server data is written as text; only the package's http(s) video URLs are played.
-import { ApiError, KlingClient, KlingError, TaskFailedError, TimeoutError, ValidationError } from "/pkg/web.js";
+import { ApiError, KlingClient, KlingError, TaskFailedError, TimeoutError, ValidationError, clientDefaults, statusText } from "/pkg/web.js";
 
 const $ = (id) => document.getElementById(id);
+const { createPath, tasksPath } = clientDefaults();
 const history = new Map(); // taskId -> { taskId, prompt, credits, status, sentAt }
 const raw = [];
 let running = null; // the AbortController of the task being sent or watched
@@ -12,30 +13,40 @@ function seconds(ms) {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/**
+ * What an API error means, in the package's words (`statusText`), then what the API said when
+ * it said more: "HTTP 401: the API key is missing or not valid. The API says: Invalid API key".
+ */
+function apiProblem(error) {
+  const meaning = error.status > 0 ? `HTTP ${error.status}: ${statusText(error.status)}` : statusText(error.status);
+  const said = String(error.message ?? "").trim();
+  // With nothing in the body, the package's message is already the meaning.
+  return said && !said.includes(meaning) ? `${meaning}. The API says: ${said}` : said || meaning;
+}
+
+/** What a person can do about an API error, by status: the page's own advice, or nothing. */
+function apiAdvice(error) {
+  switch (error.status) {
+    case 401:
+      return "Check the key; the sandbox takes any key like aio_test1234.";
+    case 402:
+      return "Add credits, or choose a shorter or cheaper video.";
+    case 404:
+      return "Check the task id and the base URL.";
+    case 429:
+      return error.retryAfterMs ? `Try again in ${seconds(error.retryAfterMs)}.` : "Try again in a moment.";
+    default:
+      return error.status >= 500 ? "Try again shortly." : "";
+  }
+}
+
 /** Words for an error, as a person needs them: what happened and what to do. */
 export function explain(error, baseUrl) {
   if (error instanceof ValidationError) return `Fix the form first: ${error.errors.map((e) => e.message).join("; ")}`;
   if (error instanceof ApiError) {
-    const said = error.message;
-    switch (error.status) {
-      case 400:
-      case 422:
-        return `The API refused the request (HTTP ${error.status}): ${said}`;
-      case 401:
-        return `The API key was refused (HTTP 401): ${said}. Check the key; the sandbox takes any key like aio_test1234.`;
-      case 402:
-        return `Not enough credits (HTTP 402): ${said}`;
-      case 403:
-        return `Refused (HTTP 403): ${said}`;
-      case 404:
-        return `Not found (HTTP 404): ${said}. Check the task id and the base URL.`;
-      case 429:
-        return `Too many requests (HTTP 429): ${said}.${error.retryAfterMs ? ` Try again in ${seconds(error.retryAfterMs)}.` : " Try again in a moment."}`;
-      default:
-        return error.status >= 500
-          ? `The API had a problem (HTTP ${error.status}): ${said}. Try again shortly.`
-          : `HTTP ${error.status}: ${said}`;
-    }
+    const problem = apiProblem(error);
+    const advice = apiAdvice(error);
+    return `${problem.replace(/[.\s]*$/, "")}.${advice ? ` ${advice}` : ""}`;
   }
   if (error instanceof TimeoutError) return `${error.message}. Use "Check again" in the list below.`;
   if (error instanceof TaskFailedError) return `The task failed: ${error.task?.error ?? error.message}`;
@@ -143,7 +154,7 @@ export function setUpRunner({ getRequest, getConnection, getWaitMs, onBusy }) {
     setStatus(`Checking ${taskId}…`);
     try {
       const task = await client().getTask(taskId);
-      showRaw(`GET /tasks/${taskId}`, task.raw);
+      showRaw(`GET ${tasksPath}${taskId}`, task.raw);
       remember(taskId, { status: task.status }, check);
       setStatus(`Task ${taskId} is ${task.status}${task.rawStatus ? ` (${task.rawStatus})` : ""}.`);
       addTimeline(`${task.rawStatus ?? task.status}`);
@@ -174,7 +185,7 @@ export function setUpRunner({ getRequest, getConnection, getWaitMs, onBusy }) {
       const c = client();
       const created = await c.createTask(request, { signal: running.signal });
       taskId = created.taskId;
-      showRaw("POST /videos/generations", created.raw);
+      showRaw(`POST ${createPath}`, created.raw);
       remember(taskId, { prompt: (request.prompt ?? request.multi_prompt?.[0]?.prompt ?? "").slice(0, 80), credits: cost?.credits ?? null, status: created.status }, check);
       addTimeline(`${seconds(performance.now() - started)} — created ${taskId} (${created.rawStatus ?? created.status})`);
       setStatus(`Task ${taskId} is ${created.status}…`);
@@ -189,7 +200,7 @@ export function setUpRunner({ getRequest, getConnection, getWaitMs, onBusy }) {
           setProgress(typeof reported === "number" ? reported / 100 : Math.min(0.95, p.elapsedMs / 120_000));
           $("run-meta").textContent = `${seconds(p.elapsedMs)} elapsed · ${p.polls} poll${p.polls === 1 ? "" : "s"}`;
           setStatus(`Task ${taskId} is ${p.status}…`);
-          showRaw(`GET /tasks/${taskId}`, p.task.raw);
+          showRaw(`GET ${tasksPath}${taskId}`, p.task.raw);
           remember(taskId, { status: p.status }, check);
         },
       });

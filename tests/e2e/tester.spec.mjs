@@ -21,6 +21,13 @@ test.afterEach(async ({ page }) => {
 
 const fill = (page, prompt) => page.fill("#prompt", prompt);
 
+/** Calls one of the package's functions in the page, from the build the page imports. */
+const pkg = (page, name, ...args) =>
+  page.evaluate(async ([name, args]) => (await import("/pkg/web.js"))[name](...args), [name, args]);
+
+/** What the package says an HTTP status means, as the run panel shows it. */
+const meaning = async (page, status) => `HTTP ${status}: ${await pkg(page, "statusText", status)}`;
+
 test("the page prices the default request and shows the body it will send", async ({ page }) => {
   await expect(page.locator("#credits")).toHaveText("300");
   await expect(page.locator("#price-breakdown")).toContainText("60 credits/s × 5 s");
@@ -64,10 +71,12 @@ test("the product photo preset previews a real image, and an image that cannot l
 });
 
 test("errors appear next to their field and keep the send button off", async ({ page }) => {
-  await fill(page, "x".repeat(2501));
+  const { maxPromptChars: max } = await pkg(page, "requestLimits");
+  await fill(page, "x".repeat(max + 1));
   await page.fill("#image", "ftp://example.com/a.png");
-  await expect(page.locator("#prompt-count")).toContainText("2501 / 2500");
-  await expect(page.locator("#msg-prompt")).toContainText("at most 2500 characters, got 2501");
+  await expect(page.locator("#prompt-count")).toContainText(`${max + 1} / ${max}`);
+  await expect(page.locator("#prompt-count")).toHaveClass(/\bover\b/);
+  await expect(page.locator("#msg-prompt")).toContainText(`at most ${max} characters, got ${max + 1}`);
   await expect(page.locator("#msg-image")).toContainText("must be an http(s) URL");
   await expect(page.locator("#prompt")).toHaveAttribute("aria-invalid", "true");
   await expect(page.locator("#summary")).toContainText("2 problems");
@@ -119,14 +128,15 @@ test("a refused key is explained", async ({ page }) => {
   await page.fill("#api-key", "not-a-key");
   await fill(page, "x");
   await page.click("#send");
-  await expect(page.locator("#run-error")).toContainText("The API key was refused (HTTP 401)");
+  await expect(page.locator("#run-error")).toContainText(await meaning(page, 401));
+  await expect(page.locator("#run-error")).toContainText("Check the key");
 });
 
 test("no credits is explained", async ({ page, request }) => {
   await request.post("/_sandbox/credits", { data: { credits: 100 } });
   await fill(page, "x");
   await page.click("#send");
-  await expect(page.locator("#run-error")).toContainText("Not enough credits (HTTP 402)");
+  await expect(page.locator("#run-error")).toContainText(await meaning(page, 402));
   await expect(page.locator("#run-error")).toContainText("costs 300, the balance is 100");
   await page.screenshot({ path: `${SHOTS}/no-credits.png`, fullPage: true });
 });
@@ -135,7 +145,8 @@ test("server errors and failed tasks are explained", async ({ page, request }) =
   await request.post("/_sandbox/faults", { data: { fault: "html-502", route: "create" } });
   await fill(page, "x");
   await page.click("#send");
-  await expect(page.locator("#run-error")).toContainText("The API had a problem (HTTP 502)");
+  await expect(page.locator("#run-error")).toContainText(await meaning(page, 502));
+  await expect(page.locator("#run-error")).toContainText("Try again shortly.");
   await request.post("/_sandbox/faults", { data: { fault: "fail-task" } });
   await page.locator("#duration").fill("3");
   await page.click("#send");
@@ -147,7 +158,7 @@ test("too many requests is explained with the wait", async ({ page, request }) =
   await request.post("/_sandbox/faults", { data: { fault: "rate-limit-ms", route: "create", ms: 30, times: 3 } });
   await fill(page, "x");
   await page.click("#send");
-  await expect(page.locator("#run-error")).toContainText("Too many requests (HTTP 429)");
+  await expect(page.locator("#run-error")).toContainText(await meaning(page, 429));
   await expect(page.locator("#run-error")).toContainText("Try again in 0.0 s");
 });
 
@@ -184,7 +195,8 @@ test("history checks a task again, and any task id can be looked up", async ({ p
   await expect(page.locator("#run-status")).toContainText(`Task ${id} is succeeded`);
   await page.fill("#lookup-id", "sbx000000000000_kling3");
   await page.getByRole("button", { name: "Look up" }).click();
-  await expect(page.locator("#run-error")).toContainText("Not found (HTTP 404)");
+  await expect(page.locator("#run-error")).toContainText(await meaning(page, 404));
+  await expect(page.locator("#run-error")).toContainText("Check the task id and the base URL.");
 });
 
 test("the multi-shot editor adds, reorders and removes shots, priced on their total", async ({ page }) => {
@@ -251,6 +263,63 @@ test("server data and typed markup are written as text only", async ({ page }) =
   await expect(page.locator("#body-preview img, #msg-image b")).toHaveCount(0);
 });
 
+test("the form takes its bounds and defaults from the package", async ({ page }) => {
+  const limits = await pkg(page, "requestLimits");
+  const defaults = await pkg(page, "clientDefaults");
+  const request = await pkg(page, "normalizeRequest", { prompt: "-" });
+
+  const duration = page.locator("#duration");
+  await expect(duration).toHaveAttribute("min", String(limits.minSeconds));
+  await expect(duration).toHaveAttribute("max", String(limits.maxSeconds));
+  await expect(duration).toHaveValue(String(limits.defaultSeconds));
+  await expect(page.locator("#duration-out")).toHaveText(String(limits.defaultSeconds));
+  await expect(page.locator(`input[name="mode"][value="${request.mode}"]`)).toBeChecked();
+  await expect(page.locator(`input[name="aspect_ratio"][value="${request.aspect_ratio}"]`)).toBeChecked();
+  await expect(page.locator("#sound")).toBeChecked({ checked: request.sound });
+  await expect(page.locator("#prompt-count")).toHaveText(`0 / ${limits.maxPromptChars} characters`);
+
+  // The sandbox's base URL is in the field; its default and its placeholder are the package's.
+  const base = page.locator("#base-url");
+  await expect(base).toHaveAttribute("value", defaults.baseUrl);
+  await expect(base).toHaveAttribute("placeholder", defaults.baseUrl);
+  await fill(page, "x");
+  await base.fill("");
+  await expect(page.locator("#curl-preview")).toContainText(`curl -X POST '${defaults.baseUrl}${defaults.createPath}'`);
+
+  const wait = page.locator("#wait-limit");
+  await expect(wait).toHaveValue(String(defaults.waitTimeoutMs / 1000));
+  await expect(wait).toHaveAttribute("max", String(defaults.maxWaitTimeoutMs / 1000));
+
+  await expect(page.locator("#elements-field legend")).toContainText(`up to ${limits.maxElements} characters or objects`);
+  for (let i = 0; i < limits.maxElements; i++) await page.click("#add-element");
+  await expect(page.locator("#add-element")).toBeDisabled();
+  await expect(page.locator("#element-list > li").first())
+    .toContainText(`Image URLs, one a line (${limits.minElementImages} to ${limits.maxElementImages})`);
+
+  await page.check("#multi_shots");
+  const seconds = page.locator('#shot-list [data-key="duration"]').first();
+  await expect(seconds).toHaveAttribute("min", String(limits.minShotSeconds));
+  await expect(seconds).toHaveAttribute("max", String(limits.maxSeconds));
+  await expect(page.locator("#shot-total")).toContainText(`add up to ${limits.defaultSeconds} s of ${limits.minSeconds} to ${limits.maxSeconds} s`);
+  while (await page.locator("#add-shot").isEnabled()) await page.click("#add-shot");
+  await expect(page.locator("#shot-list > li")).toHaveCount(limits.maxShots);
+});
+
+test("the chart's scale is cut in round steps up to the highest price the package gives", async ({ page }) => {
+  const { minSeconds, maxSeconds } = await pkg(page, "requestLimits");
+  const { credits: top } = await pkg(page, "estimateCost", { mode: "pro", sound: true, duration: maxSeconds });
+  const ticks = (await page.locator('#price-chart text.tick[text-anchor="end"]').allTextContents()).map(Number);
+  expect(ticks[0]).toBe(0);
+  const step = ticks[1];
+  expect(String(step)).toMatch(/^[125]0*$/);
+  expect(ticks).toEqual(ticks.map((_, i) => i * step));
+  expect(ticks.at(-1)).toBeLessThanOrEqual(top);
+  expect(ticks.at(-1) + step).toBeGreaterThan(top);
+  const seconds = await page.locator('#price-chart text.tick[text-anchor="middle"]').allTextContents();
+  expect(seconds[0]).toBe(`${minSeconds}s`);
+  expect(seconds.at(-1)).toBe(`${maxSeconds}s`);
+});
+
 test("the page has a Content-Security-Policy", async ({ page }) => {
   const response = await page.goto("/");
   expect(response.headers()["content-security-policy"]).toMatch(/script-src 'self' 'wasm-unsafe-eval'/);
@@ -273,7 +342,8 @@ test.describe("on a phone", () => {
 for (const scheme of ["light", "dark"]) {
   test(`no serious accessibility violations (${scheme})`, async ({ page }) => {
     await page.emulateMedia({ colorScheme: scheme });
-    await fill(page, "x".repeat(2501));
+    const { maxPromptChars } = await pkg(page, "requestLimits");
+    await fill(page, "x".repeat(maxPromptChars + 1));
     await page.check("#multi_shots");
     await page.click("#add-element");
     const results = await new AxeBuilder({ page }).analyze();

@@ -3,7 +3,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,11 +33,28 @@ test("the tarball holds the build, the types, the README and the licence, and no
   }
 });
 
-test("the tarball installs into an empty project and imports by name", async () => {
+/** The quick start's install commands, as the README writes them. */
+function quickStart() {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const block = readme.split("## Quick start")[1]?.match(/```sh\n([\s\S]*?)```/)?.[1] ?? "";
+  return block.split("\n").map((l) => l.replace(/#.*$/, "").trim()).filter(Boolean);
+}
+
+test("the README's quick start packs the tarball npm writes and installs that file", () => {
+  const commands = quickStart();
+  assert.ok(commands.includes("npm run build") && commands.includes("npm pack"), commands.join(" | "));
+  const install = commands.find((c) => c.startsWith("npm install "));
+  assert.equal(install, `npm install /path/to/kling3-wasm/${tarball.split("/").pop()}`, "the file npm pack writes");
+});
+
+test("the tarball installs into an empty project, as the README says, and imports by name", async () => {
   const app = join(work, "app");
   await run("mkdir", ["-p", app]);
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
-  await run("npm", ["install", tarball, "--no-audit", "--no-fund", "--prefer-offline"], { cwd: app });
+  const install = quickStart().find((c) => c.startsWith("npm install ")).split(" ");
+  const args = install.slice(1).map((a) => a.replace("/path/to/kling3-wasm/", `${work}/`));
+  assert.deepEqual(args, ["install", tarball]);
+  await run("npm", [...args, "--no-audit", "--no-fund", "--prefer-offline"], { cwd: app });
   writeFileSync(join(app, "esm.mjs"), `import { estimateCost, KlingClient, ValidationError } from "kling3-wasm";
 import { createProxyHandler } from "kling3-wasm/proxy";
 console.log(JSON.stringify([estimateCost({ mode: "pro", duration: 5 }).credits, typeof KlingClient, typeof ValidationError, typeof createProxyHandler]));`);

@@ -11,11 +11,16 @@
 //   POST /_sandbox/faults             queue faults: {"fault": "html-502", "route": "poll", "times": 2}
 //   POST /_sandbox/credits            set a balance: {"key": "aio_...", "credits": 0} (no key: the default)
 //   POST /_sandbox/reset              forget tasks, faults, counts and balances
+//
+// The /_sandbox controls are for the developer, not for pages: they take JSON only (so a page on
+// another origin cannot send them without a CORS preflight, which they do not grant) and refuse
+// any Origin but their own.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { estimateCost, validateRequest } from "kling3-wasm";
+import { readBody } from "./body.mjs";
 
 const assets = join(dirname(fileURLToPath(import.meta.url)), "assets");
 const VIDEO = readFileSync(join(assets, "sample.mp4"));
@@ -43,9 +48,10 @@ const KEY = /^aio_[A-Za-z0-9_-]{4,200}$/;
 /**
  * Creates a sandbox. Options: `credits` (each key's starting balance, default 100000),
  * `timeScale` (1 = real generation times of 60–180 s; default 0.1), `rateLimit` (creates per
- * key per minute, default 60), `log` (a function for one-line notes, default none).
+ * key per minute, default 60), `bodyTimeoutMs` (how long a request body may take to arrive,
+ * default 5000), `log` (a function for one-line notes, default none).
  */
-export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 60, log = () => {} } = {}) {
+export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 60, bodyTimeoutMs = 5_000, log = () => {} } = {}) {
   const state = {
     tasks: new Map(),
     balances: new Map(),
@@ -158,18 +164,6 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
     }
   }
 
-  /** The whole request body as text, or null past `limit` bytes (the rest is still read, so
-   *  the connection stays usable). */
-  async function readBody(req, limit = 1_000_000) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    }
-    return size > limit ? null : Buffer.concat(chunks).toString("utf8");
-  }
-
   function authorize(req, res) {
     const header = req.headers.authorization ?? "";
     const match = /^Bearer (.+)$/.exec(header);
@@ -195,7 +189,6 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
       const wait = Math.ceil((60_000 - (Date.now() - recent[0])) / 1000);
       return apiError(res, 429, "Rate limit exceeded: too many tasks this minute", "rate_limit", {}, { "Retry-After": String(wait) });
     }
-    if (text === null) return apiError(res, 413, "Request body too large", "invalid_request");
     let input;
     try {
       input = JSON.parse(text);
@@ -234,7 +227,15 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
     send(res, 200, view(task, origin));
   }
 
-  async function control(req, res, path, text) {
+  /** Refuses a request whose body is left unread: the connection is closed after the answer. */
+  const refuse = (res, status, message, type) => apiError(res, status, message, type, {}, { Connection: "close" });
+  const BODY_ERRORS = {
+    400: "The request body could not be read",
+    408: "The request body did not arrive in time",
+    413: "Request body too large",
+  };
+
+  async function control(req, res, path) {
     if (req.method === "GET" && path === "/_sandbox") {
       return send(res, 200, {
         counts: state.counts, tasks: state.tasks.size, faults: state.faults, timeScale, rateLimit,
@@ -242,7 +243,17 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
         faultNames: FAULTS,
       });
     }
-    if (req.method !== "POST") return apiError(res, 405, "Use POST", "invalid_request");
+    if (req.method !== "POST") return refuse(res, 405, "Use POST", "invalid_request");
+    const from = req.headers.origin;
+    if (from !== undefined && from !== `http://${req.headers.host}`) {
+      return refuse(res, 403, `The sandbox's controls answer only their own origin, not ${String(from).slice(0, 100)}`, "origin_not_allowed");
+    }
+    if (!/^application\/json\s*(;|$)/i.test(req.headers["content-type"] ?? "")) {
+      return refuse(res, 415, "The sandbox's controls take Content-Type: application/json", "invalid_request");
+    }
+    const read = await readBody(req, { limit: 100_000, timeoutMs: bodyTimeoutMs });
+    if (read.status) return refuse(res, read.status, BODY_ERRORS[read.status], "invalid_request");
+    const text = read.text;
     let body = {};
     try {
       body = text ? JSON.parse(text) : {};
@@ -309,6 +320,10 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
       const origin = `http://${req.headers.host ?? "127.0.0.1"}`;
       const ours = path.startsWith("/api/v1/") || path.startsWith("/_sandbox") || path.startsWith("/sandbox/");
       if (!ours) return false;
+      if (path.startsWith("/_sandbox")) {
+        await control(req, res, path);
+        return true;
+      }
       res.setHeader("Access-Control-Allow-Origin", req.headers.origin ?? "*");
       res.setHeader("Vary", "Origin");
       res.setHeader("Access-Control-Expose-Headers", "Retry-After, retry-after-ms");
@@ -334,12 +349,14 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
         return true;
       }
       // Read every body before answering, whatever answers: a body left unread would stall
-      // the next request on a kept-alive connection.
-      const text = req.method === "POST" ? await readBody(req) : "";
-      if (path.startsWith("/_sandbox")) {
-        await control(req, res, path, text);
+      // the next request on a kept-alive connection. One too large or too slow is refused, and
+      // the connection closed, without reading the rest.
+      const read = req.method === "POST" ? await readBody(req, { timeoutMs: bodyTimeoutMs }) : { text: "" };
+      if (read.status) {
+        refuse(res, read.status, BODY_ERRORS[read.status], "invalid_request");
         return true;
       }
+      const text = read.text;
       const route = req.method === "POST" && path === "/api/v1/videos/generations" ? "create" : req.method === "GET" && path.startsWith("/api/v1/tasks/") ? "poll" : null;
       if (!route) {
         apiError(res, 404, `No route ${req.method} ${path.slice(0, 100)}`, "not_found");

@@ -8,7 +8,7 @@ import { fakeUpstream, rawRequest, startChild } from "./servers.mjs";
 
 const KEY = "aio_hostcheck_secret";
 
-test("a Host header is read as its name, whatever the port and case", () => {
+test("a Host header is read as its name, whatever the port and case", { timeout: 30_000 }, () => {
   assert.equal(hostName("LocalHost:8080"), "localhost");
   assert.equal(hostName("127.0.0.1"), "127.0.0.1");
   assert.equal(hostName("[::1]:3000"), "[::1]");
@@ -16,7 +16,7 @@ test("a Host header is read as its name, whatever the port and case", () => {
   for (const bad of [undefined, "", "a b", "user@localhost", "localhost:port", "localhost:8080/x", "[::1"]) assert.equal(hostName(bad), null, String(bad));
 });
 
-test("the local names, the listening address and ALLOWED_HOSTS pass; other names do not", () => {
+test("the local names, the listening address and ALLOWED_HOSTS pass; other names do not", { timeout: 30_000 }, () => {
   const check = hostCheck("0.0.0.0", parseAllowedHosts(" dev.example.com, ,Other.Example "));
   for (const ok of ["127.0.0.1:1", "localhost", "[::1]:8080", "0.0.0.0:8080", "dev.example.com:443", "other.example"]) assert.ok(check(ok), ok);
   for (const no of ["attacker.example:8080", "127.0.0.2", "localhost.attacker.example", "dev.example.com.evil", undefined]) assert.ok(!check(no), String(no));
@@ -29,7 +29,7 @@ before(async () => {
 });
 after(() => srv.close());
 
-test("the page, the sandbox and its controls refuse a foreign Host with a 403 saying how to allow it", async () => {
+test("the page, the sandbox and its controls refuse a foreign Host with a 403 saying how to allow it", { timeout: 30_000 }, async () => {
   const { port } = new URL(srv.url);
   for (const path of ["/", "/pkg/web.js", "/_server", "/_sandbox", "/api/v1/tasks/x"]) {
     const answer = await rawRequest(`${srv.url}${path}`, { headers: { Host: `attacker.example:${port}` } });
@@ -48,7 +48,7 @@ test("the page, the sandbox and its controls refuse a foreign Host with a 403 sa
   }
 });
 
-test("startDevServer's allowedHosts adds names", async () => {
+test("startDevServer's allowedHosts adds names", { timeout: 30_000 }, async () => {
   const named = await startDevServer({ port: 0, allowedHosts: ["dev.example.com"] });
   try {
     const { port } = new URL(named.url);
@@ -59,7 +59,7 @@ test("startDevServer's allowedHosts adds names", async () => {
   }
 });
 
-test("KLING_API_KEY=... npm start never forwards a POST whose Host is foreign, even with a matching Origin", async () => {
+test("KLING_API_KEY=... npm start never forwards a POST whose Host is foreign, even with a matching Origin", { timeout: 30_000 }, async () => {
   const upstream = await fakeUpstream();
   const child = await startChild({ KLING_API_KEY: KEY, KLING_BASE_URL: upstream.url });
   try {
@@ -86,7 +86,7 @@ test("KLING_API_KEY=... npm start never forwards a POST whose Host is foreign, e
   }
 });
 
-test("ALLOWED_HOSTS lets npm start answer to another name", async () => {
+test("ALLOWED_HOSTS lets npm start answer to another name", { timeout: 30_000 }, async () => {
   const upstream = await fakeUpstream();
   const child = await startChild({ KLING_API_KEY: KEY, KLING_BASE_URL: upstream.url, ALLOWED_HOSTS: "dev.example.com" });
   try {

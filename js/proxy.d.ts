@@ -13,6 +13,16 @@ export interface ProxyOptions {
   /** Refuse (HTTP 403, type `credit_cap`) tasks that cost more credits than this. */
   maxCreditsPerTask?: number;
   /**
+   * A spend budget: refuse (HTTP 403, type `budget_exceeded`, with `Retry-After` when waiting
+   * helps) a task that would take the credits forwarded within the last `windowMs` over this.
+   * Priced with the package's `estimateCost`; a task the API refuses (4xx) is not counted, one
+   * whose answer is lost is. Counted in memory by this handler alone: per process (Node, Bun,
+   * Deno) or per isolate (Workers, where each isolate has its own count).
+   */
+  maxCreditsPerWindow?: number;
+  /** The budget's sliding window in ms (default 3 600 000: one hour). */
+  windowMs?: number;
+  /**
    * Browser origins that may call the proxy, or `["*"]`; default: the proxy's own origin only
    * (as the request's URL gives it). Behind a front server that ends TLS, the handler sees
    * `http://`: list your page's origin, such as `["https://app.example.com"]`.

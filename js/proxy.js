@@ -6,6 +6,7 @@ import { buildRequest, estimateCost, validateRequest } from "kling3-wasm";
 
 const MAX_BODY_BYTES = 1_000_000;
 const DEFAULT_BODY_TIMEOUT_MS = 5_000;
+const DEFAULT_WINDOW_MS = 3_600_000;
 const DEFAULT_UPSTREAM = "https://apiin.one/api/v1";
 const DEFAULT_BASE_PATH = "/api/v1";
 // TODO(core): task-id rule from the package. Until it exports one, the client's rule, copied:
@@ -85,6 +86,54 @@ const BODY_ERRORS = {
   413: ["Request body too large", "invalid_request"],
 };
 
+/** True when the API said it did not take the task: a 4xx, or a 4xx code in a 200's envelope. */
+function refused(status, text) {
+  if (status >= 400 && status < 500) return true;
+  try {
+    const code = JSON.parse(text)?.code;
+    return typeof code === "number" && code >= 400 && code < 500;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The credits forwarded in a sliding window of `windowMs`: `reserve` counts a task before it
+ * is forwarded (so concurrent requests cannot overshoot together), or says it is refused and
+ * when enough will have left the window; `refund` takes back a task the API refused.
+ */
+function spendBudget(max, windowMs) {
+  const spent = []; // { at, credits }, oldest first
+  return {
+    reserve(credits) {
+      const now = Date.now();
+      while (spent.length > 0 && spent[0].at <= now - windowMs) spent.shift();
+      const total = spent.reduce((sum, e) => sum + e.credits, 0);
+      if (total + credits <= max) {
+        const entry = { at: now, credits };
+        spent.push(entry);
+        return { entry };
+      }
+      let retryAfterMs = null;
+      if (credits <= max) {
+        let left = total;
+        for (const e of spent) {
+          left -= e.credits;
+          if (left + credits <= max) {
+            retryAfterMs = e.at + windowMs - now;
+            break;
+          }
+        }
+      }
+      return { refused: true, spent: total, retryAfterMs };
+    },
+    refund(entry) {
+      const i = spent.indexOf(entry);
+      if (i >= 0) spent.splice(i, 1);
+    },
+  };
+}
+
 /**
  * Creates the handler. `apiKey` is required; `upstream` defaults to the real API; `basePath`
  * is where the handler is mounted (default `/api/v1`: it answers exactly `POST
@@ -92,13 +141,16 @@ const BODY_ERRORS = {
  * dearer tasks; `allowedOrigins` lists the browser origins that may call it (default: the
  * proxy's own origin only); `allowedHosts` lists the host names it may be called by (default:
  * any); `maxBodyBytes` (default 1 000 000) and `bodyTimeoutMs` (default 5000) bound a request
- * body; `fetch` replaces the global fetch.
+ * body; `maxCreditsPerWindow` caps the credits of the tasks forwarded in any `windowMs`
+ * (default one hour), counted by this handler alone; `fetch` replaces the global fetch.
  */
 export function createProxyHandler({
   apiKey,
   upstream = DEFAULT_UPSTREAM,
   basePath = DEFAULT_BASE_PATH,
   maxCreditsPerTask,
+  maxCreditsPerWindow,
+  windowMs = DEFAULT_WINDOW_MS,
   allowedOrigins,
   allowedHosts,
   maxBodyBytes = MAX_BODY_BYTES,
@@ -114,6 +166,8 @@ export function createProxyHandler({
     }
   };
   wholeNumber("maxCreditsPerTask", maxCreditsPerTask, 0);
+  wholeNumber("maxCreditsPerWindow", maxCreditsPerWindow, 0);
+  wholeNumber("windowMs", windowMs, 1);
   wholeNumber("maxBodyBytes", maxBodyBytes, 1);
   wholeNumber("bodyTimeoutMs", bodyTimeoutMs, 1);
   const strings = (value) => value === undefined || (Array.isArray(value) && value.every((o) => typeof o === "string"));
@@ -133,6 +187,7 @@ export function createProxyHandler({
   const hosts = allowedHosts?.map((h) => h.toLowerCase());
   const pattern = keyPattern(apiKey);
   const scrub = (text) => text.replace(pattern, "[redacted]");
+  const budget = maxCreditsPerWindow === undefined ? null : spendBudget(maxCreditsPerWindow, windowMs);
   const createPath = `${basePath}/videos/generations`;
   const tasksPath = `${basePath}/tasks/`;
 
@@ -166,6 +221,7 @@ export function createProxyHandler({
 
     let target;
     let init;
+    let spend = null;
     if (route === "create") {
       const read = await readLimited(request, maxBodyBytes, bodyTimeoutMs);
       if (read.status) return apiError(read.status, ...BODY_ERRORS[read.status], cors);
@@ -182,6 +238,19 @@ export function createProxyHandler({
       const cost = estimateCost(input);
       if (maxCreditsPerTask !== undefined && cost.credits > maxCreditsPerTask) {
         return apiError(403, `This task costs ${cost.credits} credits; this proxy allows at most ${maxCreditsPerTask} per task`, "credit_cap", cors, { credits: cost.credits });
+      }
+      if (budget) {
+        spend = budget.reserve(cost.credits);
+        if (spend.refused) {
+          const later = spend.retryAfterMs === null ? {} : { "Retry-After": String(Math.ceil(spend.retryAfterMs / 1000)) };
+          return apiError(
+            403,
+            `This task costs ${cost.credits} credits; this proxy forwards at most ${maxCreditsPerWindow} credits of tasks in ${windowMs / 1000} s, and ${spend.spent} are spent`,
+            "budget_exceeded",
+            { ...cors, ...later },
+            { credits: cost.credits, spent: spend.spent, maxCreditsPerWindow, windowMs },
+          );
+        }
       }
       const built = buildRequest(input, { apiKey, baseUrl: upstream });
       target = built.url;
@@ -200,8 +269,10 @@ export function createProxyHandler({
       answer = await fetchFn(target, { ...init, signal: request.signal });
       text = await answer.text();
     } catch {
+      // The task may exist all the same: what it cost stays counted.
       return apiError(502, "The proxy could not reach the API", "upstream_unreachable", cors);
     }
+    if (spend?.entry && refused(answer.status, text)) budget.refund(spend.entry);
     const headers = { ...cors, "Content-Type": "application/json" };
     for (const name of COPIED_HEADERS) {
       const value = answer.headers.get(name);

@@ -6,6 +6,8 @@
 //   KLING_API_KEY   forward /api/v1 to the real API with this key (the page never sees it)
 //   KLING_BASE_URL  the API to forward to (default https://apiin.one/api/v1)
 //   KLING_MAX_CREDITS_PER_TASK  refuse dearer tasks in proxy mode
+//   KLING_MAX_CREDITS_PER_WINDOW  in proxy mode, forward at most this many credits of tasks in
+//                                 KLING_CREDIT_WINDOW_MS (default 3600000, one hour), per process
 //   PORT  port to listen on (default 8080); HOST  address (default 127.0.0.1)
 //   ALLOWED_HOSTS  more names to answer to, comma separated (e.g. dev.example.com); every
 //                  other Host header but 127.0.0.1, localhost, [::1] and HOST gets a 403
@@ -105,18 +107,36 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const log = (line) => console.log(`sandbox: ${line}`);
   const apiKey = process.env.KLING_API_KEY;
   const upstream = process.env.KLING_BASE_URL || undefined;
-  const cap = process.env.KLING_MAX_CREDITS_PER_TASK ? Number(process.env.KLING_MAX_CREDITS_PER_TASK) : undefined;
-  const proxy = apiKey ? { apiKey, upstream, maxCreditsPerTask: cap } : undefined;
+  /** A whole-number setting from the environment, or undefined when unset; a bad one stops the server. */
+  const wholeNumber = (name) => {
+    const text = process.env[name];
+    if (!text) return undefined;
+    if (!/^\d+$/.test(text.trim())) {
+      console.error(`dev-server: ${name} must be a whole number, got ${JSON.stringify(text)}`);
+      process.exit(1);
+    }
+    return Number(text);
+  };
+  const proxy = apiKey
+    ? {
+        apiKey, upstream,
+        maxCreditsPerTask: wholeNumber("KLING_MAX_CREDITS_PER_TASK"),
+        maxCreditsPerWindow: wholeNumber("KLING_MAX_CREDITS_PER_WINDOW"),
+        windowMs: wholeNumber("KLING_CREDIT_WINDOW_MS"),
+      }
+    : undefined;
   const allowedHosts = parseAllowedHosts(process.env.ALLOWED_HOSTS);
-  startDevServer({ port, host, allowedHosts, sandbox: { timeScale, credits, log }, proxy }).then(
+  new Promise((start) => start(startDevServer({ port, host, allowedHosts, sandbox: { timeScale, credits, log }, proxy }))).then(
     ({ url }) => {
+      const budget = proxy?.maxCreditsPerWindow === undefined ? "" : `, at most ${proxy.maxCreditsPerWindow} credits per ${(proxy.windowMs ?? 3_600_000) / 1000} s`;
       const api = proxy
-        ? `API: ${url}/api/v1 forwards to ${upstream ?? "https://apiin.one/api/v1"} with the key from KLING_API_KEY`
+        ? `API: ${url}/api/v1 forwards to ${upstream ?? "https://apiin.one/api/v1"} with the key from KLING_API_KEY${budget}`
         : `sandbox API: ${url}/api/v1 (any key like aio_test1234; tasks take ${Math.round(timeScale * 100)}% of real time)`;
       console.log(`kling3-wasm tester: ${url}/  (Ctrl-C to stop)\n${api}`);
     },
     (error) => {
-      console.error(`dev-server: cannot listen on ${host}:${port}: ${error.message}${error.code === "EADDRINUSE" ? " (set PORT to use another port)" : ""}`);
+      const where = error.syscall === "listen" ? `cannot listen on ${host}:${port}: ` : "";
+      console.error(`dev-server: ${where}${error.message}${error.code === "EADDRINUSE" ? " (set PORT to use another port)" : ""}`);
       process.exit(1);
     },
   );

@@ -46,5 +46,7 @@ export interface ProxyOptions {
 /**
  * A fetch handler (Request → Response) that forwards `POST …/videos/generations` and
  * `GET …/tasks/{id}` to the API with the key added, after validating and pricing new tasks.
+ * A create's `Idempotency-Key` header (1–255 printable ASCII characters) is passed on as is;
+ * the sandbox honours it, the real API is not documented to.
  */
 export declare function createProxyHandler(options: ProxyOptions): (request: Request) => Promise<Response>;

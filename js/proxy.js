@@ -13,7 +13,9 @@ const DEFAULT_BASE_PATH = "/api/v1";
 // letters, digits, - _ . ~ : (nothing that could change the path), 1 to 256 characters.
 const TASK_ID = /^[A-Za-z0-9._~:-]{1,256}$/;
 // The answer's headers passed back to the browser (each scrubbed of the key); no others.
-const COPIED_HEADERS = ["Content-Type", "Retry-After", "retry-after-ms"];
+const COPIED_HEADERS = ["Content-Type", "Retry-After", "retry-after-ms", "Idempotent-Replayed"];
+// An Idempotency-Key passed on to the API: 1 to 255 printable ASCII characters.
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 function json(status, body, headers = {}) {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
@@ -199,7 +201,7 @@ export function createProxyHandler({
     const origin = request.headers.get("Origin");
     const allowed = origin === null || origin === url.origin || (allowedOrigins ?? []).includes(origin) || (allowedOrigins ?? []).includes("*");
     const cors = origin && allowed
-      ? { "Access-Control-Allow-Origin": origin, Vary: "Origin", "Access-Control-Expose-Headers": "Retry-After, retry-after-ms" }
+      ? { "Access-Control-Allow-Origin": origin, Vary: "Origin", "Access-Control-Expose-Headers": "Retry-After, retry-after-ms, Idempotent-Replayed" }
       : {};
     if (!allowed) return apiError(403, `Origin ${origin} may not use this proxy`, "origin_not_allowed", { Vary: "Origin" });
 
@@ -212,7 +214,7 @@ export function createProxyHandler({
     if (request.method === "OPTIONS") {
       return new Response(null, {
         status: 204,
-        headers: { ...cors, "Access-Control-Allow-Methods": `${method}, OPTIONS`, "Access-Control-Allow-Headers": "Content-Type, Accept", "Access-Control-Max-Age": "600" },
+        headers: { ...cors, "Access-Control-Allow-Methods": `${method}, OPTIONS`, "Access-Control-Allow-Headers": "Content-Type, Accept, Idempotency-Key", "Access-Control-Max-Age": "600" },
       });
     }
     if (request.method !== method) {
@@ -223,6 +225,10 @@ export function createProxyHandler({
     let init;
     let spend = null;
     if (route === "create") {
+      const idempotencyKey = request.headers.get("Idempotency-Key");
+      if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+        return apiError(400, "Idempotency-Key must be 1 to 255 printable ASCII characters", "invalid_request", cors);
+      }
       const read = await readLimited(request, maxBodyBytes, bodyTimeoutMs);
       if (read.status) return apiError(read.status, ...BODY_ERRORS[read.status], cors);
       let input;
@@ -254,7 +260,9 @@ export function createProxyHandler({
       }
       const built = buildRequest(input, { apiKey, baseUrl: upstream });
       target = built.url;
-      init = { method: "POST", headers: built.headers, body: built.body };
+      // Passed on as is: the sandbox honours it; whether the real API does is not documented.
+      const headers = idempotencyKey === null ? built.headers : { ...built.headers, "Idempotency-Key": idempotencyKey };
+      init = { method: "POST", headers, body: built.body };
     } else {
       if (!TASK_ID.test(taskId)) {
         return apiError(400, "The task id must be the id the API gave (letters, digits, - _ . ~ :, at most 256)", "invalid_request", cors);

@@ -58,14 +58,16 @@ function refuseHost(res, header, names) {
 export function startDevServer({ port = 8080, host = "127.0.0.1", allowedHosts = [], mounts = [], sandbox: sandboxOptions = {}, proxy } = {}) {
   const serve = staticFiles([["/pkg/", join(root, "pkg")], ...mounts, ["/", join(root, "www")]]);
   const ourHost = hostCheck(host, allowedHosts);
-  const sandbox = proxy ? null : createSandbox(sandboxOptions);
+  let server;
+  const sandbox = proxy ? null : createSandbox({ onDropQueued: () => server?.closeIdleConnections(), ...sandboxOptions });
   const forward = proxy ? createProxyHandler(proxy) : null;
   // Slow clients are cut off: headers within 10 s, a whole request within 30 s (the proxy and
   // the sandbox give bodies less: see their body timeouts), checked every second.
   const limits = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 };
-  const server = createServer(limits, async (req, res) => {
+  server = createServer(limits, async (req, res) => {
     try {
       if (!ourHost(req.headers.host)) return refuseHost(res, req.headers.host, ourHost.names);
+      if (sandbox?.dropQueued()) res.setHeader("Connection", "close");
       if (req.method === "GET" && req.url === "/_server") {
         // Tells the tester page what answers /api/v1 here, so it can pick its defaults.
         res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });

@@ -5,7 +5,17 @@
 import { buildRequest, estimateCost, validateRequest } from "kling3-wasm";
 
 const MAX_BODY_BYTES = 1_000_000;
+const DEFAULT_BODY_TIMEOUT_MS = 5_000;
+const DEFAULT_WINDOW_MS = 3_600_000;
 const DEFAULT_UPSTREAM = "https://apiin.one/api/v1";
+const DEFAULT_BASE_PATH = "/api/v1";
+// TODO(core): task-id rule from the package. Until it exports one, the client's rule, copied:
+// letters, digits, - _ . ~ : (nothing that could change the path), 1 to 256 characters.
+const TASK_ID = /^[A-Za-z0-9._~:-]{1,256}$/;
+// The answer's headers passed back to the browser (each scrubbed of the key); no others.
+const COPIED_HEADERS = ["Content-Type", "Retry-After", "retry-after-ms", "Idempotent-Replayed"];
+// An Idempotency-Key passed on to the API: 1 to 255 printable ASCII characters.
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 function json(status, body, headers = {}) {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
@@ -16,49 +26,214 @@ function apiError(status, message, type, headers, extra = {}) {
 }
 
 /**
- * Creates the handler. `apiKey` is required; `upstream` defaults to the real API;
- * `maxCreditsPerTask` refuses dearer tasks; `allowedOrigins` lists the browser origins that may
- * call it (default: the proxy's own origin only); `fetch` replaces the global fetch.
+ * A pattern for `key` written in any escaping a server might echo it in: raw, JSON (`\u005f`
+ * or `\/` for any of its characters), percent-encoded or as HTML character references, in any
+ * mix and either case of hex digit.
  */
-export function createProxyHandler({ apiKey, upstream = DEFAULT_UPSTREAM, maxCreditsPerTask, allowedOrigins, fetch: fetchFn = globalThis.fetch } = {}) {
+function keyPattern(key) {
+  const anyCase = (hex) => hex.replace(/[a-f]/g, (d) => `[${d}${d.toUpperCase()}]`);
+  const parts = [...key].map((c) => {
+    const code = c.charCodeAt(0);
+    const hex = anyCase(code.toString(16).padStart(2, "0"));
+    const forms = [c.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&"), `\\\\u00${hex}`, `%${hex}`, `&#[xX]0*${hex};?`, `&#0*${code};?`];
+    if (c === '"' || c === "\\" || c === "/") forms.push(`\\\\\\${c}`);
+    return `(?:${forms.join("|")})`;
+  });
+  return new RegExp(parts.join(""), "g");
+}
+
+/**
+ * Reads a request body as bytes, counting bytes as they stream in: past `limit` bytes, or when
+ * the whole body has not arrived within `timeoutMs`, it stops reading (the rest is never read)
+ * and resolves to the HTTP status to answer (413, 408); else to `{ bytes }`.
+ */
+async function readLimited(request, limit, timeoutMs) {
+  const declared = request.headers.get("Content-Length");
+  if (declared !== null && Number(declared) > limit) return { status: 413 };
+  if (request.body === null) return { bytes: new Uint8Array(0) };
+  const reader = request.body.getReader();
+  const chunks = [];
+  let size = 0;
+  let timer;
+  const late = new Promise((resolve) => {
+    timer = setTimeout(() => resolve({ late: true }), timeoutMs);
+  });
+  try {
+    for (;;) {
+      const step = await Promise.race([reader.read(), late]);
+      if (step.late || (!step.done && (size += step.value.byteLength) > limit)) {
+        reader.cancel().catch(() => {});
+        return { status: step.late ? 408 : 413 };
+      }
+      if (step.done) break;
+      chunks.push(step.value);
+    }
+  } catch {
+    return { status: 400 };
+  } finally {
+    clearTimeout(timer);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return { bytes };
+}
+
+const BODY_ERRORS = {
+  400: ["The request body could not be read", "invalid_request"],
+  408: ["The request body did not arrive in time", "request_timeout"],
+  413: ["Request body too large", "invalid_request"],
+};
+
+/** True when the API said it did not take the task: a 4xx, or a 4xx code in a 200's envelope. */
+function refused(status, text) {
+  if (status >= 400 && status < 500) return true;
+  try {
+    const code = JSON.parse(text)?.code;
+    return typeof code === "number" && code >= 400 && code < 500;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The credits forwarded in a sliding window of `windowMs`: `reserve` counts a task before it
+ * is forwarded (so concurrent requests cannot overshoot together), or says it is refused and
+ * when enough will have left the window; `refund` takes back a task the API refused.
+ */
+function spendBudget(max, windowMs) {
+  const spent = []; // { at, credits }, oldest first
+  return {
+    reserve(credits) {
+      const now = Date.now();
+      while (spent.length > 0 && spent[0].at <= now - windowMs) spent.shift();
+      const total = spent.reduce((sum, e) => sum + e.credits, 0);
+      if (total + credits <= max) {
+        const entry = { at: now, credits };
+        spent.push(entry);
+        return { entry };
+      }
+      let retryAfterMs = null;
+      if (credits <= max) {
+        let left = total;
+        for (const e of spent) {
+          left -= e.credits;
+          if (left + credits <= max) {
+            retryAfterMs = e.at + windowMs - now;
+            break;
+          }
+        }
+      }
+      return { refused: true, spent: total, retryAfterMs };
+    },
+    refund(entry) {
+      const i = spent.indexOf(entry);
+      if (i >= 0) spent.splice(i, 1);
+    },
+  };
+}
+
+/**
+ * Creates the handler. `apiKey` is required; `upstream` defaults to the real API; `basePath`
+ * is where the handler is mounted (default `/api/v1`: it answers exactly `POST
+ * {basePath}/videos/generations` and `GET {basePath}/tasks/{id}`); `maxCreditsPerTask` refuses
+ * dearer tasks; `allowedOrigins` lists the browser origins that may call it (default: the
+ * proxy's own origin only); `allowedHosts` lists the host names it may be called by (default:
+ * any); `maxBodyBytes` (default 1 000 000) and `bodyTimeoutMs` (default 5000) bound a request
+ * body; `maxCreditsPerWindow` caps the credits of the tasks forwarded in any `windowMs`
+ * (default one hour), counted by this handler alone; `fetch` replaces the global fetch.
+ */
+export function createProxyHandler({
+  apiKey,
+  upstream = DEFAULT_UPSTREAM,
+  basePath = DEFAULT_BASE_PATH,
+  maxCreditsPerTask,
+  maxCreditsPerWindow,
+  windowMs = DEFAULT_WINDOW_MS,
+  allowedOrigins,
+  allowedHosts,
+  maxBodyBytes = MAX_BODY_BYTES,
+  bodyTimeoutMs = DEFAULT_BODY_TIMEOUT_MS,
+  fetch: fetchFn = globalThis.fetch,
+} = {}) {
   if (typeof apiKey !== "string" || !/^[\x21-\x7e]+$/.test(apiKey)) {
     throw new TypeError("createProxyHandler: apiKey must be the API key, printable ASCII without spaces");
   }
-  if (maxCreditsPerTask !== undefined && !(Number.isInteger(maxCreditsPerTask) && maxCreditsPerTask >= 0)) {
-    throw new TypeError("createProxyHandler: maxCreditsPerTask must be a whole number of credits");
-  }
-  if (allowedOrigins !== undefined && !(Array.isArray(allowedOrigins) && allowedOrigins.every((o) => typeof o === "string"))) {
+  const wholeNumber = (name, value, min) => {
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= min)) {
+      throw new TypeError(`createProxyHandler: ${name} must be a whole number${min > 0 ? ` of at least ${min}` : ""}`);
+    }
+  };
+  wholeNumber("maxCreditsPerTask", maxCreditsPerTask, 0);
+  wholeNumber("maxCreditsPerWindow", maxCreditsPerWindow, 0);
+  wholeNumber("windowMs", windowMs, 1);
+  wholeNumber("maxBodyBytes", maxBodyBytes, 1);
+  wholeNumber("bodyTimeoutMs", bodyTimeoutMs, 1);
+  const strings = (value) => value === undefined || (Array.isArray(value) && value.every((o) => typeof o === "string"));
+  if (!strings(allowedOrigins)) {
     throw new TypeError('createProxyHandler: allowedOrigins must be a list of origins such as ["https://example.com"]');
+  }
+  if (!strings(allowedHosts)) {
+    throw new TypeError('createProxyHandler: allowedHosts must be a list of host names such as ["app.example.com"]');
+  }
+  if (typeof basePath !== "string" || !/^(\/[^/?#]+)*$/.test(basePath)) {
+    throw new TypeError('createProxyHandler: basePath must be a path such as "/api/v1" (or "" for the root)');
   }
   if (typeof fetchFn !== "function") throw new TypeError("createProxyHandler: fetch must be a function");
   // Checks the upstream URL the same way the client does, and joins paths without a double slash.
   const createUrl = buildRequest({ prompt: "x" }, { baseUrl: upstream }).url;
   const base = createUrl.slice(0, -"/videos/generations".length);
-  const scrub = (text) => text.split(apiKey).join("[redacted]");
+  const hosts = allowedHosts?.map((h) => h.toLowerCase());
+  const pattern = keyPattern(apiKey);
+  const scrub = (text) => text.replace(pattern, "[redacted]");
+  const budget = maxCreditsPerWindow === undefined ? null : spendBudget(maxCreditsPerWindow, windowMs);
+  const createPath = `${basePath}/videos/generations`;
+  const tasksPath = `${basePath}/tasks/`;
 
   return async function handle(request) {
     const url = new URL(request.url);
+    if (hosts && !hosts.includes(url.hostname.toLowerCase())) {
+      return apiError(403, `This proxy does not answer to the host name ${url.hostname.slice(0, 100)}`, "host_not_allowed");
+    }
     const origin = request.headers.get("Origin");
     const allowed = origin === null || origin === url.origin || (allowedOrigins ?? []).includes(origin) || (allowedOrigins ?? []).includes("*");
     const cors = origin && allowed
-      ? { "Access-Control-Allow-Origin": origin, Vary: "Origin", "Access-Control-Expose-Headers": "Retry-After, retry-after-ms" }
+      ? { "Access-Control-Allow-Origin": origin, Vary: "Origin", "Access-Control-Expose-Headers": "Retry-After, retry-after-ms, Idempotent-Replayed" }
       : {};
     if (!allowed) return apiError(403, `Origin ${origin} may not use this proxy`, "origin_not_allowed", { Vary: "Origin" });
+
+    // Exactly two routes; a known path with another method is a 405.
+    const path = url.pathname;
+    const taskId = path.startsWith(tasksPath) ? path.slice(tasksPath.length) : null;
+    const route = path === createPath ? "create" : taskId !== null && taskId !== "" && !taskId.includes("/") ? "task" : null;
+    if (route === null) return apiError(404, `No route ${request.method} ${path.slice(0, 200)}`, "not_found", cors);
+    const method = route === "create" ? "POST" : "GET";
     if (request.method === "OPTIONS") {
       return new Response(null, {
         status: 204,
-        headers: { ...cors, "Access-Control-Allow-Methods": "GET, POST, OPTIONS", "Access-Control-Allow-Headers": "Content-Type, Accept", "Access-Control-Max-Age": "600" },
+        headers: { ...cors, "Access-Control-Allow-Methods": `${method}, OPTIONS`, "Access-Control-Allow-Headers": "Content-Type, Accept, Idempotency-Key", "Access-Control-Max-Age": "600" },
       });
+    }
+    if (request.method !== method) {
+      return apiError(405, `${path.slice(0, 200)} takes ${method}, not ${request.method}`, "method_not_allowed", { ...cors, Allow: `${method}, OPTIONS` });
     }
 
     let target;
     let init;
-    if (request.method === "POST" && url.pathname.endsWith("/videos/generations")) {
-      const text = await request.text();
-      if (text.length > MAX_BODY_BYTES) return apiError(413, "Request body too large", "invalid_request", cors);
+    let spend = null;
+    if (route === "create") {
+      const idempotencyKey = request.headers.get("Idempotency-Key");
+      if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+        return apiError(400, "Idempotency-Key must be 1 to 255 printable ASCII characters", "invalid_request", cors);
+      }
+      const read = await readLimited(request, maxBodyBytes, bodyTimeoutMs);
+      if (read.status) return apiError(read.status, ...BODY_ERRORS[read.status], cors);
       let input;
       try {
-        input = JSON.parse(text);
+        input = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(read.bytes));
       } catch {
         return apiError(400, "The body is not valid JSON", "invalid_request", cors);
       }
@@ -70,28 +245,47 @@ export function createProxyHandler({ apiKey, upstream = DEFAULT_UPSTREAM, maxCre
       if (maxCreditsPerTask !== undefined && cost.credits > maxCreditsPerTask) {
         return apiError(403, `This task costs ${cost.credits} credits; this proxy allows at most ${maxCreditsPerTask} per task`, "credit_cap", cors, { credits: cost.credits });
       }
+      if (budget) {
+        spend = budget.reserve(cost.credits);
+        if (spend.refused) {
+          const later = spend.retryAfterMs === null ? {} : { "Retry-After": String(Math.ceil(spend.retryAfterMs / 1000)) };
+          return apiError(
+            403,
+            `This task costs ${cost.credits} credits; this proxy forwards at most ${maxCreditsPerWindow} credits of tasks in ${windowMs / 1000} s, and ${spend.spent} are spent`,
+            "budget_exceeded",
+            { ...cors, ...later },
+            { credits: cost.credits, spent: spend.spent, maxCreditsPerWindow, windowMs },
+          );
+        }
+      }
       const built = buildRequest(input, { apiKey, baseUrl: upstream });
       target = built.url;
-      init = { method: "POST", headers: built.headers, body: built.body };
-    } else if (request.method === "GET" && /\/tasks\/[^/]+$/.test(url.pathname)) {
-      const id = url.pathname.slice(url.pathname.lastIndexOf("/") + 1);
-      target = `${base}/tasks/${id}`;
-      init = { method: "GET", headers: { Authorization: `Bearer ${apiKey}`, Accept: "application/json" } };
+      // Passed on as is: the sandbox honours it; whether the real API does is not documented.
+      const headers = idempotencyKey === null ? built.headers : { ...built.headers, "Idempotency-Key": idempotencyKey };
+      init = { method: "POST", headers, body: built.body };
     } else {
-      return apiError(404, `No route ${request.method} ${url.pathname}`, "not_found", cors);
+      if (!TASK_ID.test(taskId)) {
+        return apiError(400, "The task id must be the id the API gave (letters, digits, - _ . ~ :, at most 256)", "invalid_request", cors);
+      }
+      target = `${base}/tasks/${taskId}`;
+      init = { method: "GET", headers: { Authorization: `Bearer ${apiKey}`, Accept: "application/json" } };
     }
 
     let answer;
+    let text;
     try {
       answer = await fetchFn(target, { ...init, signal: request.signal });
+      text = await answer.text();
     } catch {
+      // The task may exist all the same: what it cost stays counted.
       return apiError(502, "The proxy could not reach the API", "upstream_unreachable", cors);
     }
-    const headers = { ...cors, "Content-Type": answer.headers.get("Content-Type") ?? "application/json" };
-    for (const name of ["Retry-After", "retry-after-ms"]) {
+    if (spend?.entry && refused(answer.status, text)) budget.refund(spend.entry);
+    const headers = { ...cors, "Content-Type": "application/json" };
+    for (const name of COPIED_HEADERS) {
       const value = answer.headers.get(name);
-      if (value !== null) headers[name] = value;
+      if (value !== null) headers[name] = scrub(value);
     }
-    return new Response(scrub(await answer.text()), { status: answer.status, headers });
+    return new Response(scrub(text), { status: answer.status, headers });
   };
 }

@@ -6,7 +6,11 @@
 //   KLING_API_KEY   forward /api/v1 to the real API with this key (the page never sees it)
 //   KLING_BASE_URL  the API to forward to (default https://apiin.one/api/v1)
 //   KLING_MAX_CREDITS_PER_TASK  refuse dearer tasks in proxy mode
+//   KLING_MAX_CREDITS_PER_WINDOW  in proxy mode, forward at most this many credits of tasks in
+//                                 KLING_CREDIT_WINDOW_MS (default 3600000, one hour), per process
 //   PORT  port to listen on (default 8080); HOST  address (default 127.0.0.1)
+//   ALLOWED_HOSTS  more names to answer to, comma separated (e.g. dev.example.com); every
+//                  other Host header but 127.0.0.1, localhost, [::1] and HOST gets a 403
 //   KLING_SANDBOX_TIME_SCALE  1 = real generation times (60–180 s); default 0.1
 //   KLING_SANDBOX_CREDITS     each key's starting balance; default 100000
 import { createServer } from "node:http";
@@ -14,6 +18,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createProxyHandler } from "kling3-wasm/proxy";
 import { serveFetchHandler } from "./node-adapter.mjs";
+import { hostCheck, parseAllowedHosts } from "./hosts.mjs";
 import { createSandbox } from "./sandbox.mjs";
 import { staticFiles } from "./static.mjs";
 
@@ -33,18 +38,36 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join("; ");
 
+/** The answer to a Host header that is not one of the server's names. */
+function refuseHost(res, header, names) {
+  const name = String(header ?? "").slice(0, 100);
+  res.writeHead(403, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff", Connection: "close" });
+  res.end(
+    `403: this server answers only to ${names.join(", ")}, not to the name "${name}".\n` +
+      "To serve it under another name, list that name (no port) when you start it: ALLOWED_HOSTS=dev.example.com npm start\n",
+  );
+}
+
 /**
  * Starts the server; resolves to `{ server, url, sandbox, close() }` once it listens.
  * `mounts` adds folders to serve (tests use it for their fixtures); `sandbox` holds the
  * sandbox's options (see createSandbox); `proxy` (the options of createProxyHandler) sends
- * /api/v1 to a real API instead.
+ * /api/v1 to a real API instead. Only requests whose Host is 127.0.0.1, localhost, [::1],
+ * `host` or one of `allowedHosts` (any port) are served; others get a 403.
  */
-export function startDevServer({ port = 8080, host = "127.0.0.1", mounts = [], sandbox: sandboxOptions = {}, proxy } = {}) {
+export function startDevServer({ port = 8080, host = "127.0.0.1", allowedHosts = [], mounts = [], sandbox: sandboxOptions = {}, proxy } = {}) {
   const serve = staticFiles([["/pkg/", join(root, "pkg")], ...mounts, ["/", join(root, "www")]]);
-  const sandbox = proxy ? null : createSandbox(sandboxOptions);
+  const ourHost = hostCheck(host, allowedHosts);
+  let server;
+  const sandbox = proxy ? null : createSandbox({ onDropQueued: () => server?.closeIdleConnections(), ...sandboxOptions });
   const forward = proxy ? createProxyHandler(proxy) : null;
-  const server = createServer(async (req, res) => {
+  // Slow clients are cut off: headers within 10 s, a whole request within 30 s (the proxy and
+  // the sandbox give bodies less: see their body timeouts), checked every second.
+  const limits = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 };
+  server = createServer(limits, async (req, res) => {
     try {
+      if (!ourHost(req.headers.host)) return refuseHost(res, req.headers.host, ourHost.names);
+      if (sandbox?.dropQueued()) res.setHeader("Connection", "close");
       if (req.method === "GET" && req.url === "/_server") {
         // Tells the tester page what answers /api/v1 here, so it can pick its defaults.
         res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
@@ -86,17 +109,36 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const log = (line) => console.log(`sandbox: ${line}`);
   const apiKey = process.env.KLING_API_KEY;
   const upstream = process.env.KLING_BASE_URL || undefined;
-  const cap = process.env.KLING_MAX_CREDITS_PER_TASK ? Number(process.env.KLING_MAX_CREDITS_PER_TASK) : undefined;
-  const proxy = apiKey ? { apiKey, upstream, maxCreditsPerTask: cap } : undefined;
-  startDevServer({ port, host, sandbox: { timeScale, credits, log }, proxy }).then(
+  /** A whole-number setting from the environment, or undefined when unset; a bad one stops the server. */
+  const wholeNumber = (name) => {
+    const text = process.env[name];
+    if (!text) return undefined;
+    if (!/^\d+$/.test(text.trim())) {
+      console.error(`dev-server: ${name} must be a whole number, got ${JSON.stringify(text)}`);
+      process.exit(1);
+    }
+    return Number(text);
+  };
+  const proxy = apiKey
+    ? {
+        apiKey, upstream,
+        maxCreditsPerTask: wholeNumber("KLING_MAX_CREDITS_PER_TASK"),
+        maxCreditsPerWindow: wholeNumber("KLING_MAX_CREDITS_PER_WINDOW"),
+        windowMs: wholeNumber("KLING_CREDIT_WINDOW_MS"),
+      }
+    : undefined;
+  const allowedHosts = parseAllowedHosts(process.env.ALLOWED_HOSTS);
+  new Promise((start) => start(startDevServer({ port, host, allowedHosts, sandbox: { timeScale, credits, log }, proxy }))).then(
     ({ url }) => {
+      const budget = proxy?.maxCreditsPerWindow === undefined ? "" : `, at most ${proxy.maxCreditsPerWindow} credits per ${(proxy.windowMs ?? 3_600_000) / 1000} s`;
       const api = proxy
-        ? `API: ${url}/api/v1 forwards to ${upstream ?? "https://apiin.one/api/v1"} with the key from KLING_API_KEY`
+        ? `API: ${url}/api/v1 forwards to ${upstream ?? "https://apiin.one/api/v1"} with the key from KLING_API_KEY${budget}`
         : `sandbox API: ${url}/api/v1 (any key like aio_test1234; tasks take ${Math.round(timeScale * 100)}% of real time)`;
       console.log(`kling3-wasm tester: ${url}/  (Ctrl-C to stop)\n${api}`);
     },
     (error) => {
-      console.error(`dev-server: cannot listen on ${host}:${port}: ${error.message}${error.code === "EADDRINUSE" ? " (set PORT to use another port)" : ""}`);
+      const where = error.syscall === "listen" ? `cannot listen on ${host}:${port}: ` : "";
+      console.error(`dev-server: ${where}${error.message}${error.code === "EADDRINUSE" ? " (set PORT to use another port)" : ""}`);
       process.exit(1);
     },
   );

@@ -11,11 +11,16 @@
 //   POST /_sandbox/faults             queue faults: {"fault": "html-502", "route": "poll", "times": 2}
 //   POST /_sandbox/credits            set a balance: {"key": "aio_...", "credits": 0} (no key: the default)
 //   POST /_sandbox/reset              forget tasks, faults, counts and balances
+//
+// The /_sandbox controls are for the developer, not for pages: they take JSON only (so a page on
+// another origin cannot send them without a CORS preflight, which they do not grant) and refuse
+// any Origin but their own.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { estimateCost, validateRequest } from "kling3-wasm";
+import { readBody } from "./body.mjs";
 
 const assets = join(dirname(fileURLToPath(import.meta.url)), "assets");
 const VIDEO = readFileSync(join(assets, "sample.mp4"));
@@ -32,7 +37,8 @@ export const FAULTS = {
   "rate-limit-ms": "HTTP 429 with retry-after-ms",
   "malformed-json": "HTTP 200 whose body is cut off mid-JSON",
   "envelope-error": "HTTP 200 whose envelope says code 500",
-  "drop": "the connection is closed without an answer",
+  "drop": "the connection is closed without an answer, and no task is created",
+  "drop-after-create": "the task is created (and charged), then the connection is closed without an answer",
   "slow": "the answer comes after `ms` milliseconds (default 2000), then normally",
   "fail-task": "the next created task fails instead of completing",
 };
@@ -40,18 +46,28 @@ export const FAULTS = {
 /** A key the sandbox accepts: `aio_` and at least four more letters, digits, `_` or `-`. */
 const KEY = /^aio_[A-Za-z0-9_-]{4,200}$/;
 
+/** An Idempotency-Key the sandbox accepts: 1 to 255 printable ASCII characters. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** The faults that close a connection without an answer. */
+const DROPS = new Set(["drop", "drop-after-create"]);
+
 /**
  * Creates a sandbox. Options: `credits` (each key's starting balance, default 100000),
  * `timeScale` (1 = real generation times of 60–180 s; default 0.1), `rateLimit` (creates per
- * key per minute, default 60), `log` (a function for one-line notes, default none).
+ * key per minute, default 60), `bodyTimeoutMs` (how long a request body may take to arrive,
+ * default 5000), `log` (a function for one-line notes, default none), `onDropQueued` (called
+ * when a fault that drops a connection is queued over HTTP: the server closes its idle
+ * connections, so the dropped request cannot be one a browser silently sends again).
  */
-export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 60, log = () => {} } = {}) {
+export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 60, bodyTimeoutMs = 5_000, log = () => {}, onDropQueued = () => {} } = {}) {
   const state = {
     tasks: new Map(),
     balances: new Map(),
     defaultCredits: credits,
     faults: [],
     creates: new Map(), // key -> recent create times
+    idempotent: new Map(), // key + "\n" + Idempotency-Key -> { text, answer } of the task it created
     counts: { posts: 0, gets: 0, created: 0, callbacks: 0 },
     failNext: 0,
   };
@@ -148,6 +164,7 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
         send(res, 200, { code: 500, message: "Internal error, please retry", data: null });
         return true;
       case "drop":
+      case "drop-after-create":
         res.socket?.destroy();
         return true;
       case "slow":
@@ -156,18 +173,6 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
       default:
         return false;
     }
-  }
-
-  /** The whole request body as text, or null past `limit` bytes (the rest is still read, so
-   *  the connection stays usable). */
-  async function readBody(req, limit = 1_000_000) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    }
-    return size > limit ? null : Buffer.concat(chunks).toString("utf8");
   }
 
   function authorize(req, res) {
@@ -184,18 +189,30 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
     return match[1];
   }
 
-  async function create(req, res, origin, text) {
+  async function create(req, res, origin, text, dropAnswer) {
     const key = authorize(req, res);
     if (!key) return;
     if (!/^application\/json\b/i.test(req.headers["content-type"] ?? "")) {
       return apiError(res, 415, "Content-Type must be application/json", "invalid_request");
+    }
+    // A repeat of a create that made a task gets that task's answer, and creates nothing.
+    const idempotencyKey = req.headers["idempotency-key"];
+    const once = idempotencyKey === undefined ? null : `${key}\n${idempotencyKey}`;
+    if (once !== null) {
+      if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
+        return apiError(res, 400, "Idempotency-Key must be 1 to 255 printable ASCII characters", "invalid_request");
+      }
+      const first = state.idempotent.get(once);
+      if (first && first.text !== text) {
+        return apiError(res, 422, "This Idempotency-Key was used with another body: use a new key for a new task", "idempotency_key_reused");
+      }
+      if (first) return send(res, 200, first.answer, { "Idempotent-Replayed": "true" });
     }
     const recent = (state.creates.get(key) ?? []).filter((t) => Date.now() - t < 60_000);
     if (recent.length >= rateLimit) {
       const wait = Math.ceil((60_000 - (Date.now() - recent[0])) / 1000);
       return apiError(res, 429, "Rate limit exceeded: too many tasks this minute", "rate_limit", {}, { "Retry-After": String(wait) });
     }
-    if (text === null) return apiError(res, 413, "Request body too large", "invalid_request");
     let input;
     try {
       input = JSON.parse(text);
@@ -223,7 +240,10 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
     state.counts.created++;
     scheduleCallback(task, origin);
     log(`task ${id}: ${cost.seconds} s ${cost.mode}${cost.sound ? " with sound" : ""}, ${cost.credits} credits, ready in ${Math.round(task.durationMs)} ms`);
-    send(res, 200, { code: 200, message: "success", data: { task_id: id, status: "IN_PROGRESS" } });
+    const answer = { code: 200, message: "success", data: { task_id: id, status: "IN_PROGRESS" } };
+    if (once !== null) state.idempotent.set(once, { text, answer });
+    if (dropAnswer) res.socket?.destroy();
+    else send(res, 200, answer);
   }
 
   function poll(req, res, id, origin) {
@@ -234,7 +254,15 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
     send(res, 200, view(task, origin));
   }
 
-  async function control(req, res, path, text) {
+  /** Refuses a request whose body is left unread: the connection is closed after the answer. */
+  const refuse = (res, status, message, type) => apiError(res, status, message, type, {}, { Connection: "close" });
+  const BODY_ERRORS = {
+    400: "The request body could not be read",
+    408: "The request body did not arrive in time",
+    413: "Request body too large",
+  };
+
+  async function control(req, res, path) {
     if (req.method === "GET" && path === "/_sandbox") {
       return send(res, 200, {
         counts: state.counts, tasks: state.tasks.size, faults: state.faults, timeScale, rateLimit,
@@ -242,7 +270,17 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
         faultNames: FAULTS,
       });
     }
-    if (req.method !== "POST") return apiError(res, 405, "Use POST", "invalid_request");
+    if (req.method !== "POST") return refuse(res, 405, "Use POST", "invalid_request");
+    const from = req.headers.origin;
+    if (from !== undefined && from !== `http://${req.headers.host}`) {
+      return refuse(res, 403, `The sandbox's controls answer only their own origin, not ${String(from).slice(0, 100)}`, "origin_not_allowed");
+    }
+    if (!/^application\/json\s*(;|$)/i.test(req.headers["content-type"] ?? "")) {
+      return refuse(res, 415, "The sandbox's controls take Content-Type: application/json", "invalid_request");
+    }
+    const read = await readBody(req, { limit: 100_000, timeoutMs: bodyTimeoutMs });
+    if (read.status) return refuse(res, read.status, BODY_ERRORS[read.status], "invalid_request");
+    const text = read.text;
     let body = {};
     try {
       body = text ? JSON.parse(text) : {};
@@ -254,6 +292,12 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
         api.addFault(body);
       } catch (error) {
         return apiError(res, 400, error.message, "invalid_request");
+      }
+      // Queued over HTTP (by a developer, while a page may hold idle kept-alive connections):
+      // those are closed now, and this answer closes its own.
+      if (DROPS.has(body.fault)) {
+        onDropQueued();
+        res.setHeader("Connection", "close");
       }
       return send(res, 200, { faults: state.faults });
     }
@@ -281,6 +325,10 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
       }
       state.faults.push({ fault, route, times, ms, seconds });
     },
+    /** True while a fault that drops a connection is queued: the server then keeps no
+     *  connection alive, so the request it drops comes on a new one, which browsers do not
+     *  send again on their own (they do on a kept-alive one). */
+    dropQueued: () => state.faults.some((f) => DROPS.has(f.fault)),
     /** Sets a key's balance, or (without a key) every key's starting balance. */
     setCredits(amount, key) {
       if (key) state.balances.set(key, amount);
@@ -296,6 +344,7 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
       state.defaultCredits = credits;
       state.faults.length = 0;
       state.creates.clear();
+      state.idempotent.clear();
       state.failNext = 0;
       Object.assign(state.counts, { posts: 0, gets: 0, created: 0, callbacks: 0 });
     },
@@ -309,13 +358,17 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
       const origin = `http://${req.headers.host ?? "127.0.0.1"}`;
       const ours = path.startsWith("/api/v1/") || path.startsWith("/_sandbox") || path.startsWith("/sandbox/");
       if (!ours) return false;
+      if (path.startsWith("/_sandbox")) {
+        await control(req, res, path);
+        return true;
+      }
       res.setHeader("Access-Control-Allow-Origin", req.headers.origin ?? "*");
       res.setHeader("Vary", "Origin");
-      res.setHeader("Access-Control-Expose-Headers", "Retry-After, retry-after-ms");
+      res.setHeader("Access-Control-Expose-Headers", "Retry-After, retry-after-ms, Idempotent-Replayed");
       if (req.method === "OPTIONS") {
         res.writeHead(204, {
           "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-          "Access-Control-Allow-Headers": "Authorization, Content-Type, Accept",
+          "Access-Control-Allow-Headers": "Authorization, Content-Type, Accept, Idempotency-Key",
           "Access-Control-Max-Age": "600",
         });
         res.end();
@@ -334,12 +387,14 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
         return true;
       }
       // Read every body before answering, whatever answers: a body left unread would stall
-      // the next request on a kept-alive connection.
-      const text = req.method === "POST" ? await readBody(req) : "";
-      if (path.startsWith("/_sandbox")) {
-        await control(req, res, path, text);
+      // the next request on a kept-alive connection. One too large or too slow is refused, and
+      // the connection closed, without reading the rest.
+      const read = req.method === "POST" ? await readBody(req, { timeoutMs: bodyTimeoutMs }) : { text: "" };
+      if (read.status) {
+        refuse(res, read.status, BODY_ERRORS[read.status], "invalid_request");
         return true;
       }
+      const text = read.text;
       const route = req.method === "POST" && path === "/api/v1/videos/generations" ? "create" : req.method === "GET" && path.startsWith("/api/v1/tasks/") ? "poll" : null;
       if (!route) {
         apiError(res, 404, `No route ${req.method} ${path.slice(0, 100)}`, "not_found");
@@ -349,8 +404,9 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
       if (route === "create") state.counts.posts++;
       else state.counts.gets++;
       const fault = takeFault(route);
-      if (fault && (await playFault(fault, res))) return true;
-      if (route === "create") await create(req, res, origin, text);
+      const dropAnswer = fault?.fault === "drop-after-create" && route === "create";
+      if (fault && !dropAnswer && (await playFault(fault, res))) return true;
+      if (route === "create") await create(req, res, origin, text, dropAnswer);
       else poll(req, res, decodeURIComponent(path.slice("/api/v1/tasks/".length)), origin);
       return true;
     },

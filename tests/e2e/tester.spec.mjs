@@ -7,7 +7,7 @@ const SHOTS = "test-results/screenshots";
 mkdirSync(SHOTS, { recursive: true });
 
 test.beforeEach(async ({ page, request }) => {
-  await request.post("/_sandbox/reset");
+  await request.post("/_sandbox/reset", { data: {} });
   const problems = [];
   page.on("pageerror", (e) => problems.push(e.message));
   page.problems = problems;

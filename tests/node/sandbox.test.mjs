@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { createServer } from "node:http";
 import { buildRequest, toCurl } from "kling3-wasm";
 import { startDevServer } from "../../server/dev-server.mjs";
+import { slowRequest } from "./servers.mjs";
 
 const KEY = "aio_sandboxkey1";
 let srv;
@@ -117,19 +118,81 @@ test("CORS lets a page on another origin call the API", async () => {
   assert.equal(created.headers.get("access-control-allow-origin"), "http://localhost:5173");
 });
 
+/** POSTs JSON to a sandbox control, as a developer's script or curl does. */
+const control = (path, body, headers = {}) =>
+  fetch(`${srv.url}${path}`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
+
 test("fault switches can be set over HTTP, and unknown ones are refused", async () => {
-  const ok = await fetch(`${srv.url}/_sandbox/faults`, { method: "POST", body: JSON.stringify({ fault: "html-502", route: "create" }) });
+  const ok = await control("/_sandbox/faults", { fault: "html-502", route: "create" });
   assert.equal(ok.status, 200);
   await ok.arrayBuffer();
   const faulted = await post({ prompt: "x" });
   assert.equal(faulted.status, 502);
   assert.match(faulted.headers.get("content-type"), /text\/html/);
   assert.equal((await post({ prompt: "x" })).status, 200, "a fault plays once by default");
-  const bad = await fetch(`${srv.url}/_sandbox/faults`, { method: "POST", body: JSON.stringify({ fault: "meteor" }) });
+  const bad = await control("/_sandbox/faults", { fault: "meteor" });
   assert.equal(bad.status, 400);
   await bad.arrayBuffer();
   const state = await (await fetch(`${srv.url}/_sandbox`)).json();
   assert.equal(state.counts.posts, 2);
+});
+
+test("the sandbox's controls refuse a page on another origin and a simple form POST", async () => {
+  srv.sandbox.setCredits(5000);
+  const attempts = [
+    // A page elsewhere, with the JSON it would need a preflight for.
+    ["/_sandbox/reset", {}, { Origin: "http://localhost:5173" }, 403],
+    ["/_sandbox/credits", { credits: 0 }, { Origin: "https://attacker.example" }, 403],
+    ["/_sandbox/faults", { fault: "drop" }, { Origin: "null" }, 403],
+  ];
+  for (const [path, body, headers, status] of attempts) {
+    const answer = await control(path, body, headers);
+    assert.equal(answer.status, status, `${path} from ${headers.Origin}`);
+    assert.equal(answer.headers.get("access-control-allow-origin"), null);
+    assert.equal((await answer.json()).error.type, "origin_not_allowed");
+  }
+  // What a form or a no-cors fetch can send without a preflight: no JSON content type.
+  for (const [type, body] of [["application/x-www-form-urlencoded", "credits=0"], ["text/plain", '{"credits":0}'], ["multipart/form-data; boundary=x", "--x--"], [undefined, '{"credits":0}']]) {
+    const answer = await fetch(`${srv.url}/_sandbox/credits`, { method: "POST", headers: type ? { "Content-Type": type } : {}, body });
+    assert.equal(answer.status, 415, String(type));
+    await answer.arrayBuffer();
+  }
+  const preflight = await fetch(`${srv.url}/_sandbox/reset`, { method: "OPTIONS", headers: { Origin: "http://localhost:5173", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" } });
+  assert.equal(preflight.headers.get("access-control-allow-origin"), null, "no preflight is granted");
+  await preflight.arrayBuffer();
+  const state = await (await fetch(`${srv.url}/_sandbox`, { headers: { Origin: "http://localhost:5173" } })).json();
+  assert.deepEqual([state.defaultCredits, state.faults], [5000, []], "nothing was changed");
+  // The developer's own calls: no Origin (curl, scripts) or the sandbox's own origin (its page).
+  assert.equal((await control("/_sandbox/credits", { credits: 7 })).status, 200);
+  assert.equal(srv.sandbox.balance(KEY), 7);
+  assert.equal((await control("/_sandbox/reset", {}, { Origin: srv.url })).status, 200);
+  assert.equal(srv.sandbox.balance(KEY), 100_000);
+});
+
+test("a body too large is refused without being read, and the connection closed", async () => {
+  const { port } = new URL(srv.url);
+  const head = `POST /api/v1/videos/generations HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${KEY}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`;
+  const chunk = `10000\r\n${"x".repeat(0x10000)}\r\n`;
+  const { answer, sent } = await slowRequest(port, head, Array(2000).fill(chunk)); // 128 MB offered
+  assert.match(answer, /^HTTP\/1\.1 413 /);
+  assert.match(answer, /connection: close/i);
+  assert.ok(sent < 10_000_000, `stopped early: ${sent} bytes written`);
+  assert.equal(srv.sandbox.counts.created, 0);
+});
+
+test("a body that trickles in is cut off at the body timeout with a 408", async () => {
+  const slow = await startDevServer({ port: 0, sandbox: { bodyTimeoutMs: 300 } });
+  try {
+    const { port } = new URL(slow.url);
+    const body = JSON.stringify({ prompt: "a cat" });
+    const head = `POST /api/v1/videos/generations HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${KEY}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
+    const { answer, ms } = await slowRequest(port, head, [...body], { intervalMs: 100 }); // 10 bytes a second
+    assert.match(answer, /^HTTP\/1\.1 408 /);
+    assert.ok(ms >= 250 && ms < 2000, `cut off after ${ms} ms`);
+    assert.equal(slow.sandbox.counts.created, 0);
+  } finally {
+    await slow.close();
+  }
 });
 
 test("a curl command from toCurl, unredacted with any key, creates a task on npm start's sandbox", async () => {

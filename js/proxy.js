@@ -2,16 +2,14 @@
 // the shape Workers, Bun and Deno serve (and Node through an adapter). It adds the API key on
 // the server, checks and prices each new task with the package before forwarding it, refuses
 // tasks over a credit cap and requests from origins not allowed, and never returns the key.
-import { buildRequest, estimateCost, validateRequest } from "kling3-wasm";
+import { buildRequest, clientDefaults, estimateCost, isTaskId, validateRequest } from "kling3-wasm";
 
-const MAX_BODY_BYTES = 1_000_000;
+// The API's base URL, its paths and the largest body worth reading come from the package, as
+// does the task-id rule (isTaskId): one source of truth with the client.
+const { baseUrl: DEFAULT_UPSTREAM, createPath: CREATE_PATH, tasksPath: TASKS_PATH, maxBodyBytes: MAX_BODY_BYTES } = clientDefaults();
 const DEFAULT_BODY_TIMEOUT_MS = 5_000;
 const DEFAULT_WINDOW_MS = 3_600_000;
-const DEFAULT_UPSTREAM = "https://apiin.one/api/v1";
 const DEFAULT_BASE_PATH = "/api/v1";
-// TODO(core): task-id rule from the package. Until it exports one, the client's rule, copied:
-// letters, digits, - _ . ~ : (nothing that could change the path), 1 to 256 characters.
-const TASK_ID = /^[A-Za-z0-9._~:-]{1,256}$/;
 // The answer's headers passed back to the browser (each scrubbed of the key); no others.
 const COPIED_HEADERS = ["Content-Type", "Retry-After", "retry-after-ms", "Idempotent-Replayed"];
 // An Idempotency-Key passed on to the API: 1 to 255 printable ASCII characters.
@@ -185,13 +183,13 @@ export function createProxyHandler({
   if (typeof fetchFn !== "function") throw new TypeError("createProxyHandler: fetch must be a function");
   // Checks the upstream URL the same way the client does, and joins paths without a double slash.
   const createUrl = buildRequest({ prompt: "x" }, { baseUrl: upstream }).url;
-  const base = createUrl.slice(0, -"/videos/generations".length);
+  const base = createUrl.slice(0, -CREATE_PATH.length);
   const hosts = allowedHosts?.map((h) => h.toLowerCase());
   const pattern = keyPattern(apiKey);
   const scrub = (text) => text.replace(pattern, "[redacted]");
   const budget = maxCreditsPerWindow === undefined ? null : spendBudget(maxCreditsPerWindow, windowMs);
-  const createPath = `${basePath}/videos/generations`;
-  const tasksPath = `${basePath}/tasks/`;
+  const createPath = `${basePath}${CREATE_PATH}`;
+  const tasksPath = `${basePath}${TASKS_PATH}`;
 
   return async function handle(request) {
     const url = new URL(request.url);
@@ -264,10 +262,10 @@ export function createProxyHandler({
       const headers = idempotencyKey === null ? built.headers : { ...built.headers, "Idempotency-Key": idempotencyKey };
       init = { method: "POST", headers, body: built.body };
     } else {
-      if (!TASK_ID.test(taskId)) {
+      if (!isTaskId(taskId)) {
         return apiError(400, "The task id must be the id the API gave (letters, digits, - _ . ~ :, at most 256)", "invalid_request", cors);
       }
-      target = `${base}/tasks/${taskId}`;
+      target = `${base}${TASKS_PATH}${taskId}`;
       init = { method: "GET", headers: { Authorization: `Bearer ${apiKey}`, Accept: "application/json" } };
     }
 

@@ -13,6 +13,7 @@
 //                  other Host header but 127.0.0.1, localhost, [::1] and HOST gets a 403
 //   KLING_SANDBOX_TIME_SCALE  1 = real generation times (60–180 s); default 0.1
 //   KLING_SANDBOX_CREDITS     each key's starting balance; default 100000
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -24,19 +25,17 @@ import { staticFiles } from "./static.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-/** The page's security policy: its own scripts and wasm only, media from http(s). */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self'",
-  "img-src 'self' http: https: data:",
-  "media-src 'self' http: https:",
-  "connect-src 'self' http: https:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
+/**
+ * The page's security policy (its own scripts and wasm only, media from http(s)), written once:
+ * in www/index.html's meta tag, which works on any static host. The server sends the same as a
+ * header, plus `frame-ancestors`, which only a header can carry.
+ */
+export const CONTENT_SECURITY_POLICY = (() => {
+  const page = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "../www/index.html"), "utf8");
+  const policy = page.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)">/)?.[1];
+  if (!policy) throw new Error("dev-server: www/index.html has no Content-Security-Policy meta tag");
+  return `${policy}; frame-ancestors 'none'`;
+})();
 
 /** The answer to a Host header that is not one of the server's names. */
 function refuseHost(res, header, names) {

@@ -53,6 +53,9 @@ pub struct ClientDefaults {
     pub max_retry_after_ms: u64,
     /// The shortest wait between polls.
     pub min_poll_interval_ms: u64,
+    /// The largest request body worth reading: far above any valid request (the longest prompt
+    /// and every field at their limits take a few tens of KB), so a proxy can refuse more unread.
+    pub max_body_bytes: u32,
 }
 
 /// The values above, as one.
@@ -68,7 +71,11 @@ pub const CLIENT_DEFAULTS: ClientDefaults = ClientDefaults {
     max_retries_limit: MAX_RETRIES,
     max_retry_after_ms: crate::schedule::MAX_RETRY_AFTER_MS,
     min_poll_interval_ms: crate::schedule::MIN_POLL_INTERVAL_MS,
+    max_body_bytes: MAX_BODY_BYTES,
 };
+
+/// See [`ClientDefaults::max_body_bytes`].
+pub const MAX_BODY_BYTES: u32 = 1_000_000;
 
 /// A task's path under the base URL is this, then its id.
 pub const TASKS_PATH: &str = "/tasks/";

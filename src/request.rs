@@ -27,6 +27,10 @@ pub const MIN_ELEMENT_IMAGES: usize = 2;
 pub const MAX_ELEMENT_IMAGES: usize = 4;
 /// An element's reference videos, usually.
 pub const ELEMENT_VIDEOS: usize = 1;
+/// What the API asks of an `image` (a URL cannot tell, so the API checks; forms can show them):
+/// at least this many pixels a side, at most this many bytes (10 MB).
+pub const MIN_IMAGE_SIDE_PX: u32 = 300;
+pub const MAX_IMAGE_BYTES: u32 = 10 * 1024 * 1024;
 
 /// The request's bounds, for forms that show them (the rules themselves stay in validation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +48,8 @@ pub struct Limits {
     pub min_element_images: usize,
     pub max_element_images: usize,
     pub element_videos: usize,
+    pub min_image_side_px: u32,
+    pub max_image_bytes: u32,
 }
 
 /// The bounds above, as one value.
@@ -59,6 +65,8 @@ pub const LIMITS: Limits = Limits {
     min_element_images: MIN_ELEMENT_IMAGES,
     max_element_images: MAX_ELEMENT_IMAGES,
     element_videos: ELEMENT_VIDEOS,
+    min_image_side_px: MIN_IMAGE_SIDE_PX,
+    max_image_bytes: MAX_IMAGE_BYTES,
 };
 
 /// Every top-level field the API documents, in the order a normalized body lists them.

@@ -238,7 +238,7 @@ impl<'i> Checker<'i> {
     }
 
     /// A whole number of seconds within `min..=max`.
-    fn seconds(&mut self, path: &str, v: &Value, min: u32, max: u32, what: &str) -> Option<Seconds> {
+    fn seconds(&mut self, path: &str, v: &Value, min: u32, max: u32) -> Option<Seconds> {
         let n = match self.seen(path, v) {
             Seen::Json(Value::Number(n)) => n.as_f64()?,
             Seen::Hole(Unsendable::NotFinite(n)) => n,
@@ -247,7 +247,7 @@ impl<'i> Checker<'i> {
                 return None;
             }
         };
-        let rule = format!("{path} must be a whole number of seconds {what}, got {}", number_text(n));
+        let rule = format!("{path} must be a whole number of seconds from {min} to {max}, got {}", number_text(n));
         if !is_whole(n) {
             self.error(path, Code::InvalidValue, rule);
             return None;
@@ -367,7 +367,7 @@ fn check_request(entries: &Map<String, Value>, req: &mut KlingRequest, c: &mut C
         None if !multi => c.error(
             "prompt",
             Code::Required,
-            "prompt is required (a text of at most 2500 characters) unless multi_shots is true".to_string(),
+            format!("prompt is required (a text of at most {MAX_PROMPT_CHARS} characters) unless multi_shots is true"),
         ),
         None => {}
     }
@@ -382,7 +382,7 @@ fn check_request(entries: &Map<String, Value>, req: &mut KlingRequest, c: &mut C
     }
 
     if let Some(v) = entries.get("duration") {
-        req.duration = c.seconds("duration", v, MIN_SECONDS, MAX_SECONDS, "from 3 to 15");
+        req.duration = c.seconds("duration", v, MIN_SECONDS, MAX_SECONDS);
     }
 
     if let Some(v) = entries.get("aspect_ratio") {
@@ -431,8 +431,7 @@ fn check_shots(value: Option<&Value>, multi: bool, req: &mut KlingRequest, c: &m
             c.error(
                 "multi_prompt",
                 Code::Required,
-                "multi_prompt is required in multi-shot mode: a list of 1 to 6 shots, each {prompt, duration}"
-                    .to_string(),
+                format!("multi_prompt is required in multi-shot mode: a list of 1 to {MAX_SHOTS} shots, each {{prompt, duration}}"),
             );
         }
         return;
@@ -475,7 +474,7 @@ fn check_shots(value: Option<&Value>, multi: bool, req: &mut KlingRequest, c: &m
         };
         let duration_path = format!("{path}.duration");
         let duration = match fields.get("duration") {
-            Some(v) => c.seconds(&duration_path, v, MIN_SHOT_SECONDS, MAX_SECONDS, "from 1 to 15"),
+            Some(v) => c.seconds(&duration_path, v, MIN_SHOT_SECONDS, MAX_SECONDS),
             None => {
                 c.error(
                     &duration_path,
@@ -495,7 +494,11 @@ fn check_shots(value: Option<&Value>, multi: bool, req: &mut KlingRequest, c: &m
         return;
     };
     if !(MIN_SECONDS..=MAX_SECONDS).contains(&total) {
-        c.error("multi_prompt", Code::OutOfRange, format!("the shots must add up to 3 to 15 seconds, got {total}"));
+        c.error(
+            "multi_prompt",
+            Code::OutOfRange,
+            format!("the shots must add up to {MIN_SECONDS} to {MAX_SECONDS} seconds, got {total}"),
+        );
     } else {
         match req.duration {
             Some(duration) if duration.0 != total => c.error(
@@ -560,7 +563,7 @@ fn check_elements(value: &Value, c: &mut Checker) -> Option<Vec<Element>> {
             c.warn(
                 &path,
                 Code::Required,
-                format!("{path} has no element_input_urls (2 to 4 images) or element_input_video_urls (1 video)"),
+                format!("{path} has no element_input_urls ({MIN_ELEMENT_IMAGES} to {MAX_ELEMENT_IMAGES} images) or element_input_video_urls ({ELEMENT_VIDEOS} video)"),
             );
         }
         if let Some(name) = name {

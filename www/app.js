@@ -8,6 +8,8 @@ import { setUpRunner } from "./run.js";
 const $ = (id) => document.getElementById(id);
 const form = $("form");
 const LIMITS = requestLimits();
+/** The limits as the page writes them (bytes as megabytes). */
+const SHOWN_LIMITS = { ...LIMITS, maxImageMegabytes: LIMITS.maxImageBytes / (1024 * 1024) };
 const DEFAULTS = clientDefaults();
 // The values the package fills in for a request that leaves them out (a prompt makes it valid).
 const REQUEST_DEFAULTS = normalizeRequest({ prompt: "-" });
@@ -289,7 +291,8 @@ function applyPreset(name) {
 $("image-preview").addEventListener("load", () => {
   $("image-preview").hidden = false;
   const { naturalWidth: w, naturalHeight: h } = $("image-preview");
-  $("image-note").textContent = `${w} × ${h} px${Math.min(w, h) < 300 ? ": the API wants at least 300 px a side" : ""}`;
+  const min = LIMITS.minImageSidePx;
+  $("image-note").textContent = `${w} × ${h} px${Math.min(w, h) < min ? `: the API wants at least ${min} px a side` : ""}`;
 });
 $("image-preview").addEventListener("error", () => {
   $("image-preview").hidden = true;
@@ -413,7 +416,7 @@ $("send").addEventListener("click", () => runner.send());
 function showBounds() {
   const roots = [document, ...[...document.querySelectorAll("template")].map((t) => t.content)];
   for (const root of roots) {
-    for (const node of root.querySelectorAll("[data-limit]")) node.textContent = String(LIMITS[node.dataset.limit]);
+    for (const node of root.querySelectorAll("[data-limit]")) node.textContent = String(SHOWN_LIMITS[node.dataset.limit]);
   }
   const duration = $("duration");
   duration.min = String(LIMITS.minSeconds);

@@ -322,8 +322,12 @@ test("the chart's scale is cut in round steps up to the highest price the packag
 
 test("the page has a Content-Security-Policy", async ({ page }) => {
   const response = await page.goto("/");
-  expect(response.headers()["content-security-policy"]).toMatch(/script-src 'self' 'wasm-unsafe-eval'/);
+  const header = response.headers()["content-security-policy"];
+  expect(header).toMatch(/script-src 'self' 'wasm-unsafe-eval'/);
   await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveCount(1);
+  // Written once: the header is the page's own policy, plus what only a header can carry.
+  const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute("content");
+  expect(header).toBe(`${meta}; frame-ancestors 'none'`);
 });
 
 test.describe("on a phone", () => {

@@ -311,7 +311,7 @@ export const cases = [
     name: "requestLimits gives the bounds the rules enforce",
     run(k) {
       const l = k.requestLimits();
-      eq(l, { maxPromptChars: 2500, maxShotPromptChars: 512, minSeconds: 3, maxSeconds: 15, defaultSeconds: 5, minShotSeconds: 1, maxShots: 6, maxElements: 3, minElementImages: 2, maxElementImages: 4, elementVideos: 1 });
+      eq(l, { maxPromptChars: 2500, maxShotPromptChars: 512, minSeconds: 3, maxSeconds: 15, defaultSeconds: 5, minShotSeconds: 1, maxShots: 6, maxElements: 3, minElementImages: 2, maxElementImages: 4, elementVideos: 1, minImageSidePx: 300, maxImageBytes: 10485760 });
       eq(k.validateRequest({ prompt: "x".repeat(l.maxPromptChars) }).valid, true);
       eq(k.validateRequest({ prompt: "x", duration: l.maxSeconds + 1 }).valid, false);
     },

@@ -272,7 +272,8 @@ mod tests {
 
     #[test]
     fn http_and_https_urls_are_accepted_in_any_case() {
-        for ok in ["http://a.b/c", "HTTPS://A.B", "https://user@host:8080/x?y#z", "http://127.0.0.1:8080"] {
+        for ok in ["http://a.b/c", "HTTPS://A.B", "HTTP://a.b", "https://user@host:8080/x?y#z", "http://127.0.0.1:8080"]
+        {
             assert!(is_http_url(ok), "{ok}");
         }
     }
@@ -291,6 +292,11 @@ mod tests {
             "https://:80",
             "a.b/c",
             "https://é\n",
+            "httpx://a.b",
+            "httpsx://a.b",
+            "http:/a.b",
+            "javascript:alert(1)//http://a.b",
+            "data:text/html,http://a.b",
         ] {
             assert!(!is_http_url(bad), "{bad:?}");
         }

@@ -226,11 +226,14 @@ mod tests {
         assert_eq!(backoff_ms(1, 0.5), 500);
         assert_eq!(backoff_ms(2, 0.5), 1000);
         assert_eq!(backoff_ms(10, 0.5), 10_000);
-        assert_eq!(backoff_ms(63, 1.0), MAX_BACKOFF_MS);
-        assert_eq!(backoff_ms(u32::MAX, f64::NAN), MAX_BACKOFF_MS / 2);
+        // The README's numbers: waits up to 0.5 s, 1 s, 2 s... capped at 20 s.
+        let top: Vec<u64> = (0..8).map(|retry| backoff_ms(retry, 1.0)).collect();
+        assert_eq!(top, [500, 1_000, 2_000, 4_000, 8_000, 16_000, 20_000, 20_000]);
+        assert_eq!(backoff_ms(63, 1.0), 20_000);
+        assert_eq!(backoff_ms(u32::MAX, f64::NAN), 10_000);
         for retry in 0..30 {
             for r in [0.0, 0.1, 0.5, 0.9, 1.0, -3.0, 7.0] {
-                assert!(backoff_ms(retry, r) <= MAX_BACKOFF_MS);
+                assert!(backoff_ms(retry, r) <= 20_000);
             }
         }
     }
@@ -247,7 +250,9 @@ mod tests {
     fn retry_after_replaces_the_backoff_unless_it_is_too_long() {
         assert_eq!(next_retry_delay(Method::Post, Outcome::Status(429), 0, 2, Some(5_000), 0.1), Some(5_000));
         assert_eq!(next_retry_delay(Method::Post, Outcome::Status(429), 0, 2, Some(0), 0.1), Some(0));
-        assert_eq!(next_retry_delay(Method::Get, Outcome::Status(429), 0, 2, Some(MAX_RETRY_AFTER_MS + 1), 0.1), None);
+        // The README's number: a Retry-After over 60 s is not slept through.
+        assert_eq!(next_retry_delay(Method::Get, Outcome::Status(429), 0, 2, Some(60_000), 0.1), Some(60_000));
+        assert_eq!(next_retry_delay(Method::Get, Outcome::Status(429), 0, 2, Some(60_001), 0.1), None);
         assert_eq!(next_retry_delay(Method::Post, Outcome::Status(500), 0, 2, Some(1_000), 0.1), None);
     }
 
@@ -331,6 +336,9 @@ mod tests {
     #[test]
     fn a_fixed_interval_is_kept_but_never_below_the_floor() {
         assert_eq!(PollSchedule::Fixed(5_000).next_delay_ms(123), 5_000);
-        assert_eq!(PollSchedule::Fixed(0).next_delay_ms(0), MIN_POLL_INTERVAL_MS);
+        // The README's number: at least 100 ms.
+        assert_eq!(PollSchedule::Fixed(0).next_delay_ms(0), 100);
+        assert_eq!(PollSchedule::Fixed(99).next_delay_ms(0), 100);
+        assert_eq!(PollSchedule::Fixed(100).next_delay_ms(0), 100);
     }
 }

@@ -280,7 +280,8 @@ export const cases = [
   {
     name: "parseTask gives a video URL only when it is http(s), and reads JSON text",
     run(k) {
-      for (const bad of ["javascript:alert(1)", "data:video/mp4;base64,AA", "file:///etc/passwd", "//x/v.mp4", 42]) {
+      eq(k.parseTask({ data: { status: "COMPLETED", video_url: "HTTP://x/v.mp4" } }).videoUrl, "HTTP://x/v.mp4", "any case of http");
+      for (const bad of ["javascript:alert(1)", "data:video/mp4;base64,AA", "file:///etc/passwd", "//x/v.mp4", "httpx://x/v.mp4", "https:/x/v.mp4", 42]) {
         eq(k.parseTask({ data: { status: "COMPLETED", video_url: bad } }).videoUrl, null, String(bad));
       }
       eq(k.parseTask('{"data":{"task_id":"t","status":"SUCCESS","video_url":"http://x/v.mp4"}}').videoUrl, "http://x/v.mp4");
@@ -326,6 +327,20 @@ export const cases = [
       ok(/key/.test(k.statusText(401)), "401 names the key");
       for (const id of ["sbx1_kling3", "n75a-b.c~d:e"]) eq(k.isTaskId(id), true, id);
       for (const id of ["", "../x", "a/b", "a?b", "a b", 5, null, "x".repeat(257)]) eq(k.isTaskId(id), false, String(id));
+    },
+  },
+  {
+    name: "nextPollDelay follows the documented schedule",
+    run(k) {
+      // The README: after 2, 4, 6, 8 and 10 s; every 10 s until 50 s; every 3 s until 200 s; slower after, up to every 15 s.
+      const at = [0, 2000, 4000, 6000, 8000, 10_000, 20_000, 40_000, 50_000, 120_000, 199_000, 10_000_000].map((t) => k.nextPollDelay(t));
+      eq(at, [2000, 2000, 2000, 2000, 2000, 10_000, 10_000, 10_000, 3000, 3000, 3000, 15_000]);
+      let t = 0;
+      const times = [];
+      while (t < 60_000) times.push((t += k.nextPollDelay(t)));
+      eq(times.slice(0, 9), [2000, 4000, 6000, 8000, 10_000, 20_000, 30_000, 40_000, 50_000]);
+      // With pollIntervalMs, that interval, never under 100 ms.
+      eq([k.nextPollDelay(5000, 1500), k.nextPollDelay(0, 0), k.nextPollDelay(0, 99)], [1500, 100, 100]);
     },
   },
   {

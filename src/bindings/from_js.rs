@@ -23,7 +23,47 @@ const MAX_NODES: usize = 100_000;
 pub(crate) const MAX_STRING_UNITS: u32 = 1_000_000;
 
 /// Reads `v` the way `JSON.stringify` would see it, with a hole wherever it cannot.
+///
+/// A plain JSON-like value (the usual request) takes the fast path: its JSON text, written by
+/// the engine in one call, parsed by serde_json (which has a recursion limit), then checked
+/// against the same bounds as the walk below. Anything else is walked field by field.
 pub(crate) fn read(v: &JsValue) -> Input {
+    if let Some(value) = super::js::plain_json(v).and_then(|text| parse_plain(&text)) {
+        return Input { value, holes: Vec::new() };
+    }
+    walk(v)
+}
+
+/// The walk's result for a plain value's JSON text, or `None` when the walk would give holes
+/// (deeper than `MAX_DEPTH`, more than `MAX_NODES` values) or the text is not JSON serde_json
+/// reads (an unpaired surrogate).
+fn parse_plain(text: &str) -> Option<Value> {
+    let mut value: Value = serde_json::from_str(text).ok()?;
+    let mut budget = MAX_NODES;
+    within_bounds(&mut value, 0, &mut budget).then_some(value)
+}
+
+/// Whether `v` stays within the walk's bounds; numbers become what the walk gives (f64), so a
+/// whole number past 2^53 is the number JS holds.
+fn within_bounds(v: &mut Value, depth: usize, budget: &mut usize) -> bool {
+    if *budget == 0 || depth > MAX_DEPTH {
+        return false;
+    }
+    *budget -= 1;
+    match v {
+        Value::Number(n) if !n.is_f64() => match n.as_f64().and_then(Number::from_f64) {
+            Some(f) => *n = f,
+            None => return false,
+        },
+        Value::Array(items) => return items.iter_mut().all(|item| within_bounds(item, depth + 1, budget)),
+        Value::Object(entries) => return entries.values_mut().all(|item| within_bounds(item, depth + 1, budget)),
+        _ => {}
+    }
+    true
+}
+
+/// Reads `v` field by field, bounded, through helpers that catch.
+fn walk(v: &JsValue) -> Input {
     let mut reader = Reader { budget: MAX_NODES, parents: Vec::new(), path: String::new(), holes: Vec::new() };
     let value = reader.read(v);
     Input { value, holes: reader.holes }

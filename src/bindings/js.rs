@@ -34,6 +34,9 @@ extern "C" {
     fn guarded_call(f: &Function, arg: &JsValue) -> Array;
     #[wasm_bindgen(js_name = genuineResponse)]
     fn guarded_response(v: &JsValue) -> JsValue;
+    /// The JSON text of a plain JSON-like value, or `None` for anything else (see runtime.js).
+    #[wasm_bindgen(js_name = plainJson)]
+    pub(crate) fn plain_json(v: &JsValue) -> Option<String>;
     /// A signal that aborts with `signal` but holds no listener on it (`AbortSignal.any`).
     pub(crate) fn follow(signal: &web_sys::AbortSignal) -> web_sys::AbortSignal;
 }

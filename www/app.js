@@ -14,6 +14,7 @@ const DEFAULTS = clientDefaults();
 // The values the package fills in for a request that leaves them out (a prompt makes it valid).
 const REQUEST_DEFAULTS = normalizeRequest({ prompt: "-" });
 
+/** Each preset sets the whole form: what it leaves out is reset to the package's default. */
 const PRESETS = {
   marketing: {
     prompt: "A sleek reusable water bottle on a sunlit beach, waves rolling in, slow camera orbit, upbeat summer mood, bold social media style",
@@ -21,7 +22,7 @@ const PRESETS = {
   },
   product: {
     prompt: "The product slowly rotates as soft studio light sweeps across it, subtle reflections, premium advertising look",
-    mode: "pro", duration: 5, aspect_ratio: "1:1", sound: false, image: "https://images.example.com/product.jpg",
+    mode: "pro", duration: 5, sound: false, image: "https://images.example.com/product.jpg",
     sandboxImage: "/sandbox/image.jpg",
   },
   cinematic: {
@@ -31,14 +32,12 @@ const PRESETS = {
 };
 
 /** Shots and elements live here; the DOM lists are drawn from these arrays. */
-const state = {
-  // Two shots that share the default length between them.
-  shots: [
-    { prompt: "", duration: Math.ceil(LIMITS.defaultSeconds / 2) },
-    { prompt: "", duration: Math.floor(LIMITS.defaultSeconds / 2) },
-  ],
-  elements: [],
-};
+/** Two shots that share the default length between them. */
+const defaultShots = () => [
+  { prompt: "", duration: Math.ceil(LIMITS.defaultSeconds / 2) },
+  { prompt: "", duration: Math.floor(LIMITS.defaultSeconds / 2) },
+];
+const state = { shots: defaultShots(), elements: [] };
 
 function radio(name) {
   return form.querySelector(`input[name="${name}"]:checked`)?.value;
@@ -59,7 +58,12 @@ export function readForm() {
   if (callback) request.callback_url = callback;
   if ($("multi_shots").checked) {
     request.multi_shots = true;
-    request.multi_prompt = state.shots.map((s) => ({ prompt: s.prompt, duration: Number(s.duration) }));
+    request.multi_prompt = state.shots.map((s) => {
+      const shot = { prompt: s.prompt };
+      // An empty length is left out (the package says it is required), not sent as 0.
+      if (String(s.duration).trim() !== "") shot.duration = Number(s.duration);
+      return shot;
+    });
     // In multi-shot mode the video is as long as its shots.
     delete request.duration;
   }
@@ -74,7 +78,43 @@ export function readForm() {
   return request;
 }
 
+// ---- words for the package's messages ----------------------------------------------------
+
+/** A field's name as the form labels it, for the path that begins a message. */
+const FIELD_NAMES = {
+  prompt: "Prompt", mode: "Mode", duration: "Duration", aspect_ratio: "Aspect ratio", sound: "Sound",
+  image: "Image URL", callback_url: "Callback URL", multi_shots: "Multi-shot", multi_prompt: "The shots",
+  kling_elements: "Elements", baseUrl: "Base URL", apiKey: "API key",
+};
+const PART_NAMES = { prompt: "prompt", duration: "length", name: "name", description: "description", element_input_urls: "image URLs", element_input_video_urls: "video URLs" };
+const ITEM_NAMES = { element_input_urls: "image URL", element_input_video_urls: "video URL" };
+
+/**
+ * A message of the package with the API's paths in the form's words:
+ * "multi_prompt[1].duration must be…" reads "Shot 2 length must be…".
+ */
+export function humanize(message) {
+  let text = String(message).replace(/\b(multi_prompt|kling_elements)\[(\d+)\](?:\.([a-z_]+)(?:\[(\d+)\])?)?/g, (_, list, i, part, j) => {
+    let label = `${list === "multi_prompt" ? "Shot" : "Element"} ${Number(i) + 1}`;
+    if (part) label += j === undefined ? ` ${PART_NAMES[part] ?? part}` : ` ${ITEM_NAMES[part] ?? part} ${Number(j) + 1}`;
+    return label;
+  });
+  text = text.replace(/^([A-Za-z_]+)\b/, (word) => FIELD_NAMES[word] ?? word);
+  text = text.replace(/\bmulti_shots is true\b/g, "multi-shot is on")
+    .replace(/\belement_input_video_urls\b/g, "video URLs")
+    .replace(/\belement_input_urls\b/g, "image URLs")
+    // The package writes "a image" (reported upstream); the page reads it right.
+    .replace(/\ba image\b/g, "an image");
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 // ---- drawing the shots and elements ------------------------------------------------------
+
+/** After a row is removed, focus stays where the person was: the next row, or the Add button. */
+function focusAfterRemove(list, i, fallback) {
+  const row = list.children[i] ?? list.children[i - 1];
+  (row?.querySelector('[data-act="remove"]') ?? fallback).focus();
+}
 
 function drawShots() {
   const list = $("shot-list");
@@ -83,6 +123,8 @@ function drawShots() {
     const row = $("shot-template").content.firstElementChild.cloneNode(true);
     row.dataset.path = `multi_prompt[${i}]`;
     row.querySelector(".row-title").textContent = `Shot ${i + 1}`;
+    row.querySelector('[data-label="prompt"]').textContent = `Shot ${i + 1} prompt`;
+    row.querySelector('[data-label="duration"]').textContent = `Shot ${i + 1} length (seconds)`;
     const prompt = row.querySelector('[data-key="prompt"]');
     const seconds = row.querySelector('[data-key="duration"]');
     prompt.value = shot.prompt;
@@ -93,10 +135,13 @@ function drawShots() {
     row.querySelector('[data-act="down"]').disabled = i === state.shots.length - 1;
     row.querySelector('[data-act="up"]').addEventListener("click", () => moveShot(i, -1));
     row.querySelector('[data-act="down"]').addEventListener("click", () => moveShot(i, 1));
+    const names = { up: `Move shot ${i + 1} up`, down: `Move shot ${i + 1} down`, remove: `Remove shot ${i + 1}` };
+    for (const [act, name] of Object.entries(names)) row.querySelector(`[data-act="${act}"]`).setAttribute("aria-label", name);
     row.querySelector('[data-act="remove"]').addEventListener("click", () => {
       state.shots.splice(i, 1);
       drawShots();
       update();
+      focusAfterRemove(list, i, $("add-shot"));
     });
     list.append(row);
   });
@@ -108,15 +153,16 @@ function moveShot(i, by) {
   [state.shots[i], state.shots[j]] = [state.shots[j], state.shots[i]];
   drawShots();
   update();
-  $("shot-list").children[j]?.querySelector(`[data-act="${by < 0 ? "up" : "down"}"]`)?.focus();
+  const row = $("shot-list").children[j];
+  const same = row?.querySelector(`[data-act="${by < 0 ? "up" : "down"}"]`);
+  (same && !same.disabled ? same : row?.querySelector(`[data-act="${by < 0 ? "down" : "up"}"]`))?.focus();
 }
 
 /** `over` is the package's verdict on the shots' total. */
-function drawShotBar(over) {
+function drawShotBar(over, total) {
   const bar = $("shot-bar");
   bar.replaceChildren();
   const lengths = state.shots.map((s) => Math.max(0, Number(s.duration) || 0));
-  const total = lengths.reduce((a, b) => a + b, 0);
   const scale = Math.max(LIMITS.maxSeconds, total);
   lengths.forEach((len, i) => {
     const part = document.createElement("span");
@@ -140,10 +186,13 @@ function drawElements() {
       input.value = element[prop];
       input.addEventListener("input", () => { element[prop] = input.value; update(); });
     }
-    row.querySelector('[data-act="remove"]').addEventListener("click", () => {
+    const remove = row.querySelector('[data-act="remove"]');
+    remove.setAttribute("aria-label", `Remove element ${i + 1}`);
+    remove.addEventListener("click", () => {
       state.elements.splice(i, 1);
       drawElements();
       update();
+      focusAfterRemove(list, i, $("add-element"));
     });
     list.append(row);
   });
@@ -154,7 +203,7 @@ function drawElements() {
 
 /** The message slot for an issue's path: a field's own, a shot's or an element's, or none. */
 function slotFor(path) {
-  const direct = form.querySelector(`[data-msg="${CSS.escape(path)}"]`);
+  const direct = document.querySelector(`[data-msg="${CSS.escape(path)}"]`);
   if (direct) return direct;
   const row = path.match(/^(multi_prompt|kling_elements)\[(\d+)\](?:\.([a-z_]+))?/);
   if (row) {
@@ -165,20 +214,46 @@ function slotFor(path) {
   return null;
 }
 
+/** Parts of the form a person has changed: their messages show; the rest wait for Send. (Not on
+ *  blur: a message appearing under a field being left moves the button being clicked.) */
+const touched = new WeakSet();
+let revealAll = false;
+
+function touch(target) {
+  for (let node = target; node && node !== form; node = node.parentElement) {
+    if (node.matches(".row, .field, .section")) touched.add(node);
+  }
+}
+
+function seen(slot) {
+  if (revealAll) return true;
+  const place = slot.closest(".row, .field, .section");
+  return !place || touched.has(place);
+}
+
+/** Shows each issue by its field; returns how many errors are on view. */
 function showIssues(errors, warnings) {
-  for (const el of form.querySelectorAll(".msg")) el.replaceChildren();
-  for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+  for (const el of document.querySelectorAll(".msg[data-msg], .msg[data-sub]")) el.replaceChildren();
+  for (const el of document.querySelectorAll("#form [aria-invalid]")) el.removeAttribute("aria-invalid");
   const others = $("other-problems");
   others.replaceChildren();
+  let shown = 0;
   const place = (issue, kind) => {
+    const slot = slotFor(issue.path);
+    if (slot && !seen(slot)) return;
     const line = document.createElement("span");
     line.className = kind;
     line.dataset.code = issue.code;
-    line.textContent = issue.message;
-    const slot = slotFor(issue.path);
+    line.textContent = humanize(issue.message);
+    if (kind === "error") shown++;
     if (slot) {
       slot.append(line);
-      if (kind === "error") slot.closest(".field, .row")?.querySelector("input, textarea")?.setAttribute("aria-invalid", "true");
+      if (kind === "error") {
+        const sub = slot.dataset.sub;
+        const host = slot.closest(".field, .row");
+        const input = sub ? host?.querySelector(`[data-key="${sub}"]`) : host?.querySelector("input:not([type=checkbox]):not([type=radio]), textarea");
+        input?.setAttribute("aria-invalid", "true");
+      }
     } else {
       const item = document.createElement("li");
       item.append(line);
@@ -187,6 +262,7 @@ function showIssues(errors, warnings) {
   };
   errors.forEach((e) => place(e, "error"));
   warnings.forEach((w) => place(w, "warning"));
+  return shown;
 }
 
 /** Shows the price and its chart; returns the cost, or null when a price field is invalid. */
@@ -200,7 +276,7 @@ function showPrice(request) {
   } catch (error) {
     $("credits").textContent = "—";
     $("price-breakdown").textContent = error instanceof ValidationError
-      ? `No price yet: ${error.errors[0]?.message ?? error.message}`
+      ? `No price yet: ${humanize(error.errors[0]?.message ?? error.message)}`
       : `No price: ${error.message}`;
   }
   drawChart($("price-chart"), estimateCost, LIMITS, cost);
@@ -217,10 +293,65 @@ function showPreview(request) {
     $("curl-preview").textContent = toCurl(built);
   } catch (error) {
     const n = error instanceof ValidationError ? error.errors.length : 1;
-    const text = `Fix ${n === 1 ? "the problem" : `the ${n} problems`} above to see the request.`;
+    const text = `Fix ${n === 1 ? "the problem" : `the ${n} problems`} in the form to see the request.`;
     $("body-preview").textContent = text;
     $("curl-preview").textContent = text;
   }
+}
+
+/** Where Send goes, said plainly: an empty base URL is the real API, which charges. */
+function showDestination(options, optionErrors) {
+  const note = $("base-note");
+  const where = $("destination");
+  note.replaceChildren();
+  note.className = "hint";
+  if (optionErrors.some((e) => e.path === "baseUrl")) {
+    where.textContent = "";
+    return;
+  }
+  if (!options.baseUrl) {
+    const line = document.createElement("span");
+    line.className = "warning";
+    line.textContent = `Empty: requests go to the real API at ${DEFAULTS.baseUrl}, and tasks there are charged.`;
+    note.append(line);
+    where.textContent = `Sends to the real API at ${DEFAULTS.baseUrl} (charged).`;
+    return;
+  }
+  const target = new URL(options.baseUrl, location.href);
+  const here = target.origin === location.origin && options.baseUrl === serverBaseUrl;
+  where.textContent = here && connectedTo === "sandbox"
+    ? "Sends to the offline sandbox on this server: nothing is charged."
+    : here && connectedTo === "proxy"
+      ? "Sends to the real API through this server's proxy (charged)."
+      : `Sends to ${target.origin}${target.pathname} (a real API charges).`;
+}
+
+/** The wait limit in ms, or the words of what is wrong with the field. */
+function readWaitLimit() {
+  const text = $("wait-limit").value.trim();
+  const max = DEFAULTS.maxWaitTimeoutMs / 1000;
+  const seconds = Number(text);
+  if (text === "" || !Number.isInteger(seconds) || seconds < 1 || seconds > max) {
+    return { problem: `Stop waiting after must be whole seconds from 1 to ${max}${text === "" ? ", got nothing" : `, got ${text}`}` };
+  }
+  return { ms: seconds * 1000 };
+}
+
+/**
+ * The request the page sends: the form's, less the fields the package says the API ignores
+ * (an aspect ratio beside an image, a prompt in multi-shot mode), and the package's verdict.
+ * Those fields are greyed with the package's reason instead of warned about: the form set
+ * them, not the person. (buildRequest still writes the default aspect ratio into the body.)
+ */
+function currentRequest() {
+  const request = readForm();
+  let report = validateRequest(request);
+  const ignored = report.warnings.filter((w) => w.code === "ignored" && Object.hasOwn(request, w.path) && document.querySelector(`[data-note="${CSS.escape(w.path)}"]`));
+  if (ignored.length > 0) {
+    for (const w of ignored) delete request[w.path];
+    report = validateRequest(request);
+  }
+  return { request, report, ignored };
 }
 
 let busy = false;
@@ -232,16 +363,22 @@ function reports(report, path, code) {
 }
 
 function update() {
-  const request = readForm();
-  const report = validateRequest(request);
+  const { request, report, ignored } = currentRequest();
   const chars = [...$("prompt").value].length;
   $("prompt-count").textContent = `${chars} / ${LIMITS.maxPromptChars} characters`;
   $("prompt-count").classList.toggle("over", reports(report, "prompt", "too_long"));
-  $("duration-out").textContent = $("duration").value;
+  for (const note of document.querySelectorAll("[data-note]")) {
+    const why = ignored.find((w) => w.path === note.dataset.note);
+    note.textContent = why ? `${humanize(why.message)}.` : "";
+  }
+  $("aspect-field").disabled = ignored.some((w) => w.path === "aspect_ratio");
   const multi = $("multi_shots").checked;
   $("shots").hidden = !multi;
   $("duration").disabled = multi;
-  if (multi) drawShotBar(reports(report, "multi_prompt", "out_of_range"));
+  const total = state.shots.reduce((sum, s) => sum + Math.max(0, Number(s.duration) || 0), 0);
+  $("duration-out").textContent = multi ? String(total) : $("duration").value;
+  $("duration-note").textContent = multi ? "(the shots' total)" : "";
+  if (multi) drawShotBar(reports(report, "multi_prompt", "out_of_range"), total);
   const image = $("image").value.trim();
   const preview = $("image-preview");
   const showImage = /^https?:\/\//i.test(image);
@@ -262,29 +399,46 @@ function update() {
   } catch (error) {
     if (error instanceof ValidationError) optionErrors = error.errors;
   }
-  showIssues([...report.errors, ...optionErrors], report.warnings);
-  const n = report.errors.length + optionErrors.length;
+  const wait = readWaitLimit();
+  const pageErrors = wait.problem ? [{ path: "waitLimit", code: "out_of_range", message: wait.problem }] : [];
+  const errors = [...report.errors, ...optionErrors, ...pageErrors];
+  const shown = showIssues(errors, report.warnings);
+  showDestination(options, optionErrors);
+  const n = errors.length;
+  const warned = report.warnings.length;
   $("summary").textContent = n === 0
-    ? `Ready to send${report.warnings.length ? `, with ${report.warnings.length} warning${report.warnings.length > 1 ? "s" : ""}` : ""}.`
-    : `${n} problem${n > 1 ? "s" : ""} to fix before sending.`;
-  $("summary").className = n === 0 ? "ok" : "bad";
+    ? `Ready to send${warned ? `, with ${warned} warning${warned > 1 ? "s" : ""}` : ""}.`
+    : shown > 0 || revealAll
+      ? `${n} problem${n > 1 ? "s" : ""} to fix before sending.`
+      : `${n === 1 ? "One thing" : `${n} things`} to fill in before sending.`;
+  $("summary").className = n === 0 ? "ok" : shown > 0 || revealAll ? "bad" : "muted";
   showPrice(request);
   showPreview(request);
   ready = n === 0;
-  $("send").disabled = !ready || busy;
+  const guarded = runner?.guarded(request) ?? false;
+  $("resend-box").hidden = !guarded;
+  if (!guarded) $("resend-ok").checked = false;
+  $("send").disabled = busy || (guarded && !$("resend-ok").checked);
+  return { request, errors };
 }
 
 function applyPreset(name) {
   const p = PRESETS[name];
   $("prompt").value = p.prompt;
-  form.querySelector(`input[name="mode"][value="${p.mode}"]`).checked = true;
-  $("duration").value = String(p.duration);
-  form.querySelector(`input[name="aspect_ratio"][value="${p.aspect_ratio}"]`).checked = true;
-  $("sound").checked = p.sound;
+  form.querySelector(`input[name="mode"][value="${p.mode ?? REQUEST_DEFAULTS.mode}"]`).checked = true;
+  $("duration").value = String(p.duration ?? LIMITS.defaultSeconds);
+  form.querySelector(`input[name="aspect_ratio"][value="${p.aspect_ratio ?? REQUEST_DEFAULTS.aspect_ratio}"]`).checked = true;
+  $("sound").checked = p.sound ?? REQUEST_DEFAULTS.sound;
   // On the sandbox, the product photo is one it serves, so the preview shows a real image.
   const image = connectedTo === "sandbox" && p.sandboxImage ? new URL(p.sandboxImage, location.href).href : p.image;
   $("image").value = image ?? "";
+  $("callback_url").value = "";
   $("multi_shots").checked = false;
+  state.shots = defaultShots();
+  state.elements = [];
+  drawShots();
+  drawElements();
+  for (const button of document.querySelectorAll("[data-preset]")) button.setAttribute("aria-pressed", String(button.dataset.preset === name));
   update();
 }
 
@@ -298,8 +452,22 @@ $("image-preview").addEventListener("error", () => {
   $("image-preview").hidden = true;
   $("image-note").textContent = "This browser could not load the image; the API may not either.";
 });
-form.addEventListener("input", update);
-form.addEventListener("change", update);
+/** A person's edit: their part of the form shows its messages, and no preset is chosen any more. */
+const edited = (event) => {
+  if (event.target.closest("[data-preset]")) return;
+  touch(event.target);
+  for (const button of document.querySelectorAll("[data-preset]")) button.setAttribute("aria-pressed", "false");
+  update();
+};
+form.addEventListener("input", edited);
+form.addEventListener("change", edited);
+// Ctrl+Enter (⌘+Enter) sends from anywhere in the form.
+form.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    $("send").click();
+  }
+});
 $("add-shot").addEventListener("click", () => {
   state.shots.push({ prompt: "", duration: LIMITS.minShotSeconds });
   drawShots();
@@ -322,7 +490,12 @@ for (const button of document.querySelectorAll("[data-copy]")) {
       await navigator.clipboard.writeText(text);
       button.textContent = "Copied";
     } catch {
-      button.textContent = "Select and copy";
+      // No clipboard here: the text is selected, ready for Ctrl+C.
+      const range = document.createRange();
+      range.selectNodeContents($(button.dataset.copy));
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      button.textContent = "Selected: press Ctrl+C";
     }
     setTimeout(() => { button.textContent = "Copy"; }, 1500);
   });
@@ -349,6 +522,8 @@ function setUpKey() {
 
 /** What answers /api/v1 where this page is served: "sandbox", "proxy", or null. */
 let connectedTo = null;
+/** The base URL this server gives for its own API. */
+let serverBaseUrl = null;
 
 /** Picks the defaults from what serves this page: the sandbox, the proxy, or a static host. */
 async function setUpConnection() {
@@ -362,10 +537,12 @@ async function setUpConnection() {
   const note = $("connection-note");
   connectedTo = info?.api ?? null;
   if (info?.api === "sandbox") {
+    serverBaseUrl = info.baseUrl;
     $("base-url").value = info.baseUrl;
     if (!$("api-key").value) $("api-key").value = "aio_sandbox_demo";
     note.textContent = "Connected to the offline sandbox of the API: any key like aio_test1234 works, and tasks take a few seconds.";
   } else if (info?.api === "proxy") {
+    serverBaseUrl = info.baseUrl;
     $("base-url").value = info.baseUrl;
     note.textContent = "Connected to the real API through this server's proxy: the server adds the key, so leave the key empty.";
   } else {
@@ -384,7 +561,7 @@ function connection() {
 
 const runner = setUpRunner({
   getRequest: () => {
-    const request = readForm();
+    const { request } = currentRequest();
     let cost = null;
     try {
       cost = estimateCost(request);
@@ -394,20 +571,29 @@ const runner = setUpRunner({
     return { request, cost };
   },
   getConnection: connection,
-  getWaitMs: () => {
-    const seconds = Number($("wait-limit").value);
-    if (!Number.isFinite(seconds) || seconds < 1) return DEFAULTS.waitTimeoutMs;
-    return Math.min(Math.round(seconds * 1000), DEFAULTS.maxWaitTimeoutMs);
-  },
+  getWaitMs: () => readWaitLimit().ms ?? DEFAULTS.waitTimeoutMs,
   onBusy: (value) => {
     busy = value;
-    $("send").disabled = !ready || busy;
     $("cancel").hidden = !busy;
+    update();
     if (busy) $("cancel").focus();
     else if (!$("send").disabled) $("send").focus();
   },
+  onGuard: () => update(),
 });
-$("send").addEventListener("click", () => runner.send());
+$("resend-ok").addEventListener("change", () => update());
+$("send").addEventListener("click", () => {
+  if (busy) return;
+  if (!ready) {
+    // Every message shows now, and focus goes to the first field to fix.
+    revealAll = true;
+    update();
+    const first = document.querySelector('#form [aria-invalid="true"]') ?? document.querySelector("#form .msg .error")?.closest(".field, .row, .section")?.querySelector("input, textarea");
+    first?.focus();
+    return;
+  }
+  runner.send();
+});
 
 /**
  * Writes the package's bounds and defaults into the form, which holds none of its own: the

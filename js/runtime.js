@@ -77,46 +77,63 @@ export function follow(signal) {
   }
 }
 
-const FALLBACK = Symbol("fallback");
+// The fast path's bounds: the same as the module's own reader (src/bindings/from_js.rs).
 const LONGEST_STRING = 1_000_000;
+const DEEPEST = 64;
+const MOST_VALUES = 100_000;
 
-/** Gives up on anything JSON would write differently from what the value holds. */
-function faithful(key, value) {
-  // `this[key]` is the value before any toJSON: a value toJSON changed is not read this way.
-  if (this[key] !== value) throw FALLBACK;
-  switch (typeof value) {
+/**
+ * Whether JSON.stringify writes exactly what `v` holds, within the reader's bounds: strings,
+ * finite numbers, booleans, null, and arrays and objects with a plain prototype (so no toJSON,
+ * no Date or Map) holding only those; `undefined` only as an object's field (left out, as the
+ * reader does) or an array's item (null). A cycle ends at the depth bound.
+ */
+function isPlain(v, depth, budget) {
+  if (--budget.left < 0 || depth > DEEPEST) return false;
+  switch (typeof v) {
     case "string":
-      if (value.length > LONGEST_STRING) throw FALLBACK;
-      return value;
+      return v.length <= LONGEST_STRING;
     case "number":
-      if (!Number.isFinite(value)) throw FALLBACK;
-      return value;
+      return Number.isFinite(v);
     case "boolean":
-      return value;
-    case "undefined":
-      // Left out of objects and written as null in arrays, as the module's own reader does.
-      return value;
+      return true;
     case "object": {
-      if (value === null || Array.isArray(value)) return value;
-      const proto = Object.getPrototypeOf(value);
-      if (proto === Object.prototype || proto === null) return value;
-      throw FALLBACK;
+      if (v === null) return true;
+      if (Array.isArray(v)) {
+        const length = v.length;
+        if (!(length <= budget.left)) return false;
+        for (let i = 0; i < length; i++) {
+          const item = v[i];
+          if (item === undefined) budget.left--;
+          else if (!isPlain(item, depth + 1, budget)) return false;
+        }
+        return true;
+      }
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const key in v) {
+        if (!Object.prototype.hasOwnProperty.call(v, key)) return false;
+        const field = v[key];
+        if (field === undefined) {
+          if (--budget.left < 0) return false;
+        } else if (!isPlain(field, depth + 1, budget)) return false;
+      }
+      return true;
     }
     default:
-      throw FALLBACK;
+      return false;
   }
 }
 
 /**
- * The JSON text of a plain JSON-like value (objects, arrays, strings, finite numbers, booleans,
- * null), or undefined for anything else (a function, a cycle, a Date, a getter that throws...):
- * the module then reads the value field by field instead. One native call instead of one per
- * field is what makes this the fast path.
+ * The JSON text of a plain JSON-like value, or undefined for anything else (a function, a
+ * cycle, a Date, a getter that throws...): the module then reads the value field by field.
+ * One native JSON.stringify instead of a call into JS per field is what makes this the fast path.
  */
 export function plainJson(v) {
   if (v === undefined) return undefined;
   try {
-    return JSON.stringify(v, faithful);
+    return isPlain(v, 0, { left: MOST_VALUES }) ? JSON.stringify(v) : undefined;
   } catch {
     return undefined;
   }

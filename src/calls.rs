@@ -94,6 +94,8 @@ pub struct Settings {
 #[derive(Clone, Debug, PartialEq)]
 pub struct CallOptions {
     pub callback_url: Option<String>,
+    /// Sent as the `Idempotency-Key` header of the create, when the caller gives one.
+    pub idempotency_key: Option<String>,
     /// How long a wait may last.
     pub timeout_ms: f64,
     /// A fixed poll interval instead of the adaptive schedule.
@@ -196,7 +198,12 @@ pub fn call_options(options: &Input, signal_ok: bool, creates: bool, waits: bool
     let none = Input::default();
     let options = if options.value.is_object() { options } else { &none };
     let mut problems = Vec::new();
-    let mut out = CallOptions { callback_url: None, timeout_ms: DEFAULT_WAIT_TIMEOUT_MS, poll_interval_ms: None };
+    let mut out = CallOptions {
+        callback_url: None,
+        idempotency_key: None,
+        timeout_ms: DEFAULT_WAIT_TIMEOUT_MS,
+        poll_interval_ms: None,
+    };
     if waits {
         out.timeout_ms =
             number_option(options, "timeoutMs", MAX_WAIT_MS, &mut problems).unwrap_or(DEFAULT_WAIT_TIMEOUT_MS);
@@ -218,6 +225,15 @@ pub fn call_options(options: &Input, signal_ok: bool, creates: bool, waits: bool
                 ),
             )),
         }
+        match option(options, "idempotencyKey") {
+            None | Some(Seen::Json(Value::Null)) => {}
+            Some(Seen::Json(Value::String(k))) if is_idempotency_key(k) => out.idempotency_key = Some(k.clone()),
+            Some(_) => problems.push(issue(
+                "idempotencyKey",
+                Code::InvalidValue,
+                "idempotencyKey must be 1 to 255 printable ASCII characters without spaces (a UUID, say)".into(),
+            )),
+        }
     }
     if !signal_ok {
         problems.push(issue("signal", Code::InvalidType, "signal must be an AbortSignal".into()));
@@ -227,6 +243,18 @@ pub fn call_options(options: &Input, signal_ok: bool, creates: bool, waits: bool
     } else {
         Err(Error::invalid(problems))
     }
+}
+
+/// Whether `key` can be sent as an `Idempotency-Key` header: 1 to 255 printable ASCII
+/// characters without spaces.
+///
+/// ```
+/// use kling3_wasm::calls::is_idempotency_key;
+/// assert!(is_idempotency_key("2f1c0e9a-7b1d-4c55-9a0e-6f1f2d3c4b5a"));
+/// assert!(!is_idempotency_key("two words") && !is_idempotency_key(""));
+/// ```
+pub fn is_idempotency_key(key: &str) -> bool {
+    (1..=255).contains(&key.len()) && key.bytes().all(|b| (0x21..=0x7e).contains(&b))
 }
 
 /// The create-task request: `input` validated and normalized, with `callback_url` set when

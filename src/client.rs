@@ -82,6 +82,13 @@ enum NoAnswer {
     Aborted,
 }
 
+/// What a POST carries: its JSON text, and the caller's idempotency key if any.
+#[derive(Clone, Copy)]
+struct Body<'a> {
+    text: Option<&'a str>,
+    idempotency_key: Option<&'a str>,
+}
+
 /// An HTTP answer: its status, body text and the wait it asked for.
 struct Http {
     status: u16,
@@ -99,7 +106,8 @@ impl Client {
         let request = create_request(input, &self.settings.base_url, call.options.callback_url.as_deref())
             .map_err(Failure::Invalid)?;
         let watch = Watch::new(call.signal.clone());
-        self.exchange(Method::Post, &request.url, request.body.as_deref(), None, &watch).await
+        let body = Body { text: request.body.as_deref(), idempotency_key: call.options.idempotency_key.as_deref() };
+        self.exchange(Method::Post, &request.url, Some(body), None, &watch).await
     }
 
     /// Reads a task once (a GET is tried again on network errors, 429 and 5xx).
@@ -121,7 +129,8 @@ impl Client {
         let request = create_request(input, &self.settings.base_url, call.options.callback_url.as_deref())
             .map_err(Failure::Invalid)?;
         let watch = Watch::new(call.signal.clone());
-        let created = self.exchange(Method::Post, &request.url, request.body.as_deref(), None, &watch).await?;
+        let body = Body { text: request.body.as_deref(), idempotency_key: call.options.idempotency_key.as_deref() };
+        let created = self.exchange(Method::Post, &request.url, Some(body), None, &watch).await?;
         // A create answer always has an id (`read_answer` refuses one without).
         let id = created.task.task_id.unwrap_or_default();
         let (url, id) = self.task_url(&Value::String(id))?;
@@ -178,7 +187,7 @@ impl Client {
         &self,
         method: Method,
         url: &str,
-        body: Option<&str>,
+        body: Option<Body<'_>>,
         task_id: Option<&str>,
         watch: &Watch,
     ) -> Result<Answered, Failure> {
@@ -276,7 +285,13 @@ impl Client {
     }
 
     /// One HTTP request and its whole answer, unless the signal aborts or `timeoutMs` passes.
-    async fn attempt(&self, method: Method, url: &str, body: Option<&str>, watch: &Watch) -> Result<Http, NoAnswer> {
+    async fn attempt(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<Body<'_>>,
+        watch: &Watch,
+    ) -> Result<Http, NoAnswer> {
         let controller = AbortController::new().map_err(|_| NoAnswer::Network("AbortController is missing".into()))?;
         let signal = controller.signal();
         let exchange = self.send(method, url, body, &signal);
@@ -304,7 +319,7 @@ impl Client {
         &self,
         method: Method,
         url: &str,
-        body: Option<&str>,
+        body: Option<Body<'_>>,
         signal: &AbortSignal,
     ) -> Result<Http, NoAnswer> {
         let mut builder: RequestBuilder = match method {
@@ -312,13 +327,16 @@ impl Client {
             Method::Post => Request::post(url),
         };
         builder = builder.header("Accept", "application/json").abort_signal(Some(signal));
-        if body.is_some() {
+        if let Some(body) = &body {
             builder = builder.header("Content-Type", "application/json");
+            if let Some(key) = body.idempotency_key {
+                builder = builder.header("Idempotency-Key", key);
+            }
         }
         if let Some(key) = &self.settings.api_key {
             builder = builder.header("Authorization", &format!("Bearer {key}"));
         }
-        let request = match body {
+        let request = match body.and_then(|b| b.text) {
             Some(text) => builder.body(text),
             None => builder.build(),
         }

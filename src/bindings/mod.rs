@@ -63,6 +63,12 @@ export interface RequestOptions {
 export interface CreateTaskOptions extends RequestOptions {
   /** Sent as `callback_url`: the provider POSTs the finished task there. */
   callbackUrl?: string;
+  /**
+   * Sent as the `Idempotency-Key` header (1 to 255 printable ASCII characters, a UUID say):
+   * the sandbox and servers that honour it create one task per key however often the POST
+   * arrives. The real API does not document it; the client still never re-sends a POST itself.
+   */
+  idempotencyKey?: string;
 }
 /** What `onProgress` gets after each poll. */
 export interface Progress {
@@ -83,6 +89,7 @@ export interface WaitOptions extends RequestOptions {
 /** Options of `generate`. */
 export interface GenerateOptions extends WaitOptions {
   callbackUrl?: string;
+  idempotencyKey?: string;
 }
 /** Options of `toCurl`. */
 export interface CurlOptions {

@@ -95,6 +95,19 @@ describe("completing tasks", () => {
     assert.deepEqual(keyless.headers, { accept: "application/json" }, "no key, no Authorization (a proxy adds it)");
   });
 
+  test("an idempotency key makes a repeated create give back the same task, created once", async () => {
+    const idempotencyKey = "6b1f9d2e-0c4a-4f7e-9a51-2d8c3e7f1a90";
+    const first = await client().createTask({ prompt: "a cat" }, { idempotencyKey });
+    const again = await client().createTask({ prompt: "a cat" }, { idempotencyKey });
+    assert.equal(again.taskId, first.taskId);
+    assert.equal(posts(), 2);
+    assert.equal(sandbox.tasks.size, 1, "one task for one key");
+    const error = await rejection(client().createTask({ prompt: "a cat" }, { idempotencyKey: "two words" }));
+    assert.ok(error instanceof ValidationError);
+    assert.deepEqual(error.errors.map((e) => e.path), ["idempotencyKey"]);
+    assert.equal(posts(), 2, "nothing sent with a bad key");
+  });
+
   test("a failed task rejects with TaskFailedError carrying the task", async () => {
     sandbox.addFault({ fault: "fail-task" });
     const error = await rejection(client().generate({ prompt: "x", duration: 3 }, { pollIntervalMs: 50 }));

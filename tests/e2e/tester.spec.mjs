@@ -810,3 +810,23 @@ test("screenshots for the README", async ({ page }) => {
   await page.reload();
   await shoot("docs/tester-phone.png");
 });
+
+for (const scheme of ["light", "dark"]) {
+  test(`no serious accessibility violations with a task, a checked task and a may-exist warning (${scheme})`, async ({ page, request }) => {
+    allowFailedLoads(page);
+    await page.emulateMedia({ colorScheme: scheme });
+    await fill(page, "Seen by all");
+    await page.locator("#duration").fill("3");
+    await page.click("#send");
+    await expect(page.locator("#run-status")).toContainText("the video is ready", { timeout: 20_000 });
+    const id = (await page.locator("#history tbody td").first().innerText()).trim();
+    await page.getByRole("button", { name: `Check task ${id} again` }).click();
+    await expect(page.locator("#check-status")).toContainText("has succeeded");
+    await request.post("/_sandbox/faults", { data: { fault: "status-504", route: "create" } });
+    await page.click("#send");
+    await expect(page.locator("#resend-box")).toBeVisible();
+    const results = await new AxeBuilder({ page }).analyze();
+    const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  });
+}

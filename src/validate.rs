@@ -586,7 +586,8 @@ fn url_list(
     let path = format!("{parent}.{key}");
     let items = c.array(&path, fields.get(key)?)?;
     let mut urls = Vec::with_capacity(items.len());
-    let rule = format!("an http(s) URL of a {what}");
+    let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    let rule = format!("an http(s) URL of {article} {what}");
     for (i, item) in items.iter().enumerate() {
         if let Some(u) = c.url(&format!("{path}[{i}]"), item, &rule) {
             urls.push(u);
@@ -621,11 +622,14 @@ fn check_element_references(req: &KlingRequest, c: &mut Checker) {
     }
 }
 
-/// Whether `text` contains `tag` not followed by more of a name (so `@cat` is not found in
-/// `@caterpillar`).
+/// Whether `text` names `tag` as a word of its own: not followed by more of a name (so `@cat` is
+/// not found in `@caterpillar`) nor preceded by one (so `bob@knight.com` does not name `@knight`).
 fn mentions(text: &str, tag: &str) -> bool {
-    text.match_indices(tag)
-        .any(|(at, _)| text.get(at + tag.len()..).and_then(|rest| rest.chars().next()).is_none_or(|c| !is_name_char(c)))
+    text.match_indices(tag).any(|(at, _)| {
+        let before = text.get(..at).and_then(|head| head.chars().next_back());
+        let after = text.get(at + tag.len()..).and_then(|rest| rest.chars().next());
+        before.is_none_or(|c| !is_name_char(c)) && after.is_none_or(|c| !is_name_char(c))
+    })
 }
 
 /// Whether `c` can continue a name: a letter or a digit in any script (Unicode's
@@ -743,6 +747,9 @@ mod tests {
             ("@猫，跑", "@猫", true),
             ("「@猫」", "@猫", true),
             ("@caterpillar", "@cat", false),
+            ("bob@knight.com", "@knight", false),
+            ("(@knight) rides", "@knight", true),
+            ("a\n@knight", "@knight", true),
             ("@cat_2", "@cat", false),
             ("@caté", "@cat", false),
             ("no tag", "@cat", false),

@@ -102,9 +102,7 @@ export function humanize(message) {
   text = text.replace(/^([A-Za-z_]+)\b/, (word) => FIELD_NAMES[word] ?? word);
   text = text.replace(/\bmulti_shots is true\b/g, "multi-shot is on")
     .replace(/\belement_input_video_urls\b/g, "video URLs")
-    .replace(/\belement_input_urls\b/g, "image URLs")
-    // The package writes "a image" (reported upstream); the page reads it right.
-    .replace(/\ba image\b/g, "an image");
+    .replace(/\belement_input_urls\b/g, "image URLs");
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

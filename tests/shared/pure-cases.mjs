@@ -330,6 +330,17 @@ export const cases = [
     },
   },
   {
+    name: "an element is named by @name as a word of its own, and messages read as English",
+    run(k) {
+      const element = { name: "knight", element_input_urls: ["https://a/1.png", "https://a/2.png"] };
+      const codes = (prompt) => k.validateRequest({ prompt, kling_elements: [element] }).warnings.map((w) => w.code);
+      eq(codes("@knight rides"), []);
+      eq(codes("mail bob@knight.com"), ["unreferenced"], "an e-mail address is not a mention");
+      const bad = k.validateRequest({ prompt: "@knight", kling_elements: [{ ...element, element_input_urls: ["https://a/1.png", "ftp://x"] }] });
+      ok(/an http\(s\) URL of an image/.test(bad.errors[0].message), bad.errors[0].message);
+    },
+  },
+  {
     name: "nextPollDelay follows the documented schedule",
     run(k) {
       // The README: after 2, 4, 6, 8 and 10 s; every 10 s until 50 s; every 3 s until 200 s; slower after, up to every 15 s.

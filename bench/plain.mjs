@@ -28,6 +28,8 @@ export const zodRequest = z
   .superRefine((r, ctx) => {
     if (!r.multi_shots && r.prompt === undefined) ctx.addIssue({ code: "custom", path: ["prompt"], message: "prompt is required" });
     if (r.multi_shots && !r.multi_prompt) ctx.addIssue({ code: "custom", path: ["multi_prompt"], message: "multi_prompt is required" });
+    const names = (r.kling_elements ?? []).map((e) => e.name);
+    if (new Set(names).size !== names.length) ctx.addIssue({ code: "custom", path: ["kling_elements"], message: "duplicate name" });
     if (r.multi_shots && r.multi_prompt) {
       const total = r.multi_prompt.reduce((a, s) => a + s.duration, 0);
       if (total < 3 || total > 15) ctx.addIssue({ code: "custom", path: ["multi_prompt"], message: "out of range" });
@@ -55,6 +57,49 @@ const chars = (s) => {
   return n;
 };
 const seconds = (v, min) => typeof v === "number" && Number.isInteger(v) && v >= min && v <= 15;
+
+const FIELDS = ["model", "prompt", "mode", "duration", "aspect_ratio", "sound", "image", "multi_shots", "multi_prompt", "kling_elements", "callback_url"];
+const mentions = (text, tag) => {
+  for (let at = text.indexOf(tag); at !== -1; at = text.indexOf(tag, at + 1)) {
+    const before = text.slice(0, at).at(-1);
+    const after = text[at + tag.length];
+    const nameChar = (c) => c !== undefined && /[\p{L}\p{N}_-]/u.test(c);
+    if (!nameChar(before) && !nameChar(after)) return true;
+  }
+  return false;
+};
+
+/** The warnings the package gives for a request that passed the rules (same paths and codes). */
+export function plainWarnings(r) {
+  const warnings = [];
+  const multi = r.multi_shots === true;
+  for (const key of Object.keys(r)) if (!FIELDS.includes(key)) warnings.push({ path: key, code: "unknown_field" });
+  if (multi && r.prompt !== undefined) warnings.push({ path: "prompt", code: "ignored" });
+  if (r.image !== undefined && r.aspect_ratio !== undefined) warnings.push({ path: "aspect_ratio", code: "ignored" });
+  if (!multi && r.multi_prompt !== undefined) warnings.push({ path: "multi_prompt", code: "ignored" });
+  (Array.isArray(r.multi_prompt) ? r.multi_prompt : []).forEach((s, i) => {
+    for (const key of Object.keys(s)) if (!["prompt", "duration"].includes(key)) warnings.push({ path: `multi_prompt[${i}].${key}`, code: "unknown_field" });
+  });
+  const prompts = multi ? (r.multi_prompt ?? []).map((s) => s.prompt) : r.prompt === undefined ? [] : [r.prompt];
+  (r.kling_elements ?? []).forEach((e, i) => {
+    for (const key of Object.keys(e)) if (!["name", "description", "element_input_urls", "element_input_video_urls"].includes(key)) warnings.push({ path: `kling_elements[${i}].${key}`, code: "unknown_field" });
+    const images = e.element_input_urls;
+    const videos = e.element_input_video_urls;
+    if (images !== undefined && (images.length < 2 || images.length > 4)) warnings.push({ path: `kling_elements[${i}].element_input_urls`, code: "out_of_range" });
+    if (videos !== undefined && videos.length !== 1) warnings.push({ path: `kling_elements[${i}].element_input_video_urls`, code: "out_of_range" });
+    if (images === undefined && videos === undefined) warnings.push({ path: `kling_elements[${i}]`, code: "required" });
+  });
+  (r.kling_elements ?? []).forEach((e, i) => {
+    if (!prompts.some((p) => mentions(p, `@${e.name}`))) warnings.push({ path: `kling_elements[${i}]`, code: "unreferenced" });
+  });
+  return warnings;
+}
+
+/** zod's verdict with the package's warnings, so both do the same work. */
+export function zodValidate(r) {
+  const result = zodRequest.safeParse(r);
+  return { valid: result.success, issues: result.success ? [] : result.error.issues, warnings: result.success ? plainWarnings(r) : [] };
+}
 
 export function plainValidate(r) {
   const errors = [];
@@ -98,7 +143,12 @@ export function plainValidate(r) {
       });
     }
   }
-  return { valid: errors.length === 0, errors };
+  const names = new Set();
+  for (const [i, e] of (Array.isArray(r.kling_elements) ? r.kling_elements : []).entries()) {
+    if (typeof e?.name === "string" && names.has(e.name)) errors.push({ path: `kling_elements[${i}].name`, code: "duplicate" });
+    names.add(e?.name);
+  }
+  return { valid: errors.length === 0, errors, warnings: errors.length === 0 ? plainWarnings(r) : [] };
 }
 
 export function plainPrice(r) {
@@ -111,7 +161,8 @@ export function plainPrice(r) {
 export function plainBuild(r, apiKey) {
   const check = plainValidate(r);
   if (!check.valid) throw new Error("invalid");
-  const body = { model: "kling-3", ...r, mode: r.mode ?? "std", duration: r.duration ?? 5, aspect_ratio: r.aspect_ratio ?? "16:9", sound: r.sound ?? true };
+  const total = r.multi_shots === true ? r.multi_prompt.reduce((a, s) => a + s.duration, 0) : 5;
+  const body = { model: "kling-3", ...r, mode: r.mode ?? "std", duration: r.duration ?? total, aspect_ratio: r.aspect_ratio ?? "16:9", sound: r.sound ?? true };
   return {
     method: "POST",
     url: "https://apiin.one/api/v1/videos/generations",

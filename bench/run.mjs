@@ -9,7 +9,7 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
 import * as k from "kling3-wasm";
-import { plainBuild, plainPrice, plainValidate, zodBuild, zodPrice, zodRequest } from "./plain.mjs";
+import { plainBuild, plainPrice, plainValidate, zodBuild, zodPrice, zodValidate } from "./plain.mjs";
 import { startDevServer } from "../server/dev-server.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -146,11 +146,30 @@ try {
 }
 
 // ---- throughput ----------------------------------------------------------------------------
-const sample = {
-  prompt: "A golden retriever running through a field of sunflowers at sunset, cinematic quality",
-  mode: "pro", duration: 10, aspect_ratio: "16:9", sound: true, image: "https://example.com/dog.jpg",
-  kling_elements: [{ name: "dog", description: "the dog", element_input_urls: ["https://example.com/1.png", "https://example.com/2.png"] }],
-};
+// The same inputs for every contender: valid and invalid, simple, multi-shot, elements, image.
+const url = (n) => `https://example.com/${n}.png`;
+const inputs = [
+  { prompt: "A golden retriever running through a field of sunflowers at sunset, cinematic quality", mode: "pro", duration: 10 },
+  { prompt: "@dog runs to the sea", image: "https://example.com/dog.jpg", kling_elements: [{ name: "dog", description: "the dog", element_input_urls: [url(1), url(2)] }] },
+  { multi_shots: true, mode: "pro", multi_prompt: [{ prompt: "a boat leaves the harbour", duration: 4 }, { prompt: "the storm", duration: 6 }], sound: false },
+  { prompt: "a cat", aspect_ratio: "9:16", seed: 7 },
+  { prompt: "", mode: "ultra", duration: 20, image: "ftp://x/y.png" },
+  { multi_shots: true, duration: 9, multi_prompt: [{ prompt: "a", duration: 4 }, { prompt: "b", duration: 4 }] },
+];
+// Every contender must agree with the package on every input, or the race is not fair.
+for (const [i, input] of inputs.entries()) {
+  const ours = k.validateRequest(input);
+  const theirs = { zod: zodValidate(input), "plain JS": plainValidate(input) };
+  const warned = (w) => JSON.stringify(w.map(({ path, code }) => [path, code]));
+  for (const [name, verdict] of Object.entries(theirs)) {
+    if (verdict.valid !== ours.valid || warned(verdict.warnings) !== warned(ours.warnings)) {
+      throw new Error(`bench: ${name} and kling3-wasm disagree on input ${i}: ${JSON.stringify({ ours: [ours.valid, ours.warnings], theirs: [verdict.valid, verdict.warnings] })}`);
+    }
+  }
+}
+const valid = inputs.filter((input) => k.validateRequest(input).valid);
+let turn = 0;
+const next = (list) => list[turn++ % list.length];
 // Whatever each call returns goes into this sink, printed at the end, so the JIT cannot drop a
 // call whose result is unused.
 let sink = 0;
@@ -174,9 +193,9 @@ function opsPerSecond(fn) {
   return Math.round(median(windows));
 }
 const contenders = {
-  validateRequest: { "kling3-wasm": () => k.validateRequest(sample), zod: () => zodRequest.safeParse(sample), "plain JS": () => plainValidate(sample) },
-  estimateCost: { "kling3-wasm": () => k.estimateCost(sample), zod: () => zodPrice(sample), "plain JS": () => plainPrice(sample) },
-  buildRequest: { "kling3-wasm": () => k.buildRequest(sample, { apiKey: "aio_x" }), zod: () => zodBuild(sample, "aio_x"), "plain JS": () => plainBuild(sample, "aio_x") },
+  validateRequest: { "kling3-wasm": () => k.validateRequest(next(inputs)), zod: () => zodValidate(next(inputs)), "plain JS": () => plainValidate(next(inputs)) },
+  estimateCost: { "kling3-wasm": () => k.estimateCost(next(valid)), zod: () => zodPrice(next(valid)), "plain JS": () => plainPrice(next(valid)) },
+  buildRequest: { "kling3-wasm": () => k.buildRequest(next(valid), { apiKey: "aio_x" }), zod: () => zodBuild(next(valid), "aio_x"), "plain JS": () => plainBuild(next(valid), "aio_x") },
 };
 for (const [fn, impls] of Object.entries(contenders)) {
   results.throughput[fn] = {};

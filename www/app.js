@@ -4,6 +4,7 @@
 import { validateRequest, normalizeRequest, estimateCost, buildRequest, toCurl, requestLimits, clientDefaults, ValidationError } from "/pkg/web.js";
 import { drawChart } from "./chart.js";
 import { setUpRunner } from "./run.js";
+import { checkIncoming, linkFragment, readFragment, readPaste, MAX_FRAGMENT_CHARS } from "./share.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("form");
@@ -440,6 +441,134 @@ function applyPreset(name) {
   update();
 }
 
+/**
+ * Sets the whole form from a request the package accepted (a shared link's or a pasted body):
+ * what it leaves out is the package's default, and its messages show as if it had been typed.
+ */
+function fillForm(request) {
+  const r = normalizeRequest(request);
+  $("prompt").value = r.prompt ?? "";
+  form.querySelector(`input[name="mode"][value="${CSS.escape(r.mode)}"]`).checked = true;
+  // In multi-shot mode the package gives the shots' total; the (disabled) slider keeps its own.
+  $("duration").value = String(typeof request.duration === "number" ? request.duration : LIMITS.defaultSeconds);
+  form.querySelector(`input[name="aspect_ratio"][value="${CSS.escape(r.aspect_ratio)}"]`).checked = true;
+  $("sound").checked = r.sound;
+  $("image").value = r.image ?? "";
+  $("callback_url").value = r.callback_url ?? "";
+  $("multi_shots").checked = r.multi_shots === true;
+  state.shots = r.multi_prompt ? r.multi_prompt.map((s) => ({ prompt: s.prompt, duration: s.duration })) : defaultShots();
+  state.elements = (r.kling_elements ?? []).map((e) => ({
+    name: e.name, description: e.description ?? "", urls: (e.element_input_urls ?? []).join("\n"),
+  }));
+  drawShots();
+  drawElements();
+  for (const button of document.querySelectorAll("[data-preset]")) button.setAttribute("aria-pressed", "false");
+  for (const part of form.querySelectorAll(".section, .field, .row")) touched.add(part);
+  update();
+}
+
+/** Writes a lead line and the package's problems (in the form's words) into `box`, as text. */
+function writeLines(box, lead, problems = [], kind = "error") {
+  const first = document.createElement("span");
+  first.className = problems.length > 0 ? "" : kind;
+  first.textContent = lead;
+  box.replaceChildren(first);
+  for (const problem of problems) {
+    const line = document.createElement("span");
+    line.className = kind;
+    line.dataset.code = problem.code;
+    line.textContent = humanize(problem.message);
+    box.append(line);
+  }
+}
+
+/** Opens a shared link: a request the package accepts fills the form; anything else leaves it. */
+function loadFromFragment() {
+  const found = readFragment(location.hash);
+  if (found.kind === "none") return;
+  // Read once: a reload keeps what the person has done since.
+  history.replaceState(null, "", `${location.pathname}${location.search}`);
+  const note = $("link-note");
+  if (found.kind === "broken") {
+    writeLines(note, `${found.message} Nothing was loaded: the form is as it was.`);
+    return;
+  }
+  const { request, problems } = checkIncoming(found.value);
+  if (!request) {
+    writeLines(note, "This link's request was not loaded, the form is as it was:", problems);
+    return;
+  }
+  let lead = "The form now holds the request from the link.";
+  if (found.base) {
+    // A link may move Send to another server only on this origin or the package's default API:
+    // the key typed here goes wherever the Base URL points.
+    const here = found.base.startsWith("/") || new URL(found.base).origin === location.origin || found.base === DEFAULTS.baseUrl;
+    if (here) {
+      $("base-url").value = found.base;
+      lead += ` Base URL: ${found.base}.`;
+    } else {
+      lead += ` It names the API at ${found.base}; the Base URL was left as it was: set it yourself only if you trust that server, since the key goes there.`;
+    }
+  }
+  fillForm(request);
+  writeLines(note, lead, [], "ok");
+}
+
+$("share").addEventListener("click", async () => {
+  const msg = $("share-msg");
+  const field = $("share-url");
+  const request = readForm();
+  const { errors } = validateRequest(request);
+  if (errors.length > 0) {
+    field.hidden = true;
+    msg.textContent = "Fix the problems in the form first: a link carries a request the package accepts.";
+    return;
+  }
+  const { fragment, baseLeftOut } = linkFragment(request, $("base-url").value.trim() || DEFAULTS.baseUrl);
+  if (fragment.length > MAX_FRAGMENT_CHARS) {
+    field.hidden = true;
+    msg.textContent = "This request is too long for a link: copy the JSON body instead.";
+    return;
+  }
+  field.value = `${location.origin}${location.pathname}${fragment}`;
+  field.hidden = false;
+  const left = baseLeftOut ? " The base URL was left out: it has a query or a password." : "";
+  try {
+    await navigator.clipboard.writeText(field.value);
+    msg.textContent = `Link copied.${left}`;
+  } catch {
+    field.select();
+    msg.textContent = `Link selected: press Ctrl+C.${left}`;
+  }
+});
+
+function loadPaste() {
+  const box = $("import-msg");
+  const read = readPaste($("import-text").value);
+  if (read.message) {
+    writeLines(box, `${read.message} The form is as it was.`);
+    return;
+  }
+  const { request, problems } = checkIncoming(read.value);
+  if (!request) {
+    writeLines(box, "Not loaded, the form is as it was:", problems);
+    return;
+  }
+  fillForm(request);
+  $("link-note").replaceChildren();
+  writeLines(box, "Loaded into the form.", [], "ok");
+}
+$("import-load").addEventListener("click", loadPaste);
+$("import-text").addEventListener("keydown", (event) => {
+  // Ctrl+Enter here loads the body; it does not send.
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    event.stopPropagation();
+    loadPaste();
+  }
+});
+addEventListener("hashchange", loadFromFragment);
+
 $("image-preview").addEventListener("load", () => {
   $("image-preview").hidden = false;
   const { naturalWidth: w, naturalHeight: h } = $("image-preview");
@@ -452,7 +581,7 @@ $("image-preview").addEventListener("error", () => {
 });
 /** A person's edit: their part of the form shows its messages, and no preset is chosen any more. */
 const edited = (event) => {
-  if (event.target.closest("[data-preset]")) return;
+  if (event.target.closest("[data-preset], #import")) return;
   touch(event.target);
   for (const button of document.querySelectorAll("[data-preset]")) button.setAttribute("aria-pressed", "false");
   update();
@@ -625,6 +754,7 @@ drawShots();
 drawElements();
 update();
 setUpConnection().finally(() => {
+  loadFromFragment();
   update();
   $("load-status").textContent = "Ready: the package is loaded, and checks run in your browser.";
   document.body.dataset.ready = "true";

@@ -1,0 +1,117 @@
+// Requests that come from outside the page: a shared link's fragment (#request=…&base=…) and a
+// pasted JSON body. The package's validateRequest decides what is valid; this file only moves
+// text in and out and says what the form cannot hold. Nothing read here is ever written as HTML.
+import { validateRequest, buildRequest } from "/pkg/web.js";
+
+/** The longest fragment read (characters): a full request in any script fits in well under this. */
+export const MAX_FRAGMENT_CHARS = 64 * 1024;
+/** The longest pasted body read (characters). */
+export const MAX_PASTE_CHARS = 256 * 1024;
+
+const kb = (chars) => `${Math.ceil(chars / 1024)} KB`;
+
+function toBase64Url(text) {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** Throws on anything that is not base64url of UTF-8 text. */
+function fromBase64Url(code) {
+  if (!/^[A-Za-z0-9_-]+$/.test(code)) throw new Error("not base64url");
+  const binary = atob(code.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((code.length + 3) % 4));
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+}
+
+/**
+ * The base URL as a link may carry it: a path (`/api/v1`) or an http(s) origin and path, with
+ * no user, password, query or fragment. Returns the URL to carry, or null.
+ */
+export function shareableBase(base) {
+  if (typeof base !== "string" || base === "" || /[?#\s\\]/.test(base)) return null;
+  try {
+    buildRequest({ prompt: "-" }, { baseUrl: base });
+  } catch {
+    return null;
+  }
+  if (base.startsWith("/")) return base.startsWith("//") ? null : base;
+  let url;
+  try {
+    url = new URL(base);
+  } catch {
+    return null;
+  }
+  if (!/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash) return null;
+  return `${url.origin}${url.pathname}`;
+}
+
+/** The fragment of a link to `request`, with the base URL when it holds no secrets. */
+export function linkFragment(request, base) {
+  const params = new URLSearchParams({ request: toBase64Url(JSON.stringify(request)) });
+  const carried = shareableBase(base);
+  if (carried) params.set("base", carried);
+  return { fragment: `#${params}`, baseLeftOut: Boolean(base) && !carried };
+}
+
+/**
+ * What a fragment holds: `{ kind: "none" }` (no fragment, or an anchor of this page),
+ * `{ kind: "broken", message }`, or `{ kind: "link", value, base }` with the request still
+ * unchecked (see `checkIncoming`).
+ */
+export function readFragment(hash) {
+  const raw = hash.startsWith("#") ? hash.slice(1) : hash;
+  if (raw === "") return { kind: "none" };
+  if (raw.length > MAX_FRAGMENT_CHARS) {
+    return { kind: "broken", message: `This link's request is ${kb(raw.length)}, more than the ${kb(MAX_FRAGMENT_CHARS)} this tester reads.` };
+  }
+  if (/^[A-Za-z][\w-]*$/.test(raw) && document.getElementById(raw)) return { kind: "none" };
+  const params = new URLSearchParams(raw);
+  const keys = [...params.keys()];
+  const known = keys.every((k) => k === "request" || k === "base") && new Set(keys).size === keys.length;
+  if (!params.has("request") || !known) {
+    return { kind: "broken", message: "This link's #… part is not a request this tester knows." };
+  }
+  let value;
+  try {
+    value = JSON.parse(fromBase64Url(params.get("request")));
+  } catch {
+    return { kind: "broken", message: "This link's request is damaged (it may have been cut when it was copied)." };
+  }
+  const base = params.has("base") ? shareableBase(params.get("base")) : null;
+  if (params.has("base") && !base) {
+    return { kind: "broken", message: "This link's base URL is not a plain http(s) URL or path without a query or credentials." };
+  }
+  return { kind: "link", value, base };
+}
+
+/** A pasted body: `{ value }`, or `{ message }` when it is too long or not JSON. */
+export function readPaste(text) {
+  if (text.length > MAX_PASTE_CHARS) return { message: `This text is ${kb(text.length)}, more than the ${kb(MAX_PASTE_CHARS)} a body can be here.` };
+  if (text.trim() === "") return { message: "Paste a JSON body first, such as the API docs show." };
+  try {
+    return { value: JSON.parse(text) };
+  } catch (error) {
+    return { message: `This is not JSON: ${error.message}.` };
+  }
+}
+
+/**
+ * Whether a request from outside can fill the form: the package's errors, and the fields the
+ * form has no place for (so that nothing is dropped unseen). Returns `{ request, problems }`,
+ * where `problems` are `{ path, code, message }` like the package's.
+ */
+export function checkIncoming(value) {
+  const report = validateRequest(value);
+  if (report.errors.length > 0) return { request: null, problems: report.errors };
+  const problems = report.warnings
+    .filter((w) => w.code === "unknown_field")
+    .map((w) => ({ ...w, message: `${w.path} is not a field this form has; remove it to load the rest` }));
+  (value.kling_elements ?? []).forEach((element, i) => {
+    if (element.element_input_video_urls !== undefined) {
+      const path = `kling_elements[${i}].element_input_video_urls`;
+      problems.push({ path, code: "unsupported", message: `${path}: this form takes image URLs only` });
+    }
+  });
+  return problems.length > 0 ? { request: null, problems } : { request: value, problems: [] };
+}

@@ -1,7 +1,7 @@
 // The tester page: reads the form into a request, and shows what the package says of it.
 // Every rule and price comes from kling3-wasm; this file only moves values in and out of the
 // page, always as text (textContent), never as HTML.
-import { validateRequest, normalizeRequest, estimateCost, buildRequest, toCurl, requestLimits, clientDefaults, ValidationError } from "/pkg/web.js";
+import { validateRequest, normalizeRequest, estimateCost, buildRequest, toSnippet, requestLimits, clientDefaults, ValidationError } from "/pkg/web.js";
 import { drawChart } from "./chart.js";
 import { setUpRunner } from "./run.js";
 import { checkIncoming, linkFragment, readFragment, readPaste, MAX_FRAGMENT_CHARS } from "./share.js";
@@ -282,6 +282,16 @@ function showPrice(request) {
   return cost;
 }
 
+/** The language "Copy as code" writes, and the copy button's name for it. */
+const LANGUAGES = { curl: "the curl command", js: "the JavaScript (kling3-wasm) code", fetch: "the fetch code", python: "the Python code" };
+const language = () => document.querySelector('input[name="language"]:checked')?.value ?? "curl";
+for (const choice of document.querySelectorAll('input[name="language"]')) {
+  choice.addEventListener("change", () => {
+    $("copy-code").setAttribute("aria-label", `Copy ${LANGUAGES[language()]}`);
+    showPreview(currentRequest().request);
+  });
+}
+
 function showPreview(request) {
   try {
     // The preview's URL is absolute, so the curl command works from a terminal too.
@@ -289,12 +299,13 @@ function showPreview(request) {
     if (options.baseUrl?.startsWith("/")) options.baseUrl = new URL(options.baseUrl, location.href).href;
     const built = buildRequest(request, options);
     $("body-preview").textContent = JSON.stringify(JSON.parse(built.body), null, 2);
-    $("curl-preview").textContent = toCurl(built);
+    // The package writes the code; redactKey keeps the typed key out of it in every language.
+    $("code-preview").textContent = toSnippet(built, { language: language(), redactKey: true });
   } catch (error) {
     const n = error instanceof ValidationError ? error.errors.length : 1;
     const text = `Fix ${n === 1 ? "the problem" : `the ${n} problems`} in the form to see the request.`;
     $("body-preview").textContent = text;
-    $("curl-preview").textContent = text;
+    $("code-preview").textContent = text;
   }
 }
 

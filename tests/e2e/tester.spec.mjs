@@ -256,7 +256,7 @@ test("an element gets a warning until the prompt names it", async ({ page }) => 
 test("the curl preview never shows the key, and the key stays out of storage unless asked", async ({ page }) => {
   await fill(page, "it's a $(test)");
   await page.fill("#api-key", "aio_very_secret");
-  const curl = await page.locator("#curl-preview").innerText();
+  const curl = await page.locator("#code-preview").innerText();
   expect(curl).not.toContain("aio_very_secret");
   expect(curl).toMatch(/^curl -X POST 'http:\/\/127\.0\.0\.1:\d+\/api\/v1\/videos\/generations'/);
   expect(curl).toContain("it'\\''s a $(test)");
@@ -299,7 +299,7 @@ test("the form takes its bounds and defaults from the package", async ({ page })
   await expect(base).toHaveAttribute("placeholder", defaults.baseUrl);
   await fill(page, "x");
   await base.fill("");
-  await expect(page.locator("#curl-preview")).toContainText(`curl -X POST '${defaults.baseUrl}${defaults.createPath}'`);
+  await expect(page.locator("#code-preview")).toContainText(`curl -X POST '${defaults.baseUrl}${defaults.createPath}'`);
 
   const wait = page.locator("#wait-limit");
   await expect(wait).toHaveValue(String(defaults.waitTimeoutMs / 1000));
@@ -686,7 +686,7 @@ test("the price, Send and the task's status stay in view while the form scrolls"
   await page.setViewportSize({ width: 1280, height: 800 });
   await fill(page, "Sticky");
   await page.locator("#add-element").scrollIntoViewIfNeeded();
-  await page.locator("#curl-preview").scrollIntoViewIfNeeded();
+  await page.locator("#code-preview").scrollIntoViewIfNeeded();
   await expect(page.locator("#send")).toBeInViewport();
   await expect(page.locator("#credits")).toBeInViewport();
   await page.click("#send");
@@ -695,7 +695,7 @@ test("the price, Send and the task's status stay in view while the form scrolls"
 
 test("JSON, curl and history keep their tokens whole", async ({ page }) => {
   await fill(page, `A ${"very".repeat(60)}long word`);
-  for (const id of ["#body-preview", "#curl-preview"]) {
+  for (const id of ["#body-preview", "#code-preview"]) {
     expect(await page.locator(id).evaluate((el) => getComputedStyle(el).whiteSpace)).toBe("pre");
   }
   await page.locator("#duration").fill("3");
@@ -713,7 +713,7 @@ test("JSON, curl and history keep their tokens whole", async ({ page }) => {
 test("the copy buttons copy the body and the curl command", async ({ page, context }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await fill(page, "Copy me");
-  for (const [button, pre] of [["Copy the JSON body", "#body-preview"], ["Copy the curl command", "#curl-preview"]]) {
+  for (const [button, pre] of [["Copy the JSON body", "#body-preview"], ["Copy the curl command", "#code-preview"]]) {
     await page.getByRole("button", { name: button }).click();
     await expect(page.getByRole("button", { name: button })).toHaveText("Copied");
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await page.locator(pre).textContent());

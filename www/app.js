@@ -478,18 +478,28 @@ function fillForm(request) {
   update();
 }
 
+const MAX_LINES = 10;
+
 /** Writes a lead line and the package's problems (in the form's words) into `box`, as text. */
 function writeLines(box, lead, problems = [], kind = "error") {
   const first = document.createElement("span");
   first.className = problems.length > 0 ? "" : kind;
   first.textContent = lead;
   box.replaceChildren(first);
-  for (const problem of problems) {
+  // A hostile request can hold thousands of problems: the first few say enough.
+  const shown = problems.slice(0, MAX_LINES);
+  for (const problem of shown) {
     const line = document.createElement("span");
     line.className = kind;
     line.dataset.code = problem.code;
     line.textContent = humanize(problem.message);
     box.append(line);
+  }
+  if (problems.length > shown.length) {
+    const more = document.createElement("span");
+    more.className = kind;
+    more.textContent = `…and ${problems.length - shown.length} more.`;
+    box.append(more);
   }
 }
 

@@ -103,12 +103,12 @@ export function readPaste(text) {
  */
 export function checkIncoming(value) {
   const report = validateRequest(value);
-  if (report.errors.length > 0) return { request: null, problems: report.errors };
-  const problems = report.warnings
+  const problems = [...report.errors, ...report.warnings
     .filter((w) => w.code === "unknown_field")
-    .map((w) => ({ ...w, message: `${w.path} is not a field this form has; remove it to load the rest` }));
-  (value.kling_elements ?? []).forEach((element, i) => {
-    if (element.element_input_video_urls !== undefined) {
+    .map((w) => ({ ...w, message: `${w.path} is not a field this form has; remove it to load the rest` }))];
+  const elements = Array.isArray(value?.kling_elements) ? value.kling_elements : [];
+  elements.forEach((element, i) => {
+    if (element !== null && typeof element === "object" && element.element_input_video_urls !== undefined) {
       const path = `kling_elements[${i}].element_input_video_urls`;
       problems.push({ path, code: "unsupported", message: `${path}: this form takes image URLs only` });
     }

@@ -187,6 +187,7 @@ test("a link with wrong types gives the package's messages and leaves the form",
     [{ prompt: "x", mode: "ultra" }, ["Mode"]],
     [{ prompt: "x", secret_flag: true }, ["Secret_flag is not a field this form has"]],
     [{ prompt: "x", kling_elements: [{ name: "a", element_input_video_urls: ["https://example.com/v.mp4"] }] }, ["this form takes image URLs only"]],
+    [Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`f${i}`, i])), ["Prompt is required", "F0 is not a field this form has", "…and 2991 more."]],
   ];
   for (const [value, messages] of cases) {
     await openFragment(page, fragmentOf(value));
@@ -195,6 +196,8 @@ test("a link with wrong types gives the package's messages and leaves the form",
     expect(await formState(page)).toEqual(before);
   }
   for (const [fragment, message] of [
+    // Deeper than JSON.stringify can write: the package's reader bounds it.
+    [`#request=${b64url(`{"prompt":${"[".repeat(15_000)}${"]".repeat(15_000)}}`)}`, "too deeply nested"],
     ["#hello=world", "not a request this tester knows"],
     ["#request=e30&extra=1", "not a request this tester knows"],
     ["#request=%%%", "damaged"],

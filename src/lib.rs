@@ -13,6 +13,7 @@ pub mod pricing;
 pub mod request;
 pub mod response;
 pub mod schedule;
+pub mod snippet;
 pub mod task;
 pub mod validate;
 pub mod wire;

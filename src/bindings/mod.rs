@@ -96,6 +96,14 @@ export interface CurlOptions {
   /** Write `$KLING_API_KEY` instead of the key (default true). */
   redactKey?: boolean;
 }
+/** A language `toSnippet` writes: curl, the package's client, plain `fetch`, or Python `requests`. */
+export type SnippetLanguage = "curl" | "js" | "fetch" | "python";
+/** Options of `toSnippet`. */
+export interface SnippetOptions {
+  language: SnippetLanguage;
+  /** Read the key from the environment variable `KLING_API_KEY` instead of writing it (default true). */
+  redactKey?: boolean;
+}
 "#;
 
 /// A result as a plain JS value: objects, arrays, numbers, strings and `null`.
@@ -260,6 +268,17 @@ pub fn to_curl(
         }
     };
     Ok(crate::wire::to_curl(&request, redact))
+}
+
+/// A built request as code in `language` (`"curl"`, `"js"`, `"fetch"` or `"python"`), ready to
+/// run; the key is read from `KLING_API_KEY` unless `redactKey` is false. Throws
+/// `ValidationError` naming every bad field.
+#[wasm_bindgen(js_name = toSnippet)]
+pub fn to_snippet(
+    #[wasm_bindgen(unchecked_param_type = "BuiltRequest")] request: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SnippetOptions")] options: JsValue,
+) -> Result<String, JsValue> {
+    crate::snippet::snippet_for(&from_js::read(&request), &from_js::read_options(&Some(options))).map_err(to_js_error)
 }
 
 /// Reads a task from a response body (an object, or its JSON text).

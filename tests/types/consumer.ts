@@ -35,6 +35,9 @@ import {
   type ClientDefaults,
   statusText,
   isTaskId,
+  toSnippet,
+  type SnippetLanguage,
+  type SnippetOptions,
 } from "kling3-wasm";
 
 const request: KlingRequest = {
@@ -68,6 +71,9 @@ const built: BuiltRequest = buildRequest(request, { apiKey: "aio_x", baseUrl: "/
 const builtNoOptions: BuiltRequest = buildRequest(request);
 const headers: Record<string, string> = built.headers;
 const curl: string = toCurl(built) + toCurl(builtNoOptions, { redactKey: false });
+const languages: SnippetLanguage[] = ["curl", "js", "fetch", "python"];
+const snippetOptions: SnippetOptions = { language: "python", redactKey: false };
+const snippets: string[] = [...languages.map((language) => toSnippet(built, { language })), toSnippet(built, snippetOptions)];
 
 const task: Task = parseTask({ data: { status: "COMPLETED" } });
 const status: Status = task.status;
@@ -130,6 +136,12 @@ const badShot: KlingRequest = { multi_shots: true, multi_prompt: [{ prompt: "a" 
 const badStatus: Status = "done";
 // @ts-expect-error: redactKey is a boolean
 toCurl(built, { redactKey: "no" });
+// @ts-expect-error: the language is one of four words
+toSnippet(built, { language: "ruby" });
+// @ts-expect-error: the language is required
+toSnippet(built, {});
+// @ts-expect-error: the options are required
+toSnippet(built);
 // @ts-expect-error: videoUrl may be null
 const notNull: string = task.videoUrl;
 
@@ -143,6 +155,6 @@ const delays: number[] = [nextPollDelay(0), nextPollDelay(60_000, 2000)];
 const inlineCredits: number = estimateInline({ duration: 3 }).credits;
 // @ts-expect-error: the elapsed time is a number
 nextPollDelay("soon");
-void [useTheClient, handle, delays, inlineCredits, maxShots, waitMs, said, idOk];
+void [useTheClient, handle, delays, inlineCredits, maxShots, waitMs, said, idOk, snippets];
 void [valid, firstCode, issues, mode, seconds, ratio, model, credits, headers, curl, status, url, raw];
 void [badMode, badRatio, badDuration, badShot, badStatus, notNull];

@@ -94,7 +94,8 @@ function isPlain(v, depth, budget) {
     case "string":
       return v.length <= LONGEST_STRING;
     case "number":
-      return Number.isFinite(v);
+      // JSON writes -0 as 0: the walk keeps the sign, so -0 takes the walk.
+      return Number.isFinite(v) && !Object.is(v, -0);
     case "boolean":
       return true;
     case "object": {

@@ -131,6 +131,9 @@ test(`every export survives ${ROUNDS} rounds of hostile input and still answers 
   }
   assert.deepEqual(k.validateRequest({ prompt: "a cat" }), { valid: true, errors: [], warnings: [] });
   assert.equal(k.estimateCost({}).credits, 300);
+  // The fast path and the walk agree on values JSON writes differently, such as -0.
+  const signed = { prompt: "a", extra: -0 };
+  assert.deepEqual(k.normalizeRequest(signed), k.normalizeRequest(new Proxy(signed, { getPrototypeOf: () => Map.prototype })));
   assert.equal(JSON.parse(k.buildRequest({ prompt: "a" }).body).duration, 5);
 });
 

@@ -129,7 +129,8 @@ pub fn validate(input: &Input) -> (KlingRequest, Validation) {
 struct Checker<'i> {
     errors: Vec<Issue>,
     warnings: Vec<Issue>,
-    /// The input's holes by path (the first, should a path repeat).
+    /// The input's holes by path. Two places can share a path (a key "" adds nothing to it):
+    /// then the first that must be reported stands for both.
     holes: HashMap<&'i str, Unsendable>,
 }
 
@@ -137,7 +138,14 @@ impl<'i> Checker<'i> {
     fn new(input: &'i Input) -> Checker<'i> {
         let mut holes = HashMap::with_capacity(input.holes.len());
         for hole in &input.holes {
-            holes.entry(hole.path.as_str()).or_insert(hole.what);
+            holes
+                .entry(hole.path.as_str())
+                .and_modify(|what| {
+                    if matches!(what, Unsendable::NotFinite(_)) {
+                        *what = hole.what;
+                    }
+                })
+                .or_insert(hole.what);
         }
         Checker { errors: Vec::new(), warnings: Vec::new(), holes }
     }

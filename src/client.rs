@@ -103,11 +103,8 @@ impl Client {
 
     /// Validates `input` (sending nothing when it is invalid), then creates the task.
     pub async fn create_task(&self, input: &Input, call: &Call) -> Result<Answered, Failure> {
-        let request = create_request(input, &self.settings.base_url, call.options.callback_url.as_deref())
-            .map_err(Failure::Invalid)?;
         let watch = Watch::new(call.signal.clone());
-        let body = Body { text: request.body.as_deref(), idempotency_key: call.options.idempotency_key.as_deref() };
-        self.exchange(Method::Post, &request.url, Some(body), None, &watch).await
+        self.create(input, call, &watch).await
     }
 
     /// Reads a task once (a GET is tried again on network errors, 429 and 5xx).
@@ -126,15 +123,20 @@ impl Client {
 
     /// Creates the task, then waits for it, with the same signal.
     pub async fn generate(&self, input: &Input, call: &Call) -> Result<Answered, Failure> {
-        let request = create_request(input, &self.settings.base_url, call.options.callback_url.as_deref())
-            .map_err(Failure::Invalid)?;
         let watch = Watch::new(call.signal.clone());
-        let body = Body { text: request.body.as_deref(), idempotency_key: call.options.idempotency_key.as_deref() };
-        let created = self.exchange(Method::Post, &request.url, Some(body), None, &watch).await?;
+        let created = self.create(input, call, &watch).await?;
         // A create answer always has an id (`read_answer` refuses one without).
         let id = created.task.task_id.unwrap_or_default();
         let (url, id) = self.task_url(&Value::String(id))?;
         self.wait(&url, &id, call, &watch).await
+    }
+
+    /// The create-task POST (nothing is sent when `input` is invalid).
+    async fn create(&self, input: &Input, call: &Call, watch: &Watch) -> Result<Answered, Failure> {
+        let request = create_request(input, &self.settings.base_url, call.options.callback_url.as_deref())
+            .map_err(Failure::Invalid)?;
+        let body = Body { text: request.body.as_deref(), idempotency_key: call.options.idempotency_key.as_deref() };
+        self.exchange(Method::Post, &request.url, Some(body), None, watch).await
     }
 
     fn task_url(&self, task_id: &Value) -> Result<(String, String), Failure> {
@@ -223,10 +225,8 @@ impl Client {
                         Ok(task) => return Ok(Answered { task, text: http.text }),
                         Err(refusal) => {
                             let success = (200..300).contains(&http.status);
-                            let outcome = if !success {
-                                Outcome::Status(http.status)
-                            } else if !post && refusal.retryable_for_poll() {
-                                // Reading a task is safe to repeat: an unreadable answer is tried again.
+                            // Reading a task is safe to repeat: an unreadable answer is tried again.
+                            let outcome = if success && !post && refusal.retryable_for_poll() {
                                 Outcome::NetworkError
                             } else {
                                 Outcome::Status(http.status)

@@ -11,6 +11,7 @@ import { chromium } from "playwright-core";
 import * as k from "kling3-wasm";
 import { plainBuild, plainPrice, plainValidate, zodBuild, zodPrice, zodValidate } from "./plain.mjs";
 import { startDevServer } from "../server/dev-server.mjs";
+import { seeded } from "../tests/support/random.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "pkg");
@@ -207,15 +208,8 @@ for (const [fn, impls] of Object.entries(contenders)) {
 }
 
 // ---- polling -------------------------------------------------------------------------------
-// mulberry32: a small generator with a full 2^32 period, seeded so runs compare.
-let seed = 42;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-};
+// Seeded, so runs compare.
+const random = seeded(42);
 const schedules = {
   "kling3-wasm adaptive": (t) => k.nextPollDelay(t),
   "fixed 500 ms": () => 500,

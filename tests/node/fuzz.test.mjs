@@ -5,6 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as k from "kling3-wasm";
+import { seeded } from "../support/random.mjs";
 
 // A fresh seed each run (printed, so a failure replays with FUZZ_SEED=...), and a round count
 // that must be a positive whole number: 0 rounds would prove nothing.
@@ -12,15 +13,7 @@ const firstSeed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_
 if (!Number.isInteger(firstSeed) || firstSeed < 0) throw new Error(`FUZZ_SEED must be a whole number, got ${process.env.FUZZ_SEED}`);
 const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 3000);
 if (!Number.isInteger(ROUNDS) || ROUNDS < 3) throw new Error(`FUZZ_ROUNDS must be a whole number of at least 3, got ${process.env.FUZZ_ROUNDS}`);
-// mulberry32: a small generator with a full 2^32 period.
-let seed = firstSeed;
-const rand = () => {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-};
+const rand = seeded(firstSeed);
 const pick = (xs) => xs[Math.floor(rand() * xs.length)];
 const FIELDS = ["model", "prompt", "mode", "duration", "aspect_ratio", "sound", "image", "multi_shots", "multi_prompt", "kling_elements", "callback_url", "name", "element_input_urls", "data", "status", "video_url", "url", "headers", "body", "method", "apiKey", "baseUrl", "redactKey", "task_id", "output", "error", "code"];
 const STRINGS = ["", "kling-3", "std", "pro", "16:9", "9:16", "1:1", "https://x.example/a.png", "javascript:alert(1)", "@cat", "COMPLETED", "\u0000", "🎬".repeat(3), "'$(id)`", "a\nb", "\ud800", "/api/v1", "aio_key1234"];

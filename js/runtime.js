@@ -77,11 +77,6 @@ export function follow(signal) {
   }
 }
 
-// The fast path's bounds: the same as the module's own reader (src/bindings/from_js.rs).
-const LONGEST_STRING = 1_000_000;
-const DEEPEST = 64;
-const MOST_VALUES = 100_000;
-
 /**
  * Whether JSON.stringify writes exactly what `v` holds, within the reader's bounds: strings,
  * finite numbers, booleans, null, and arrays and objects with a plain prototype (so no toJSON,
@@ -89,10 +84,10 @@ const MOST_VALUES = 100_000;
  * reader does) or an array's item (null). A cycle ends at the depth bound.
  */
 function isPlain(v, depth, budget) {
-  if (--budget.left < 0 || depth > DEEPEST) return false;
+  if (--budget.left < 0 || depth > budget.deepest) return false;
   switch (typeof v) {
     case "string":
-      return v.length <= LONGEST_STRING;
+      return v.length <= budget.longest;
     case "number":
       // JSON writes -0 as 0: the walk keeps the sign, so -0 takes the walk.
       return Number.isFinite(v) && !Object.is(v, -0);
@@ -130,11 +125,13 @@ function isPlain(v, depth, budget) {
  * The JSON text of a plain JSON-like value, or undefined for anything else (a function, a
  * cycle, a Date, a getter that throws...): the module then reads the value field by field.
  * One native JSON.stringify instead of a call into JS per field is what makes this the fast path.
+ * The bounds are the module's reader's, passed in: at most `deepest` levels, `most` values and
+ * strings of `longest` UTF-16 units.
  */
-export function plainJson(v) {
+export function plainJson(v, deepest, most, longest) {
   if (v === undefined) return undefined;
   try {
-    return isPlain(v, 0, { left: MOST_VALUES }) ? JSON.stringify(v) : undefined;
+    return isPlain(v, 0, { left: most, deepest, longest }) ? JSON.stringify(v) : undefined;
   } catch {
     return undefined;
   }

@@ -28,7 +28,9 @@ pub(crate) const MAX_STRING_UNITS: u32 = 1_000_000;
 /// the engine in one call, parsed by serde_json (which has a recursion limit), then checked
 /// against the same bounds as the walk below. Anything else is walked field by field.
 pub(crate) fn read(v: &JsValue) -> Input {
-    if let Some(value) = super::js::plain_json(v).and_then(|text| parse_plain(&text)) {
+    if let Some(value) =
+        super::js::plain_json(v, MAX_DEPTH, MAX_NODES, MAX_STRING_UNITS).and_then(|text| parse_plain(&text))
+    {
         return Input { value, holes: Vec::new() };
     }
     walk(v)

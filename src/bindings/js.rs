@@ -35,8 +35,9 @@ extern "C" {
     #[wasm_bindgen(js_name = genuineResponse)]
     fn guarded_response(v: &JsValue) -> JsValue;
     /// The JSON text of a plain JSON-like value, or `None` for anything else (see runtime.js).
+    /// The reader's bounds are passed in: they are written once, in `from_js.rs`.
     #[wasm_bindgen(js_name = plainJson)]
-    pub(crate) fn plain_json(v: &JsValue) -> Option<String>;
+    pub(crate) fn plain_json(v: &JsValue, deepest: usize, most: usize, longest: u32) -> Option<String>;
     /// A signal that aborts with `signal` but holds no listener on it (`AbortSignal.any`).
     pub(crate) fn follow(signal: &web_sys::AbortSignal) -> web_sys::AbortSignal;
 }

@@ -136,11 +136,13 @@ try {
     const page = await context.newPage();
     await page.goto(`${server.url}/`);
     await page.waitForSelector("body[data-ready=true]");
-    tti.push(await page.evaluate(() => performance.now()));
+    // The page marks the moment it is ready; reading the clock here would add the harness's
+    // polling delay.
+    tti.push(await page.evaluate(() => performance.getEntriesByName("kling3:ready")[0].startTime));
     await context.close();
   }
   results.page.timeToInteractiveMs = median(tti);
-  row("tester page", "time to interactive (localhost)", `${median(tti).toFixed(0)} ms`, "navigation start to the form checked and priced; median of 5");
+  row("tester page", "time to interactive (localhost)", `${median(tti).toFixed(0)} ms`, "navigation start to the page's ready mark (form checked and priced); median of 5");
 } finally {
   await browser.close();
   await server.close();

@@ -50,6 +50,25 @@ test("the page prices the default request and shows the body it will send", asyn
   await page.screenshot({ path: `${SHOTS}/ready.png`, fullPage: true });
 });
 
+test("everything the page preloads is fetched once, with the page's first requests, and used", async ({ page }) => {
+  const fetched = [];
+  page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+  const warnings = [];
+  page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
+  await page.reload();
+  await expect(page.locator("body")).toHaveAttribute("data-ready", "true");
+  const preloaded = await page.$$eval('link[rel="preload"], link[rel="modulepreload"]', (links) => links.map((l) => new URL(l.href).pathname));
+  // The package's modules and wasm, the tester's own modules and the server's description.
+  expect(preloaded).toEqual(expect.arrayContaining(["/pkg/web.js", "/pkg/web/kling3_wasm_bg.wasm", "/pkg/web/snippets/kling3-wasm/js/runtime.js", "/pkg/web/snippets/kling3-wasm/js/errors.js", "/run.js", "/_server"]));
+  for (const path of preloaded) expect(fetched.filter((p) => p === path), path).toHaveLength(1);
+  // Every module the page ends up loading was named up front, so none waits for its importer.
+  const modules = fetched.filter((p) => p.endsWith(".js") && p !== "/app.js");
+  expect(modules.filter((p) => !preloaded.includes(p))).toEqual([]);
+  // Chromium warns about a preload the page did not use, or one it fetched twice.
+  await page.waitForTimeout(3500);
+  expect(warnings.filter((w) => /preload/i.test(w))).toEqual([]);
+});
+
 test("the price and its chart follow mode, sound and duration", async ({ page }) => {
   await page.check('input[name="mode"][value="pro"]');
   await page.locator("#duration").fill("15");

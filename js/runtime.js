@@ -136,3 +136,54 @@ export function plainJson(v, deepest, most, longest) {
     return undefined;
   }
 }
+
+/**
+ * `plainJson` for only the fields named in `only` (an array of names), at every level: the
+ * JSON text JSON.stringify writes with `only` as its replacer. For a function that reads a few
+ * fields (the price's), so a long prompt or a list of elements is neither checked nor copied.
+ */
+export function plainJsonOf(v, only, deepest, most, longest) {
+  if (v === undefined) return undefined;
+  try {
+    const part = pick(v, only, 0, { left: most, deepest });
+    return part !== NOT_PLAIN && isPlain(part, 0, { left: most, deepest, longest }) ? JSON.stringify(part) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const NOT_PLAIN = Symbol("not plain");
+
+/**
+ * A copy of `v` holding only the fields named in `only`, at every level (arrays whole), or
+ * NOT_PLAIN where `isPlain` would say no to what the copy leaves out: an object that is not
+ * plain, a named field that is inherited or not enumerable (the module's reader reads own
+ * enumerable fields only), or more values than the reader takes. Deeper than its bound, the copy stops and `isPlain` then
+ * refuses it (a cycle ends there).
+ */
+function pick(v, only, depth, budget) {
+  if (typeof v !== "object" || v === null || depth > budget.deepest) return v;
+  if (--budget.left < 0) return NOT_PLAIN;
+  if (Array.isArray(v)) {
+    const length = v.length;
+    if (!(length <= budget.left)) return NOT_PLAIN;
+    const items = new Array(length);
+    for (let i = 0; i < length; i++) {
+      const item = pick(v[i], only, depth + 1, budget);
+      if (item === NOT_PLAIN) return NOT_PLAIN;
+      items[i] = item;
+    }
+    return items;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
+  const part = {};
+  for (const key of only) {
+    if (!(key in v)) continue;
+    if (!Object.prototype.propertyIsEnumerable.call(v, key)) return NOT_PLAIN;
+    const field = pick(v[key], only, depth + 1, budget);
+    if (field === NOT_PLAIN) return NOT_PLAIN;
+    part[key] = field;
+  }
+  return part;
+}

@@ -152,12 +152,34 @@ pub fn kind(v: &Value) -> &'static str {
     }
 }
 
-/// Joins an object key to a path: `"a"` + `"b"` is `"a.b"`.
-pub(crate) fn join(prefix: &str, key: &str) -> String {
-    if prefix.is_empty() {
-        key.to_string()
+/// Joins an object key to a path: `"a"` + `"b"` is `"a.b"`. A key that would read as path
+/// syntax (empty, or holding `.`, `[` or `]`) is written as a quoted index, `a["b.c"]`, so no
+/// two places share a path: `{"": {"mode": 1}}` is not at `mode`.
+///
+/// ```
+/// use kling3_wasm::input::join;
+/// assert_eq!(join("", "prompt"), "prompt");
+/// assert_eq!(join("kling_elements[0]", "name"), "kling_elements[0].name");
+/// assert_eq!(join("", ""), r#"[""]"#);
+/// assert_eq!(join("a", "b.c"), r#"a["b.c"]"#);
+/// ```
+pub fn join(prefix: &str, key: &str) -> String {
+    let mut path = prefix.to_string();
+    push_key(&mut path, key);
+    path
+}
+
+/// [`join`] in place.
+pub fn push_key(path: &mut String, key: &str) {
+    if key.is_empty() || key.contains(['.', '[', ']']) {
+        path.push('[');
+        path.push_str(&serde_json::to_string(key).unwrap_or_default());
+        path.push(']');
     } else {
-        format!("{prefix}.{key}")
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(key);
     }
 }
 

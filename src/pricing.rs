@@ -41,6 +41,12 @@ pub fn price(mode: Mode, sound: bool, seconds: Seconds) -> Cost {
     Cost { credits: Credits(per_second * seconds.0), credits_per_second: per_second, seconds, mode, sound }
 }
 
+/// The fields that set the price, at any level: the request's `mode`, `sound`, `duration`,
+/// `multi_shots` and `multi_prompt`, and each shot's `duration`. [`estimate`] gives the same
+/// answer for a request and for the request with only these fields, at every level (a
+/// property test holds it to that), so a caller may read just these.
+pub const PRICE_FIELDS: [&str; 5] = ["mode", "sound", "duration", "multi_shots", "multi_prompt"];
+
 /// The price of a request, from the fields that set it (mode, sound, duration and, in
 /// multi-shot mode, the shots' durations); the rest may be unfinished. Missing fields take
 /// their defaults, so `{}` costs what the default request costs.
@@ -62,7 +68,7 @@ pub fn estimate(input: &Input) -> Result<Cost, Vec<Issue>> {
     Ok(price(req.mode_or_default(), req.sound_or_default(), req.seconds()))
 }
 
-/// Whether a problem is with a field that sets the price.
+/// Whether a problem is with a field that sets the price, or with the whole request ("").
 fn sets_price(issue: &Issue, multi: bool) -> bool {
     let path = issue.path.as_str();
     match path {
@@ -81,7 +87,8 @@ fn sets_price(issue: &Issue, multi: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::tests::json;
+    use crate::input::tests::{json, with_holes};
+    use crate::input::Unsendable;
 
     #[test]
     fn every_rate_and_length_is_priced_as_the_page_says() {
@@ -146,6 +153,17 @@ mod tests {
             let paths: Vec<&str> = problems.iter().map(|i| i.path.as_str()).collect();
             assert_eq!(paths, [path], "{input}");
         }
+    }
+
+    #[test]
+    fn a_field_named_empty_is_not_the_request() {
+        // Its path is `[""]`, not the whole request's "": its problems do not set the price.
+        let input = with_holes(r#"{"":null,"mode":"pro"}"#, &[(r#"[""]"#, Unsendable::Function)]);
+        assert!(validate(&input).1.errors.iter().any(|i| i.path == r#"[""]"#));
+        assert_eq!(estimate(&input).unwrap().credits, Credits(400));
+        // A request that is not an object is a problem of the price.
+        assert_eq!(estimate(&json("[]")).unwrap_err()[0].path, "");
+        assert_eq!(estimate(&with_holes("null", &[("", Unsendable::Function)])).unwrap_err()[0].path, "");
     }
 
     #[test]

@@ -4,10 +4,10 @@
 
 use kling3_wasm::calls::{call_options, create_request, read_answer, settings, task_id_of, task_url, Refusal};
 use kling3_wasm::error::Error;
-use kling3_wasm::input::{Hole, Input, Map, Unsendable, Value};
+use kling3_wasm::input::{join, Hole, Input, Map, Unsendable, Value};
 use kling3_wasm::json_text::stringify;
 use kling3_wasm::normalize::normalize;
-use kling3_wasm::pricing::{estimate, rate};
+use kling3_wasm::pricing::{estimate, rate, PRICE_FIELDS};
 use kling3_wasm::response::{envelope_error, read_error};
 use kling3_wasm::schedule::{
     next_retry_delay, parse_http_date, parse_retry_after, parse_retry_after_ms, Method, Outcome, PollSchedule,
@@ -49,6 +49,23 @@ impl Node {
         Input { value, holes }
     }
 
+    /// This value with only the fields named in `names`, at every level (arrays whole): what
+    /// `JSON.stringify(v, names)` keeps, and what the binding reads for a function that needs
+    /// no other field.
+    fn only(&self, names: &[&str]) -> Node {
+        match self {
+            Node::Array(items) => Node::Array(items.iter().map(|item| item.only(names)).collect()),
+            Node::Object(entries) => Node::Object(
+                entries
+                    .iter()
+                    .filter(|(k, _)| names.contains(&k.as_str()))
+                    .map(|(k, v)| (k.clone(), v.only(names)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
     /// The JSON part alone, as for a response body.
     fn json(&self) -> Value {
         self.input().value
@@ -80,7 +97,7 @@ impl Node {
                 }
                 let mut map = Map::new();
                 for (k, v) in fields {
-                    let child = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                    let child = join(path, k);
                     map.insert(k.clone(), v.read(&child, holes));
                 }
                 Value::Object(map)
@@ -285,6 +302,13 @@ proptest! {
         if normalize(&input).is_ok() {
             prop_assert!(estimate(&input).is_ok());
         }
+    }
+
+    #[test]
+    fn the_price_fields_alone_give_the_same_price_or_the_same_problems(node in prop_oneof![request(), node()]) {
+        let whole = estimate(&node.input());
+        let part = estimate(&node.only(&PRICE_FIELDS).input());
+        prop_assert_eq!(part, whole);
     }
 
     #[test]

@@ -36,6 +36,32 @@ pub(crate) fn read(v: &JsValue) -> Input {
     walk(v)
 }
 
+/// [`read`] for only the fields named in `only`, at every level (what `JSON.stringify(v, only)`
+/// writes), for a function that reads no other field. A value the fast path cannot take is
+/// read whole: the function then sees more than it needs, never less.
+pub(crate) fn read_fields(v: &JsValue, only: &'static [&'static str]) -> Input {
+    thread_local! {
+        // The names as one JS array, made once per list (the lists are constants).
+        static NAMES: std::cell::RefCell<Vec<(usize, js_sys::Array)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let names = NAMES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let key = only.as_ptr() as usize;
+        if let Some((_, names)) = cache.iter().find(|(k, _)| *k == key) {
+            return names.clone();
+        }
+        let names: js_sys::Array = only.iter().map(|name| JsValue::from_str(name)).collect();
+        cache.push((key, names.clone()));
+        names
+    });
+    if let Some(value) =
+        super::js::plain_json_of(v, &names, MAX_DEPTH, MAX_NODES, MAX_STRING_UNITS).and_then(|text| parse_plain(&text))
+    {
+        return Input { value, holes: Vec::new() };
+    }
+    walk(v)
+}
+
 /// The walk's result for a plain value's JSON text, or `None` when the walk would give holes
 /// (deeper than `MAX_DEPTH`, more than `MAX_NODES` values) or the text is not JSON serde_json
 /// reads (an unpaired surrogate).
@@ -160,12 +186,7 @@ impl Reader {
                 self.path.push_str(&i.to_string());
                 self.path.push(']');
             }
-            Segment::Key(k) => {
-                if !self.path.is_empty() {
-                    self.path.push('.');
-                }
-                self.path.push_str(k);
-            }
+            Segment::Key(k) => crate::input::push_key(&mut self.path, k),
         }
         let value = match v {
             Ok(item) => self.read(&item),

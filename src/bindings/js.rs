@@ -38,6 +38,15 @@ extern "C" {
     /// The reader's bounds are passed in: they are written once, in `from_js.rs`.
     #[wasm_bindgen(js_name = plainJson)]
     pub(crate) fn plain_json(v: &JsValue, deepest: usize, most: usize, longest: u32) -> Option<String>;
+    /// `plain_json` for only the fields named in `only` (an array of strings), at every level.
+    #[wasm_bindgen(js_name = plainJsonOf)]
+    pub(crate) fn plain_json_of(
+        v: &JsValue,
+        only: &JsValue,
+        deepest: usize,
+        most: usize,
+        longest: u32,
+    ) -> Option<String>;
     /// A signal that aborts with `signal` but holds no listener on it (`AbortSignal.any`).
     pub(crate) fn follow(signal: &web_sys::AbortSignal) -> web_sys::AbortSignal;
 }

@@ -227,7 +227,8 @@ pub fn normalize_request(
 pub fn estimate_cost(
     #[wasm_bindgen(unchecked_param_type = "KlingRequest")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let cost = crate::pricing::estimate(&from_js::read(&input)).map_err(|e| to_js_error(Error::invalid(e)))?;
+    let input = from_js::read_fields(&input, &crate::pricing::PRICE_FIELDS);
+    let cost = crate::pricing::estimate(&input).map_err(|e| to_js_error(Error::invalid(e)))?;
     Ok(to_js(&cost))
 }
 

@@ -33,3 +33,38 @@ test("a redacted curl takes the key from $KLING_API_KEY in the shell", () => {
   const out = execFileSync("sh", ["-c", fakeCurl + k.toCurl(request)], { env: { KLING_API_KEY: "aio_from_env", PATH: process.env.PATH } });
   assert.ok(out.toString().includes("Authorization: Bearer aio_from_env"));
 });
+
+test("estimateCost reads only a request's own enumerable price fields, as validateRequest does", () => {
+  // 300 credits: the default request (std, with sound, 5 s); a field the reader does not see
+  // must not change it.
+  const inherited = Object.create({ mode: "pro", duration: 15 });
+  assert.equal(k.estimateCost(inherited).credits, 300);
+  const hidden = Object.defineProperty({ prompt: "a" }, "mode", { value: "pro", enumerable: false });
+  assert.equal(k.estimateCost(hidden).credits, 300);
+  assert.deepEqual(k.normalizeRequest(hidden).mode, "std");
+  // Inherited from a polluted Object.prototype: not the request's own field either.
+  Object.prototype.duration = 15;
+  try {
+    assert.equal(k.estimateCost({ prompt: "a" }).credits, 300);
+    assert.equal(k.estimateCost({ multi_shots: true, multi_prompt: [{ prompt: "a", duration: 4 }] }).credits, 240);
+  } finally {
+    delete Object.prototype.duration;
+  }
+  // What a field the price does not read holds does not matter: a function, a cycle, a huge text.
+  const cyclic = { mode: "pro", duration: 10 };
+  cyclic.self = cyclic;
+  assert.equal(k.estimateCost({ ...cyclic, prompt: () => 1, image: "x".repeat(2_000_000) }).credits, 800);
+  // Every shot's duration counts; its prompt does not.
+  assert.equal(k.estimateCost({ multi_shots: true, sound: false, multi_prompt: [{ prompt: 5, duration: 4 }, { duration: 6 }] }).credits, 400);
+  // A price field JSON cannot carry is named.
+  assert.throws(() => k.estimateCost({ duration: NaN }), (e) => e instanceof k.ValidationError && e.errors[0].path === "duration");
+  assert.throws(() => k.estimateCost({ multi_shots: true, multi_prompt: [{ prompt: "a", duration: () => 4 }] }), (e) => e.errors[0].path === "multi_prompt[0].duration");
+});
+
+test("a key that reads as path syntax is quoted in its path, so it never names another field", () => {
+  const report = k.validateRequest({ prompt: "a", "": { mode: "\ud800" }, "a.b": 1, "multi_prompt[0]": 2 });
+  assert.deepEqual(report.errors.map((e) => e.path), ['[""].mode']);
+  assert.deepEqual(report.warnings.map((w) => w.path), ['[""]', '["a.b"]', '["multi_prompt[0]"]']);
+  // Not the request's own `mode`: the price is the default request's.
+  assert.equal(k.estimateCost({ "": { mode: "\ud800" } }).credits, 300);
+});

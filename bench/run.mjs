@@ -2,9 +2,10 @@
 // Prints one table, writes bench/results.json and bench/chart.svg. Run `npm test` (or
 // `npm run build`) first so pkg/ is built.
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { tmpdir } from "node:os";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
@@ -12,6 +13,7 @@ import * as k from "kling3-wasm";
 import { plainBuild, plainPrice, plainValidate, zodBuild, zodPrice, zodValidate } from "./plain.mjs";
 import { startDevServer } from "../server/dev-server.mjs";
 import { seeded } from "../tests/support/random.mjs";
+import { measureFloor, wasmByCrate } from "./floor.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "pkg");
@@ -29,7 +31,7 @@ if (!existsSync(join(pkg, "web.js"))) {
 
 // ---- size -----------------------------------------------------------------------------------
 const files = (dir) => readdirSync(join(pkg, dir), { recursive: true }).filter((f) => statSync(join(pkg, dir, f)).isFile());
-for (const target of ["node", "web", "bundler"]) {
+for (const target of ["web", "bundler"]) {
   const all = files(target);
   const wasm = readFileSync(join(pkg, target, "kling3_wasm_bg.wasm"));
   const glue = Buffer.concat(all.filter((f) => f.endsWith(".js")).map((f) => readFileSync(join(pkg, target, f))));
@@ -60,53 +62,34 @@ for (const [name, entry, wasm] of pages) {
 // Where the wasm's bytes go, by crate: the release module run through wasm-bindgen and wasm-opt
 // as the build does, but keeping function names, then measured with twiggy (`cargo install
 // twiggy`). Sizes are before gzip.
-function sizeByCrate() {
-  const has = (cmd) => {
-    try {
-      execFileSync(cmd, ["--version"], { stdio: "ignore" });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (!has("twiggy")) {
-    row("wasm by crate", "(skipped)", "twiggy is missing", "cargo install twiggy");
-    return;
-  }
-  const raw = join(root, "target/wasm32-unknown-unknown/release/kling3_wasm.wasm");
-  const tmp = "/tmp/kling3-bench-names";
-  execFileSync("wasm-bindgen", ["--target", "web", "--weak-refs", "--keep-debug", "--out-dir", tmp, raw]);
-  const named = join(tmp, "named.wasm");
-  execFileSync(join(root, "node_modules/.bin/wasm-opt"), ["-Oz", "--converge", "--debuginfo", join(tmp, "kling3_wasm_bg.wasm"), "-o", named]);
-  const csv = execFileSync("twiggy", ["top", "-n", "1000000", "-f", "csv", named], { encoding: "utf8", maxBuffer: 1 << 26 });
-  const totals = new Map();
-  for (const line of csv.split("\n").slice(1)) {
-    const m = line.match(/^(.*),(\d+),[\d.]+,/);
-    if (!m) continue;
-    const [name, size] = [m[1].replace(/^"|"$/g, ""), Number(m[2])];
-    if (name.startsWith('""') || name.includes("custom section")) continue; // names kept only for this count
-    const crate = name.startsWith("data segment")
-      ? "data (text, tables)"
-      : (name.match(/(?:^|[<&\s(])(?:&mut |&|dyn )?([a-z_][a-z0-9_]*)(?:\[[0-9a-f]+\])?::/)?.[1] ??
-        (/shim|__wbg|__wbindgen|__externref/.test(name) ? "wasm-bindgen glue functions" : "other"));
-    totals.set(crate, (totals.get(crate) ?? 0) + size);
-  }
-  const all = [...totals.values()].reduce((a, b) => a + b, 0);
-  results.size.byCrate = Object.fromEntries([...totals].sort((a, b) => b[1] - a[1]));
-  for (const [crate, size] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, 14)) {
-    row("wasm by crate", crate, kb(size), `${((100 * size) / all).toFixed(1)}% of ${kb(all)} (names stripped)`);
+function showByCrate(group, byCrate) {
+  if (!byCrate) return row(group, "(skipped)", "twiggy is missing", "cargo install twiggy");
+  const all = Object.values(byCrate).reduce((a, b) => a + b, 0);
+  for (const [crate, size] of Object.entries(byCrate).slice(0, 14)) {
+    row(group, crate, kb(size), `${((100 * size) / all).toFixed(1)}% of ${kb(all)} (names stripped)`);
   }
 }
-sizeByCrate();
+results.size.byCrate = wasmByCrate(join(root, "target/wasm32-unknown-unknown/release/kling3_wasm.wasm"), "/tmp/kling3-bench-names");
+showByCrate("wasm by crate", results.size.byCrate);
 
 // ---- instantiate ---------------------------------------------------------------------------
-const nodeTimes = [];
-for (let i = 0; i < 7; i++) {
-  const out = execFileSync(process.execPath, ["--input-type=module", "-e", "const t = performance.now(); await import('kling3-wasm'); console.log(performance.now() - t);"], { cwd: root });
-  nodeTimes.push(Number(out.toString().trim()));
-}
-results.instantiate.nodeMs = median(nodeTimes);
-row("instantiate", "Node (import: compile + init)", `${median(nodeTimes).toFixed(1)} ms`, "median of 7 fresh processes");
+// What `import "kling3-wasm"` adds to a fresh process: its import, less the import of an empty
+// module (the ES module loader's own first-import cost), each in fresh processes.
+const importMs = (specifier) => {
+  const times = [];
+  for (let i = 0; i < 9; i++) {
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", `const t = performance.now(); await import(${JSON.stringify(specifier)}); console.log(performance.now() - t);`], { cwd: root });
+    times.push(Number(out.toString().trim()));
+  }
+  return median(times);
+};
+const emptyModule = join(mkdtempSync(join(tmpdir(), "kling3-bench-")), "empty.mjs");
+writeFileSync(emptyModule, "export {};\n");
+const packageImport = importMs("kling3-wasm");
+const emptyImport = importMs(pathToFileURL(emptyModule).href);
+results.instantiate.nodeMs = packageImport;
+results.instantiate.nodeAddsMs = packageImport - emptyImport;
+row("instantiate", "Node: import adds (compile + init)", `${(packageImport - emptyImport).toFixed(1)} ms`, `${packageImport.toFixed(1)} ms less ${emptyImport.toFixed(1)} ms for an empty module; medians of 9 fresh processes`);
 
 const server = await startDevServer({ port: 0, mounts: [["/tests/", join(root, "tests")]], sandbox: { timeScale: 0.01 } });
 const browser = await chromium.launch({
@@ -127,7 +110,39 @@ try {
     await context.close();
   }
   results.instantiate.chromiumMs = median(chromeTimes);
-  row("instantiate", "Chromium (fetch + compile + init)", `${median(chromeTimes).toFixed(1)} ms`, "median of 7 fresh contexts");
+  row("instantiate", "Chromium: first visit (fetch + compile + init)", `${median(chromeTimes).toFixed(1)} ms`, "import of pkg/web.js, localhost; median of 7 fresh contexts");
+
+  // A visit with the wasm in the HTTP cache: compile + init alone, apart from the network (the
+  // Response is fetched first, then timed through instantiateStreaming). After a first visit
+  // that runs the code, Chromium keeps its compiled code with the cached wasm.
+  {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/tests/browser/blank.html`);
+    const compileAndInit = () =>
+      page.evaluate(async () => {
+        const { default: init } = await import("/pkg/web/kling3_wasm.js");
+        const response = await fetch("/pkg/web/kling3_wasm_bg.wasm");
+        const t = performance.now();
+        await init({ module_or_path: response });
+        return performance.now() - t;
+      });
+    await compileAndInit();
+    await page.evaluate(async () => {
+      const k = await import("/pkg/web.js");
+      for (let i = 0; i < 20_000; i++) k.validateRequest({ prompt: `a cat, take ${i}` });
+    });
+    // Chromium writes a module's compiled code to the cache a moment after it runs.
+    await page.waitForTimeout(3000);
+    const cached = [];
+    for (let i = 0; i < 7; i++) {
+      await page.reload();
+      cached.push(await compileAndInit());
+    }
+    await context.close();
+    results.instantiate.chromiumCachedMs = median(cached);
+    row("instantiate", "Chromium: wasm from the HTTP cache (compile + init)", `${median(cached).toFixed(1)} ms`, "instantiateStreaming of a fetched Response; median of 7 reloads");
+  }
 
   // ---- tester page: time to interactive ------------------------------------------------------
   const tti = [];
@@ -209,6 +224,33 @@ for (const [fn, impls] of Object.entries(contenders)) {
   }
 }
 
+// ---- the floor -----------------------------------------------------------------------------
+// The card's crates doing none of our work (bench/floor/): what no package on this stack can
+// go below in size, nor above in speed. A goal beyond the floor cannot be met on the card.
+const floor = await measureFloor({ inputs, valid, opsPerSecond });
+results.floor = floor;
+row("floor (card's crates, no rules)", "page bundle", `${kb(floor.size.totalGzip)} gzip`, `JS ${kb(floor.size.jsGzip)} + wasm ${kb(floor.size.wasmGzip)}: create a task and wait for it, nothing more`);
+for (const [fn, ops] of Object.entries(floor.throughput)) {
+  const zod = results.throughput[fn].zod;
+  row("floor (card's crates, no rules)", `${fn}: data in and out only`, `${ops.toLocaleString("en")} ops/s`, `${(ops / zod).toFixed(2)}× zod`);
+}
+showByCrate("floor by crate", floor.size.byCrate);
+
+// ---- goals (issue 13) ------------------------------------------------------------------------
+const goals = [];
+const goal = (what, figure, target, met) => goals.push({ what, figure, target, met });
+for (const fn of Object.keys(contenders)) {
+  const ratio = results.throughput[fn]["kling3-wasm"] / results.throughput[fn].zod;
+  goal(`${fn} vs zod (Node)`, `${ratio.toFixed(2)}×`, "≥ 1×", ratio >= 1);
+}
+goal("Node: import adds", `${results.instantiate.nodeAddsMs.toFixed(1)} ms`, "≤ 5 ms", results.instantiate.nodeAddsMs <= 5);
+goal("Chromium: compile + init, wasm from the HTTP cache", `${results.instantiate.chromiumCachedMs.toFixed(1)} ms`, "≤ 5 ms", results.instantiate.chromiumCachedMs <= 5);
+goal("tester: time to interactive", `${results.page.timeToInteractiveMs.toFixed(0)} ms`, "≤ 300 ms", results.page.timeToInteractiveMs <= 300);
+const page = results.pages["kling3-wasm"].totalGzip;
+goal("page bundle (gzip -9)", kb(page), "≤ 50 KB", page <= 50 * 1024);
+results.goals = goals;
+for (const g of goals) row("goal", g.what, g.figure, `goal ${g.target}: ${g.met ? "met" : "not met"}`);
+
 // ---- polling -------------------------------------------------------------------------------
 // Seeded, so runs compare.
 const random = seeded(42);
@@ -233,6 +275,13 @@ for (const [name, next] of Object.entries(schedules)) {
   const d = delay / jobs.length;
   results.polling[name] = { pollsPerTask: p, meanNoticeDelayMs: d };
   row("polling (60–180 s jobs)", name, `${p.toFixed(1)} polls/task`, `finished video noticed ${(d / 1000).toFixed(2)} s late on average`);
+}
+{
+  const cost = ({ pollsPerTask, meanNoticeDelayMs }) => pollsPerTask * meanNoticeDelayMs;
+  const ours = cost(results.polling["kling3-wasm adaptive"]);
+  const best = Math.min(cost(results.polling["fixed 500 ms"]), cost(results.polling["fixed 6 s ± 1.5 s"]));
+  goal("polling: polls × notice delay", `${(ours / 1000).toFixed(0)} poll·s`, `below the fixed schedules' ${(best / 1000).toFixed(0)}`, ours < best);
+  row("goal", goals.at(-1).what, goals.at(-1).figure, `goal ${goals.at(-1).target}: ${ours < best ? "met" : "not met"}`);
 }
 
 // ---- report --------------------------------------------------------------------------------

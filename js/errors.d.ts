@@ -1,4 +1,4 @@
-import type { Issue, Task } from "./node/kling3_wasm.js";
+import type { Issue, Task } from "./types/kling3_wasm.js";
 
 /** Base of every error this package throws. `code` is a stable snake_case word. */
 export declare class KlingError extends Error {

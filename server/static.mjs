@@ -44,12 +44,19 @@ export function staticFiles(mounts) {
         info = await stat(file).catch(() => null);
       }
       if (!info?.isFile()) continue;
+      // no-cache with a validator: the browser asks each time and, when the file is unchanged,
+      // keeps what it has (for the wasm, Chromium then also keeps its compiled code).
+      const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+      const common = { "Cache-Control": "no-cache", ETag: etag, "X-Content-Type-Options": "nosniff", ...headers };
+      if (req.headers["if-none-match"] === etag) {
+        res.writeHead(304, common);
+        res.end();
+        return true;
+      }
       res.writeHead(200, {
         "Content-Type": TYPES[extname(file)] ?? "application/octet-stream",
         "Content-Length": info.size,
-        "Cache-Control": "no-cache",
-        "X-Content-Type-Options": "nosniff",
-        ...headers,
+        ...common,
       });
       if (req.method === "HEAD") res.end();
       else createReadStream(file).pipe(res);

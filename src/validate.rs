@@ -255,16 +255,17 @@ impl<'i> Checker<'i> {
                 return None;
             }
         };
+        let code = if !is_whole(n) {
+            Code::InvalidValue
+        } else if n < f64::from(min) || n > f64::from(max) {
+            Code::OutOfRange
+        } else {
+            return Some(Seconds(n as u32));
+        };
+        // The message is written only for a problem.
         let rule = format!("{path} must be a whole number of seconds from {min} to {max}, got {}", number_text(n));
-        if !is_whole(n) {
-            self.error(path, Code::InvalidValue, rule);
-            return None;
-        }
-        if n < f64::from(min) || n > f64::from(max) {
-            self.error(path, Code::OutOfRange, rule);
-            return None;
-        }
-        Some(Seconds(n as u32))
+        self.error(path, code, rule);
+        None
     }
 
     fn url(&mut self, path: &str, v: &Value, what: &str) -> Option<String> {

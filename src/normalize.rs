@@ -29,7 +29,7 @@ pub fn normalize(input: &Input) -> Result<Value, Validation> {
     let given = input.value.as_object().unwrap_or(&empty);
     let mut body = Map::with_capacity(given.len() + 5);
     for field in FIELDS {
-        let value = match (field, given.get(field)) {
+        let value = match (field, crate::input::field(given, field)) {
             ("model", None) => Some(Value::from(MODEL)),
             ("mode", None) => Some(Value::from(req.mode_or_default().as_str())),
             ("duration", _) => Some(Value::from(req.seconds().0)),

@@ -254,16 +254,24 @@ impl KlingRequest {
 /// assert!(!is_http_url("https://"));
 /// ```
 pub fn is_http_url(s: &str) -> bool {
-    // `get` rather than indexing: no panic path, whatever the text.
-    let after = |scheme: &str| {
-        s.get(..scheme.len()).filter(|p| p.eq_ignore_ascii_case(scheme)).and_then(|_| s.get(scheme.len()..))
+    // Bytes, not characters: the delimiters are ASCII, and no byte of a multi-byte UTF-8
+    // character is. `get` rather than indexing: no panic path, whatever the text.
+    let bytes = s.as_bytes();
+    let after = |scheme: &[u8]| {
+        bytes.get(..scheme.len()).filter(|p| p.eq_ignore_ascii_case(scheme)).and_then(|_| bytes.get(scheme.len()..))
     };
-    let Some(rest) = after("https://").or_else(|| after("http://")) else {
+    let Some(rest) = after(b"https://").or_else(|| after(b"http://")) else {
         return false;
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = authority.rsplit('@').next().unwrap_or("");
-    !host.is_empty() && !host.starts_with(':') && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+    let authority = rest.split(|b| matches!(b, b'/' | b'?' | b'#')).next().unwrap_or_default();
+    let host = authority.rsplit(|b| *b == b'@').next().unwrap_or_default();
+    let blank = if s.is_ascii() {
+        // ASCII whitespace and controls are the bytes up to the space, and DEL.
+        bytes.iter().any(|&b| b <= b' ' || b == 0x7f)
+    } else {
+        s.chars().any(|c| c.is_whitespace() || c.is_control())
+    };
+    !host.is_empty() && host.first() != Some(&b':') && !blank
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ pub fn status_text(status: u16) -> &'static str {
 }
 
 fn text_at(v: &Value, key: &str) -> Option<String> {
-    match v.get(key)? {
+    match crate::input::member(v, key)? {
         Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
         _ => None,
     }

@@ -4,11 +4,11 @@
 //! Errors are what would make the API refuse the task (or make the package send something
 //! else than the user meant); warnings are what the API will ignore or may not accept.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::input::{join, kind, Input, Map, Seen, Unsendable, Value};
+use crate::input::{field, join, kind, Input, Map, Seen, Unsendable, Value};
 use crate::json_text::{number_text, quote};
 use crate::request::{
     is_http_url, AspectRatio, Element, KlingRequest, Mode, Seconds, Shot, ELEMENT_VIDEOS, MAX_ELEMENTS,
@@ -131,12 +131,65 @@ struct Checker<'i> {
     warnings: Vec<Issue>,
     /// The input's holes by path. Two places can share a path (a key "" adds nothing to it):
     /// then the first that must be reported stands for both.
-    holes: HashMap<&'i str, Unsendable>,
+    holes: BTreeMap<&'i str, Unsendable>,
+}
+
+/// A place in the request, written out as a path only when a message or a hole needs it: a
+/// valid request is checked without building a single path.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    /// A path written already.
+    Path(&'a str),
+    /// `parent.key` (see [`join`]).
+    Key(&'a At<'a>, &'a str),
+    /// `parent[i]`.
+    Index(&'a At<'a>, usize),
+}
+
+impl At<'_> {
+    fn write(&self, out: &mut String) {
+        match self {
+            At::Path(p) => out.push_str(p),
+            At::Key(parent, key) => {
+                parent.write(out);
+                crate::input::push_key(out, key);
+            }
+            At::Index(parent, i) => {
+                parent.write(out);
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+        }
+    }
+
+    fn text(&self) -> String {
+        match self {
+            At::Path(p) => p.to_string(),
+            _ => {
+                let mut out = String::new();
+                self.write(&mut out);
+                out
+            }
+        }
+    }
+}
+
+impl<'a> From<&'a str> for At<'a> {
+    fn from(path: &'a str) -> At<'a> {
+        At::Path(path)
+    }
+}
+
+impl<'a> From<&'a String> for At<'a> {
+    fn from(path: &'a String) -> At<'a> {
+        At::Path(path)
+    }
 }
 
 impl<'i> Checker<'i> {
     fn new(input: &'i Input) -> Checker<'i> {
-        let mut holes = HashMap::with_capacity(input.holes.len());
+        let mut holes = BTreeMap::new();
         for hole in &input.holes {
             holes
                 .entry(hole.path.as_str())
@@ -150,108 +203,117 @@ impl<'i> Checker<'i> {
         Checker { errors: Vec::new(), warnings: Vec::new(), holes }
     }
 
-    /// The value at `path`, or the hole it stands for.
-    fn seen<'v>(&self, path: &str, v: &'v Value) -> Seen<'v> {
-        match (v, self.holes.get(path)) {
-            (Value::Null, Some(what)) => Seen::Hole(*what),
-            _ => Seen::Json(v),
+    /// The value at `at`, or the hole it stands for (a hole reads as `null`).
+    fn seen<'v>(&self, at: At<'_>, v: &'v Value) -> Seen<'v> {
+        if let (Value::Null, false) = (v, self.holes.is_empty()) {
+            if let Some(what) = self.holes.get(at.text().as_str()) {
+                return Seen::Hole(*what);
+            }
         }
+        Seen::Json(v)
     }
 
-    fn error(&mut self, path: &str, code: Code, message: String) {
-        self.errors.push(Issue { path: path.to_string(), code, message });
+    fn error<'a>(&mut self, at: impl Into<At<'a>>, code: Code, message: String) {
+        self.errors.push(Issue { path: at.into().text(), code, message });
     }
 
-    fn warn(&mut self, path: &str, code: Code, message: String) {
-        self.warnings.push(Issue { path: path.to_string(), code, message });
+    fn warn<'a>(&mut self, at: impl Into<At<'a>>, code: Code, message: String) {
+        self.warnings.push(Issue { path: at.into().text(), code, message });
     }
 
     /// Reports a value of the wrong type; holes say what they were.
-    fn wrong_type(&mut self, path: &str, expected: &str, got: &Value) {
-        let name = if path.is_empty() { "the request" } else { path };
-        match self.seen(path, got) {
+    fn wrong_type<'a>(&mut self, at: impl Into<At<'a>>, expected: &str, got: &Value) {
+        let at = at.into();
+        let path = at.text();
+        let name = if path.is_empty() { "the request" } else { &path };
+        let (code, message) = match self.seen(at, got) {
             Seen::Hole(what @ Unsendable::TooLarge) => {
-                self.error(path, Code::TooLarge, format!("{name} must be {expected}, got {}", what.describe()))
+                (Code::TooLarge, format!("{name} must be {expected}, got {}", what.describe()))
             }
-            Seen::Hole(what @ Unsendable::BrokenText) => {
-                self.error(path, Code::InvalidValue, format!("{name} is {}", what.describe()))
-            }
-            Seen::Hole(what) => {
-                self.error(path, Code::InvalidType, format!("{name} must be {expected}, got {}", what.kind()))
-            }
-            Seen::Json(v) => self.error(path, Code::InvalidType, format!("{name} must be {expected}, got {}", kind(v))),
-        }
+            Seen::Hole(what @ Unsendable::BrokenText) => (Code::InvalidValue, format!("{name} is {}", what.describe())),
+            Seen::Hole(what) => (Code::InvalidType, format!("{name} must be {expected}, got {}", what.kind())),
+            Seen::Json(v) => (Code::InvalidType, format!("{name} must be {expected}, got {}", kind(v))),
+        };
+        self.errors.push(Issue { path, code, message });
     }
 
     /// A string field; reports a wrong type and returns `None` for it.
-    fn string<'v>(&mut self, path: &str, v: &'v Value) -> Option<&'v str> {
-        match self.seen(path, v) {
-            Seen::Json(Value::String(s)) => Some(s),
+    fn string<'a, 'v>(&mut self, at: impl Into<At<'a>>, v: &'v Value) -> Option<&'v str> {
+        let at = at.into();
+        if let Value::String(s) = v {
+            return Some(s);
+        }
+        match self.seen(at, v) {
             Seen::Hole(Unsendable::LongString { units }) => {
-                self.error(
-                    path,
-                    Code::InvalidValue,
-                    format!("{path} got a string of about {units} characters, far longer than any allowed value"),
-                );
+                let path = at.text();
+                let message =
+                    format!("{path} got a string of about {units} characters, far longer than any allowed value");
+                self.error(&path, Code::InvalidValue, message);
                 None
             }
             _ => {
-                self.wrong_type(path, "a string", v);
+                self.wrong_type(at, "a string", v);
                 None
             }
         }
     }
 
-    fn boolean(&mut self, path: &str, v: &Value) -> Option<bool> {
+    fn boolean<'a>(&mut self, at: impl Into<At<'a>>, v: &Value) -> Option<bool> {
         match v {
             Value::Bool(b) => Some(*b),
             other => {
-                self.wrong_type(path, "true or false", other);
+                self.wrong_type(at, "true or false", other);
                 None
             }
         }
     }
 
-    fn array<'v>(&mut self, path: &str, v: &'v Value) -> Option<&'v [Value]> {
+    fn array<'a, 'v>(&mut self, at: impl Into<At<'a>>, v: &'v Value) -> Option<&'v [Value]> {
         match v {
             Value::Array(items) => Some(items),
             other => {
-                self.wrong_type(path, "an array", other);
+                self.wrong_type(at, "an array", other);
                 None
             }
         }
     }
 
     /// A text with a length limit in Unicode characters; empty (or blank) counts as missing.
-    fn text(&mut self, path: &str, v: &Value, max_chars: usize) -> Option<String> {
-        if let Seen::Hole(Unsendable::LongString { units }) = self.seen(path, v) {
+    fn text<'a>(&mut self, at: impl Into<At<'a>>, v: &Value, max_chars: usize) -> Option<String> {
+        let at = at.into();
+        if let Seen::Hole(Unsendable::LongString { units }) = self.seen(at, v) {
+            let path = at.text();
             self.error(
-                path,
+                &path,
                 Code::TooLong,
                 format!("{path} must be at most {max_chars} characters, got about {units}"),
             );
             return None;
         }
-        let s = self.string(path, v)?;
+        let s = self.string(at, v)?;
         if s.trim().is_empty() {
-            self.error(path, Code::Required, format!("{path} must not be empty"));
+            let path = at.text();
+            self.error(&path, Code::Required, format!("{path} must not be empty"));
             return None;
         }
-        let chars = s.chars().count();
+        // Only a text longer in bytes than the limit in characters may be too long.
+        let chars = if s.len() > max_chars { s.chars().count() } else { s.len() };
         if chars > max_chars {
-            self.error(path, Code::TooLong, format!("{path} must be at most {max_chars} characters, got {chars}"));
+            let path = at.text();
+            self.error(&path, Code::TooLong, format!("{path} must be at most {max_chars} characters, got {chars}"));
             return None;
         }
         Some(s.to_string())
     }
 
     /// A whole number of seconds within `min..=max`.
-    fn seconds(&mut self, path: &str, v: &Value, min: u32, max: u32) -> Option<Seconds> {
-        let n = match self.seen(path, v) {
+    fn seconds<'a>(&mut self, at: impl Into<At<'a>>, v: &Value, min: u32, max: u32) -> Option<Seconds> {
+        let at = at.into();
+        let n = match self.seen(at, v) {
             Seen::Json(Value::Number(n)) => n.as_f64()?,
             Seen::Hole(Unsendable::NotFinite(n)) => n,
             _ => {
-                self.wrong_type(path, "a number", v);
+                self.wrong_type(at, "a number", v);
                 return None;
             }
         };
@@ -263,28 +325,34 @@ impl<'i> Checker<'i> {
             return Some(Seconds(n as u32));
         };
         // The message is written only for a problem.
+        let path = at.text();
         let rule = format!("{path} must be a whole number of seconds from {min} to {max}, got {}", number_text(n));
-        self.error(path, code, rule);
+        self.error(&path, code, rule);
         None
     }
 
-    fn url(&mut self, path: &str, v: &Value, what: &str) -> Option<String> {
-        if let Seen::Hole(Unsendable::LongString { .. }) = self.seen(path, v) {
-            self.error(path, Code::InvalidUrl, format!("{path} must be {what}, got a string far too long for a URL"));
+    /// An http(s) URL; `what` says which (written into the message only for a problem).
+    fn url<'a>(&mut self, at: impl Into<At<'a>>, v: &Value, what: &dyn std::fmt::Display) -> Option<String> {
+        let at = at.into();
+        if let Seen::Hole(Unsendable::LongString { .. }) = self.seen(at, v) {
+            let path = at.text();
+            self.error(&path, Code::InvalidUrl, format!("{path} must be {what}, got a string far too long for a URL"));
             return None;
         }
-        let s = self.string(path, v)?;
+        let s = self.string(at, v)?;
         if !is_http_url(s) {
-            self.error(path, Code::InvalidUrl, format!("{path} must be {what}, got {}", quoted(s)));
+            let path = at.text();
+            self.error(&path, Code::InvalidUrl, format!("{path} must be {what}, got {}", quoted(s)));
             return None;
         }
         Some(s.to_string())
     }
 
-    fn unknown_fields(&mut self, prefix: &str, entries: &Map<String, Value>, known: &[&str]) {
+    fn unknown_fields<'a>(&mut self, prefix: impl Into<At<'a>>, entries: &Map<String, Value>, known: &[&str]) {
+        let prefix = prefix.into();
         for key in entries.keys() {
             if !known.contains(&key.as_str()) {
-                let path = join(prefix, key);
+                let path = At::Key(&prefix, key).text();
                 self.warn(
                     &path,
                     Code::UnknownField,
@@ -316,7 +384,7 @@ fn check_sendable(v: &Value, path: &str, c: &mut Checker) {
             }
         }
         Value::Null => {
-            let Seen::Hole(what) = c.seen(path, v) else {
+            let Seen::Hole(what) = c.seen(path.into(), v) else {
                 return;
             };
             if matches!(what, Unsendable::NotFinite(_)) || c.errors.iter().any(|e| e.path == path) {
@@ -347,7 +415,7 @@ fn quoted(s: &str) -> String {
 fn check_request(entries: &Map<String, Value>, req: &mut KlingRequest, c: &mut Checker) {
     c.unknown_fields("", entries, &crate::request::FIELDS);
 
-    if let Some(v) = entries.get("model") {
+    if let Some(v) = field(entries, "model") {
         if let Some(s) = c.string("model", v) {
             if s == MODEL {
                 req.model = Some(s.to_string());
@@ -357,12 +425,12 @@ fn check_request(entries: &Map<String, Value>, req: &mut KlingRequest, c: &mut C
         }
     }
 
-    if let Some(v) = entries.get("multi_shots") {
+    if let Some(v) = field(entries, "multi_shots") {
         req.multi_shots = c.boolean("multi_shots", v);
     }
     let multi = req.is_multi_shot();
 
-    match entries.get("prompt") {
+    match field(entries, "prompt") {
         Some(v) => {
             req.prompt = c.text("prompt", v, MAX_PROMPT_CHARS);
             if multi && req.prompt.is_some() {
@@ -381,7 +449,7 @@ fn check_request(entries: &Map<String, Value>, req: &mut KlingRequest, c: &mut C
         None => {}
     }
 
-    if let Some(v) = entries.get("mode") {
+    if let Some(v) = field(entries, "mode") {
         if let Some(s) = c.string("mode", v) {
             req.mode = Mode::parse(s);
             if req.mode.is_none() {
@@ -390,11 +458,11 @@ fn check_request(entries: &Map<String, Value>, req: &mut KlingRequest, c: &mut C
         }
     }
 
-    if let Some(v) = entries.get("duration") {
+    if let Some(v) = field(entries, "duration") {
         req.duration = c.seconds("duration", v, MIN_SECONDS, MAX_SECONDS);
     }
 
-    if let Some(v) = entries.get("aspect_ratio") {
+    if let Some(v) = field(entries, "aspect_ratio") {
         if let Some(s) = c.string("aspect_ratio", v) {
             req.aspect_ratio = AspectRatio::parse(s);
             if req.aspect_ratio.is_none() {
@@ -407,13 +475,13 @@ fn check_request(entries: &Map<String, Value>, req: &mut KlingRequest, c: &mut C
         }
     }
 
-    if let Some(v) = entries.get("sound") {
+    if let Some(v) = field(entries, "sound") {
         req.sound = c.boolean("sound", v);
     }
 
-    if let Some(v) = entries.get("image") {
-        req.image = c.url("image", v, "an http(s) URL of a JPG or PNG image");
-        if req.image.is_some() && entries.contains_key("aspect_ratio") {
+    if let Some(v) = field(entries, "image") {
+        req.image = c.url("image", v, &"an http(s) URL of a JPG or PNG image");
+        if req.image.is_some() && field(entries, "aspect_ratio").is_some() {
             c.warn(
                 "aspect_ratio",
                 Code::Ignored,
@@ -422,13 +490,13 @@ fn check_request(entries: &Map<String, Value>, req: &mut KlingRequest, c: &mut C
         }
     }
 
-    if let Some(v) = entries.get("callback_url") {
-        req.callback_url = c.url("callback_url", v, "an http(s) URL");
+    if let Some(v) = field(entries, "callback_url") {
+        req.callback_url = c.url("callback_url", v, &"an http(s) URL");
     }
 
-    check_shots(entries.get("multi_prompt"), multi, req, c);
+    check_shots(field(entries, "multi_prompt"), multi, req, c);
 
-    if let Some(v) = entries.get("kling_elements") {
+    if let Some(v) = field(entries, "kling_elements") {
         req.kling_elements = check_elements(v, c);
     }
     check_element_references(req, c);
@@ -465,31 +533,30 @@ fn check_shots(value: Option<&Value>, multi: bool, req: &mut KlingRequest, c: &m
     let mut shots = Vec::with_capacity(items.len());
     // The shots' total, while every shot has a valid duration.
     let mut total = Some(0u32);
+    let list = At::Path("multi_prompt");
     for (i, item) in items.iter().enumerate() {
-        let path = format!("multi_prompt[{i}]");
+        let at = At::Index(&list, i);
         let Value::Object(fields) = item else {
-            c.wrong_type(&path, "an object {prompt, duration}", item);
+            c.wrong_type(at, "an object {prompt, duration}", item);
             total = None;
             continue;
         };
-        c.unknown_fields(&path, fields, &["prompt", "duration"]);
-        let prompt_path = format!("{path}.prompt");
-        let prompt = match fields.get("prompt") {
-            Some(v) => c.text(&prompt_path, v, MAX_SHOT_PROMPT_CHARS),
+        c.unknown_fields(at, fields, &["prompt", "duration"]);
+        let prompt_at = At::Key(&at, "prompt");
+        let prompt = match field(fields, "prompt") {
+            Some(v) => c.text(prompt_at, v, MAX_SHOT_PROMPT_CHARS),
             None => {
-                c.error(&prompt_path, Code::Required, format!("{prompt_path} is required: what happens in this shot"));
+                let path = prompt_at.text();
+                c.error(&path, Code::Required, format!("{path} is required: what happens in this shot"));
                 None
             }
         };
-        let duration_path = format!("{path}.duration");
-        let duration = match fields.get("duration") {
-            Some(v) => c.seconds(&duration_path, v, MIN_SHOT_SECONDS, MAX_SECONDS),
+        let duration_at = At::Key(&at, "duration");
+        let duration = match field(fields, "duration") {
+            Some(v) => c.seconds(duration_at, v, MIN_SHOT_SECONDS, MAX_SECONDS),
             None => {
-                c.error(
-                    &duration_path,
-                    Code::Required,
-                    format!("{duration_path} is required: this shot's length in seconds"),
-                );
+                let path = duration_at.text();
+                c.error(&path, Code::Required, format!("{path} is required: this shot's length in seconds"));
                 None
             }
         };
@@ -535,40 +602,35 @@ fn check_elements(value: &Value, c: &mut Checker) -> Option<Vec<Element>> {
         );
     }
     let mut elements = Vec::with_capacity(items.len());
+    let list = At::Path("kling_elements");
     for (i, item) in items.iter().enumerate() {
-        let path = format!("kling_elements[{i}]");
+        let at = At::Index(&list, i);
         let Value::Object(fields) = item else {
-            c.wrong_type(&path, "an object {name, description, element_input_urls}", item);
+            c.wrong_type(at, "an object {name, description, element_input_urls}", item);
             continue;
         };
-        c.unknown_fields(&path, fields, &["name", "description", "element_input_urls", "element_input_video_urls"]);
-        let name_path = format!("{path}.name");
-        let name = match fields.get("name") {
-            Some(v) => c.text(&name_path, v, MAX_PROMPT_CHARS),
+        c.unknown_fields(at, fields, &["name", "description", "element_input_urls", "element_input_video_urls"]);
+        let name_at = At::Key(&at, "name");
+        let name = match field(fields, "name") {
+            Some(v) => c.text(name_at, v, MAX_PROMPT_CHARS),
             None => {
-                c.error(
-                    &name_path,
-                    Code::Required,
-                    format!("{name_path} is required: prompts refer to the element as @name"),
-                );
+                let path = name_at.text();
+                c.error(&path, Code::Required, format!("{path} is required: prompts refer to the element as @name"));
                 None
             }
         };
         if let Some(n) = &name {
             if elements.iter().any(|e: &Element| &e.name == n) {
-                c.error(
-                    &name_path,
-                    Code::Duplicate,
-                    format!("{name_path} {} is already the name of another element", quoted(n)),
-                );
+                let path = name_at.text();
+                c.error(&path, Code::Duplicate, format!("{path} {} is already the name of another element", quoted(n)));
             }
         }
         let description =
-            fields.get("description").and_then(|v| c.string(&format!("{path}.description"), v)).map(str::to_string);
-        let images =
-            url_list(fields, &path, "element_input_urls", (MIN_ELEMENT_IMAGES, MAX_ELEMENT_IMAGES), "image", c);
-        let videos = url_list(fields, &path, "element_input_video_urls", (ELEMENT_VIDEOS, ELEMENT_VIDEOS), "video", c);
+            field(fields, "description").and_then(|v| c.string(At::Key(&at, "description"), v)).map(str::to_string);
+        let images = url_list(fields, at, "element_input_urls", (MIN_ELEMENT_IMAGES, MAX_ELEMENT_IMAGES), "image", c);
+        let videos = url_list(fields, at, "element_input_video_urls", (ELEMENT_VIDEOS, ELEMENT_VIDEOS), "video", c);
         if images.is_none() && videos.is_none() && !fields.keys().any(|k| k.starts_with("element_input")) {
+            let path = at.text();
             c.warn(
                 &path,
                 Code::Required,
@@ -586,24 +648,24 @@ fn check_elements(value: &Value, c: &mut Checker) -> Option<Vec<Element>> {
 /// document it.
 fn url_list(
     fields: &Map<String, Value>,
-    parent: &str,
+    parent: At<'_>,
     key: &str,
     (min, max): (usize, usize),
     what: &str,
     c: &mut Checker,
 ) -> Option<Vec<String>> {
-    let path = format!("{parent}.{key}");
-    let items = c.array(&path, fields.get(key)?)?;
+    let at = At::Key(&parent, key);
+    let items = c.array(at, field(fields, key)?)?;
     let mut urls = Vec::with_capacity(items.len());
     let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
-    let rule = format!("an http(s) URL of {article} {what}");
     for (i, item) in items.iter().enumerate() {
-        if let Some(u) = c.url(&format!("{path}[{i}]"), item, &rule) {
+        if let Some(u) = c.url(At::Index(&at, i), item, &format_args!("an http(s) URL of {article} {what}")) {
             urls.push(u);
         }
     }
     if items.len() < min || items.len() > max {
         let expected = if min == max { format!("{min} {what} URL") } else { format!("{min} to {max} {what} URLs") };
+        let path = at.text();
         c.warn(&path, Code::OutOfRange, format!("{path} usually holds {expected}, got {}", items.len()));
     }
     (urls.len() == items.len()).then_some(urls)

@@ -305,6 +305,25 @@ proptest! {
     }
 
     #[test]
+    fn the_url_check_reads_bytes_as_the_character_rule_says(
+        s in prop_oneof![
+            any::<String>(),
+            ("(?i)https?://", "[a-z0-9@:/?#. \t\u{7f}\u{85}\u{a0}\u{2028}é-]{0,12}").prop_map(|(a, b)| a + &b),
+        ]
+    ) {
+        // The rule in characters, as written before the check read bytes.
+        let rest = ["https://", "http://"].iter().find_map(|scheme| {
+            s.get(..scheme.len()).filter(|p| p.eq_ignore_ascii_case(scheme)).and_then(|_| s.get(scheme.len()..))
+        });
+        let expected = rest.is_some_and(|rest| {
+            let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+            let host = authority.rsplit('@').next().unwrap_or("");
+            !host.is_empty() && !host.starts_with(':') && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        });
+        prop_assert_eq!(kling3_wasm::request::is_http_url(&s), expected, "{:?}", s);
+    }
+
+    #[test]
     fn the_price_fields_alone_give_the_same_price_or_the_same_problems(node in prop_oneof![request(), node()]) {
         let whole = estimate(&node.input());
         let part = estimate(&node.only(&PRICE_FIELDS).input());

@@ -6,6 +6,12 @@ import { drawChart } from "./chart.js";
 import { setUpRunner } from "./run.js";
 import { checkIncoming, linkFragment, readFragment, readPaste, MAX_FRAGMENT_CHARS } from "./share.js";
 
+// What serves this page, asked at once (the page preloads it) so the answer is there when the
+// first checks are done.
+const serverInfo = fetch("/_server", { headers: { Accept: "application/json" } })
+  .then((response) => (response.ok ? response.json() : null))
+  .catch(() => null);
+
 const $ = (id) => document.getElementById(id);
 const form = $("form");
 const LIMITS = requestLimits();
@@ -675,13 +681,7 @@ let serverBaseUrl = null;
 
 /** Picks the defaults from what serves this page: the sandbox, the proxy, or a static host. */
 async function setUpConnection() {
-  let info = null;
-  try {
-    const response = await fetch("/_server", { headers: { Accept: "application/json" } });
-    if (response.ok) info = await response.json();
-  } catch {
-    info = null;
-  }
+  const info = await serverInfo;
   const note = $("connection-note");
   connectedTo = info?.api ?? null;
   if (info?.api === "sandbox") {

@@ -433,6 +433,7 @@ function update() {
   ready = n === 0;
   const guarded = runner?.guarded(request) ?? false;
   $("resend-box").hidden = !guarded;
+  $("resend-key").hidden = !(guarded && runner?.repeatsKey(request));
   if (!guarded) $("resend-ok").checked = false;
   $("send").disabled = busy || (guarded && !$("resend-ok").checked);
   return { request, errors };

@@ -368,6 +368,16 @@ async function watch(view, client, taskId, { signal, waitMs, started, onStatus }
   }
 }
 
+/** Whether a base URL is this page's own server (an empty one is the package's default: not). */
+function sameOrigin(baseUrl) {
+  if (!baseUrl) return false;
+  try {
+    return new URL(baseUrl, location.href).origin === location.origin;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Wires the run panel. `getRequest()` gives the form's request and its cost, `getConnection()`
  * the client's options, `getWaitMs()` the wait limit, `onBusy(busy)` is told when a task starts
@@ -380,6 +390,9 @@ export function setUpRunner({ getRequest, getConnection, getWaitMs, onBusy, onGu
   let running = null; // the AbortController of the task being sent or watched
   let checking = null; // the AbortController of the task being checked
   let guard = null; // the JSON of a request whose create may have made a task
+  // The Idempotency-Key of the last create whose answer was lost: sending that same request
+  // again reuses it, so a server that honours the header (the sandbox does) makes no second task.
+  let lostKey = null; // { request: JSON of the request, value }
 
   /** Reads a task in the "Checked task" panel; one not done is waited for, up to the limit. */
   async function check(taskId) {
@@ -450,12 +463,18 @@ export function setUpRunner({ getRequest, getConnection, getWaitMs, onBusy, onGu
     run.line("0.0 s — sending");
     run.tick(started, () => "");
     const c = client();
+    // Only toward this page's own server (the sandbox, or the proxy that passes it on): the real
+    // API does not document the header, and a browser may not send it there (CORS).
+    const idempotencyKey = sameOrigin(connection.baseUrl)
+      ? (guard === key && lostKey?.request === key ? lostKey.value : crypto.randomUUID())
+      : undefined;
     let created;
     try {
-      created = await c.createTask(request, { signal: control.signal });
+      created = await c.createTask(request, { signal: control.signal, ...(idempotencyKey ? { idempotencyKey } : {}) });
     } catch (error) {
       run.stopTick();
       const uncertain = mayHaveCreated(error);
+      lostKey = uncertain && idempotencyKey ? { request: key, value: idempotencyKey } : null;
       run.status(error?.name === "AbortError" ? "Cancelled." : uncertain ? "No clear answer: the task may exist." : "The task was not created.");
       const box = run.error(error, { baseUrl: connection.baseUrl ?? "", phase: "create" });
       if (uncertain) offerLookup(box);
@@ -465,6 +484,7 @@ export function setUpRunner({ getRequest, getConnection, getWaitMs, onBusy, onGu
     }
     run.stopTick();
     setGuard(null);
+    lostKey = null;
     taskId = created.taskId;
     run.raw(`POST ${createPath}`, created.raw);
     if (!isTaskId(taskId)) {
@@ -557,6 +577,8 @@ export function setUpRunner({ getRequest, getConnection, getWaitMs, onBusy, onGu
     send,
     /** Whether this request's last create may have made a task: sending it again may pay twice. */
     guarded: (request) => guard !== null && guard === JSON.stringify(request),
+    /** Whether sending this request again reuses the Idempotency-Key of the create that was lost. */
+    repeatsKey: (request) => lostKey !== null && lostKey.request === JSON.stringify(request),
     acknowledge: () => setGuard(null),
   };
 }

@@ -467,6 +467,36 @@ test("a dropped connection on create, after the task was made, does not advise s
   expect(counts.created).toBe(1);
 });
 
+test("a create whose answer was lost goes again with the same Idempotency-Key, and the sandbox makes no second task", async ({ page, request }) => {
+  allowFailedLoads(page);
+  const keys = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST" && r.url().endsWith("/api/v1/videos/generations")) keys.push(r.headers()["idempotency-key"]);
+  });
+  await request.post("/_sandbox/faults", { data: { fault: "drop-after-create", route: "create" } });
+  await page.reload();
+  await expect(page.locator("body")).toHaveAttribute("data-ready", "true");
+  await fill(page, "Dropped, then sent again");
+  await page.click("#send");
+  await expect(page.locator("#run-status")).toHaveText("No clear answer: the task may exist.", { timeout: 10_000 });
+  await expect(page.locator("#resend-key")).toBeVisible();
+  await page.check("#resend-ok");
+  await page.click("#send");
+  await expect(page.locator("#run-status")).toContainText(/Task sbx\w+ (is running|is queued|has succeeded)/, { timeout: 10_000 });
+  expect(keys).toHaveLength(2);
+  expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+  expect(keys[1]).toBe(keys[0]);
+  // The sandbox answered the repeat with the task the lost create had made.
+  expect((await (await request.get("/_sandbox")).json()).counts.created).toBe(1);
+  // A new request is a new task, with a key of its own.
+  await fill(page, "Something else");
+  await expect(page.locator("#resend-key")).toBeHidden();
+  await page.click("#send");
+  await expect(page.locator("#run-status")).toContainText(/Task sbx\w+/, { timeout: 10_000 });
+  expect(keys).toHaveLength(3);
+  expect(keys[2]).not.toBe(keys[0]);
+});
+
 test("a video on another origin opens in a new tab instead of taking the tester's tab", async ({ page, baseURL }) => {
   // localhost is another origin than 127.0.0.1: the sandbox's video URL is then cross-origin.
   const other = baseURL.replace("127.0.0.1", "localhost");

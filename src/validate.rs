@@ -117,7 +117,7 @@ pub fn validate(input: &Input) -> (KlingRequest, Validation) {
     let mut req = KlingRequest::default();
     match &input.value {
         Value::Object(entries) => check_request(entries, &mut req, &mut c),
-        other => c.wrong_type("", "an object", other),
+        other => c.wrong_type(At::Path(""), "an object", other),
     }
     if !c.holes.is_empty() {
         check_sendable(&input.value, "", &mut c);
@@ -213,17 +213,16 @@ impl<'i> Checker<'i> {
         Seen::Json(v)
     }
 
-    fn error<'a>(&mut self, at: impl Into<At<'a>>, code: Code, message: String) {
-        self.errors.push(Issue { path: at.into().text(), code, message });
+    fn error(&mut self, at: At<'_>, code: Code, message: String) {
+        self.errors.push(Issue { path: at.text(), code, message });
     }
 
-    fn warn<'a>(&mut self, at: impl Into<At<'a>>, code: Code, message: String) {
-        self.warnings.push(Issue { path: at.into().text(), code, message });
+    fn warn(&mut self, at: At<'_>, code: Code, message: String) {
+        self.warnings.push(Issue { path: at.text(), code, message });
     }
 
     /// Reports a value of the wrong type; holes say what they were.
-    fn wrong_type<'a>(&mut self, at: impl Into<At<'a>>, expected: &str, got: &Value) {
-        let at = at.into();
+    fn wrong_type(&mut self, at: At<'_>, expected: &str, got: &Value) {
         let path = at.text();
         let name = if path.is_empty() { "the request" } else { &path };
         let (code, message) = match self.seen(at, got) {
@@ -238,8 +237,7 @@ impl<'i> Checker<'i> {
     }
 
     /// A string field; reports a wrong type and returns `None` for it.
-    fn string<'a, 'v>(&mut self, at: impl Into<At<'a>>, v: &'v Value) -> Option<&'v str> {
-        let at = at.into();
+    fn string<'v>(&mut self, at: At<'_>, v: &'v Value) -> Option<&'v str> {
         if let Value::String(s) = v {
             return Some(s);
         }
@@ -248,7 +246,7 @@ impl<'i> Checker<'i> {
                 let path = at.text();
                 let message =
                     format!("{path} got a string of about {units} characters, far longer than any allowed value");
-                self.error(&path, Code::InvalidValue, message);
+                self.error(At::from(&path), Code::InvalidValue, message);
                 None
             }
             _ => {
@@ -258,7 +256,7 @@ impl<'i> Checker<'i> {
         }
     }
 
-    fn boolean<'a>(&mut self, at: impl Into<At<'a>>, v: &Value) -> Option<bool> {
+    fn boolean(&mut self, at: At<'_>, v: &Value) -> Option<bool> {
         match v {
             Value::Bool(b) => Some(*b),
             other => {
@@ -268,7 +266,7 @@ impl<'i> Checker<'i> {
         }
     }
 
-    fn array<'a, 'v>(&mut self, at: impl Into<At<'a>>, v: &'v Value) -> Option<&'v [Value]> {
+    fn array<'v>(&mut self, at: At<'_>, v: &'v Value) -> Option<&'v [Value]> {
         match v {
             Value::Array(items) => Some(items),
             other => {
@@ -279,12 +277,11 @@ impl<'i> Checker<'i> {
     }
 
     /// A text with a length limit in Unicode characters; empty (or blank) counts as missing.
-    fn text<'a>(&mut self, at: impl Into<At<'a>>, v: &Value, max_chars: usize) -> Option<String> {
-        let at = at.into();
+    fn text(&mut self, at: At<'_>, v: &Value, max_chars: usize) -> Option<String> {
         if let Seen::Hole(Unsendable::LongString { units }) = self.seen(at, v) {
             let path = at.text();
             self.error(
-                &path,
+                At::from(&path),
                 Code::TooLong,
                 format!("{path} must be at most {max_chars} characters, got about {units}"),
             );
@@ -293,22 +290,25 @@ impl<'i> Checker<'i> {
         let s = self.string(at, v)?;
         if s.trim().is_empty() {
             let path = at.text();
-            self.error(&path, Code::Required, format!("{path} must not be empty"));
+            self.error(At::from(&path), Code::Required, format!("{path} must not be empty"));
             return None;
         }
         // Only a text longer in bytes than the limit in characters may be too long.
         let chars = if s.len() > max_chars { s.chars().count() } else { s.len() };
         if chars > max_chars {
             let path = at.text();
-            self.error(&path, Code::TooLong, format!("{path} must be at most {max_chars} characters, got {chars}"));
+            self.error(
+                At::from(&path),
+                Code::TooLong,
+                format!("{path} must be at most {max_chars} characters, got {chars}"),
+            );
             return None;
         }
         Some(s.to_string())
     }
 
     /// A whole number of seconds within `min..=max`.
-    fn seconds<'a>(&mut self, at: impl Into<At<'a>>, v: &Value, min: u32, max: u32) -> Option<Seconds> {
-        let at = at.into();
+    fn seconds(&mut self, at: At<'_>, v: &Value, min: u32, max: u32) -> Option<Seconds> {
         let n = match self.seen(at, v) {
             Seen::Json(Value::Number(n)) => n.as_f64()?,
             Seen::Hole(Unsendable::NotFinite(n)) => n,
@@ -327,34 +327,36 @@ impl<'i> Checker<'i> {
         // The message is written only for a problem.
         let path = at.text();
         let rule = format!("{path} must be a whole number of seconds from {min} to {max}, got {}", number_text(n));
-        self.error(&path, code, rule);
+        self.error(At::from(&path), code, rule);
         None
     }
 
     /// An http(s) URL; `what` says which (written into the message only for a problem).
-    fn url<'a>(&mut self, at: impl Into<At<'a>>, v: &Value, what: &dyn std::fmt::Display) -> Option<String> {
-        let at = at.into();
+    fn url(&mut self, at: At<'_>, v: &Value, what: &dyn std::fmt::Display) -> Option<String> {
         if let Seen::Hole(Unsendable::LongString { .. }) = self.seen(at, v) {
             let path = at.text();
-            self.error(&path, Code::InvalidUrl, format!("{path} must be {what}, got a string far too long for a URL"));
+            self.error(
+                At::from(&path),
+                Code::InvalidUrl,
+                format!("{path} must be {what}, got a string far too long for a URL"),
+            );
             return None;
         }
         let s = self.string(at, v)?;
         if !is_http_url(s) {
             let path = at.text();
-            self.error(&path, Code::InvalidUrl, format!("{path} must be {what}, got {}", quoted(s)));
+            self.error(At::from(&path), Code::InvalidUrl, format!("{path} must be {what}, got {}", quoted(s)));
             return None;
         }
         Some(s.to_string())
     }
 
-    fn unknown_fields<'a>(&mut self, prefix: impl Into<At<'a>>, entries: &Map<String, Value>, known: &[&str]) {
-        let prefix = prefix.into();
+    fn unknown_fields(&mut self, prefix: At<'_>, entries: &Map<String, Value>, known: &[&str]) {
         for key in entries.keys() {
             if !known.contains(&key.as_str()) {
                 let path = At::Key(&prefix, key).text();
                 self.warn(
-                    &path,
+                    At::from(&path),
                     Code::UnknownField,
                     format!("{path} is not a field the API documents; it is sent as is"),
                 );
@@ -397,7 +399,7 @@ fn check_sendable(v: &Value, path: &str, c: &mut Checker) {
                 other => (Code::InvalidType, other.describe()),
             };
             let name = if path.is_empty() { "the request" } else { path };
-            c.error(path, code, format!("{name} cannot be sent as JSON: it is {why}"));
+            c.error(At::from(path), code, format!("{name} cannot be sent as JSON: it is {why}"));
         }
         _ => {}
     }
@@ -413,36 +415,36 @@ fn quoted(s: &str) -> String {
 }
 
 fn check_request(entries: &Map<String, Value>, req: &mut KlingRequest, c: &mut Checker) {
-    c.unknown_fields("", entries, &crate::request::FIELDS);
+    c.unknown_fields(At::Path(""), entries, &crate::request::FIELDS);
 
     if let Some(v) = field(entries, "model") {
-        if let Some(s) = c.string("model", v) {
+        if let Some(s) = c.string(At::Path("model"), v) {
             if s == MODEL {
                 req.model = Some(s.to_string());
             } else {
-                c.error("model", Code::InvalidValue, format!("model must be \"{MODEL}\", got {}", quoted(s)));
+                c.error(At::Path("model"), Code::InvalidValue, format!("model must be \"{MODEL}\", got {}", quoted(s)));
             }
         }
     }
 
     if let Some(v) = field(entries, "multi_shots") {
-        req.multi_shots = c.boolean("multi_shots", v);
+        req.multi_shots = c.boolean(At::Path("multi_shots"), v);
     }
     let multi = req.is_multi_shot();
 
     match field(entries, "prompt") {
         Some(v) => {
-            req.prompt = c.text("prompt", v, MAX_PROMPT_CHARS);
+            req.prompt = c.text(At::Path("prompt"), v, MAX_PROMPT_CHARS);
             if multi && req.prompt.is_some() {
                 c.warn(
-                    "prompt",
+                    At::Path("prompt"),
                     Code::Ignored,
                     "prompt is ignored in multi-shot mode: each shot's prompt is used instead".to_string(),
                 );
             }
         }
         None if !multi => c.error(
-            "prompt",
+            At::Path("prompt"),
             Code::Required,
             format!("prompt is required (a text of at most {MAX_PROMPT_CHARS} characters) unless multi_shots is true"),
         ),
@@ -450,24 +452,28 @@ fn check_request(entries: &Map<String, Value>, req: &mut KlingRequest, c: &mut C
     }
 
     if let Some(v) = field(entries, "mode") {
-        if let Some(s) = c.string("mode", v) {
+        if let Some(s) = c.string(At::Path("mode"), v) {
             req.mode = Mode::parse(s);
             if req.mode.is_none() {
-                c.error("mode", Code::InvalidValue, format!("mode must be \"std\" or \"pro\", got {}", quoted(s)));
+                c.error(
+                    At::Path("mode"),
+                    Code::InvalidValue,
+                    format!("mode must be \"std\" or \"pro\", got {}", quoted(s)),
+                );
             }
         }
     }
 
     if let Some(v) = field(entries, "duration") {
-        req.duration = c.seconds("duration", v, MIN_SECONDS, MAX_SECONDS);
+        req.duration = c.seconds(At::Path("duration"), v, MIN_SECONDS, MAX_SECONDS);
     }
 
     if let Some(v) = field(entries, "aspect_ratio") {
-        if let Some(s) = c.string("aspect_ratio", v) {
+        if let Some(s) = c.string(At::Path("aspect_ratio"), v) {
             req.aspect_ratio = AspectRatio::parse(s);
             if req.aspect_ratio.is_none() {
                 c.error(
-                    "aspect_ratio",
+                    At::Path("aspect_ratio"),
                     Code::InvalidValue,
                     format!("aspect_ratio must be \"16:9\", \"9:16\" or \"1:1\", got {}", quoted(s)),
                 );
@@ -476,14 +482,14 @@ fn check_request(entries: &Map<String, Value>, req: &mut KlingRequest, c: &mut C
     }
 
     if let Some(v) = field(entries, "sound") {
-        req.sound = c.boolean("sound", v);
+        req.sound = c.boolean(At::Path("sound"), v);
     }
 
     if let Some(v) = field(entries, "image") {
-        req.image = c.url("image", v, &"an http(s) URL of a JPG or PNG image");
+        req.image = c.url(At::Path("image"), v, &"an http(s) URL of a JPG or PNG image");
         if req.image.is_some() && field(entries, "aspect_ratio").is_some() {
             c.warn(
-                "aspect_ratio",
+                At::Path("aspect_ratio"),
                 Code::Ignored,
                 "aspect_ratio is ignored when an image is given: the video takes the image's shape".to_string(),
             );
@@ -491,7 +497,7 @@ fn check_request(entries: &Map<String, Value>, req: &mut KlingRequest, c: &mut C
     }
 
     if let Some(v) = field(entries, "callback_url") {
-        req.callback_url = c.url("callback_url", v, &"an http(s) URL");
+        req.callback_url = c.url(At::Path("callback_url"), v, &"an http(s) URL");
     }
 
     check_shots(field(entries, "multi_prompt"), multi, req, c);
@@ -505,8 +511,7 @@ fn check_request(entries: &Map<String, Value>, req: &mut KlingRequest, c: &mut C
 fn check_shots(value: Option<&Value>, multi: bool, req: &mut KlingRequest, c: &mut Checker) {
     let Some(value) = value else {
         if multi {
-            c.error(
-                "multi_prompt",
+            c.error(At::Path("multi_prompt"),
                 Code::Required,
                 format!("multi_prompt is required in multi-shot mode: a list of 1 to {MAX_SHOTS} shots, each {{prompt, duration}}"),
             );
@@ -514,18 +519,22 @@ fn check_shots(value: Option<&Value>, multi: bool, req: &mut KlingRequest, c: &m
         return;
     };
     if !multi {
-        c.warn("multi_prompt", Code::Ignored, "multi_prompt is ignored unless multi_shots is true".to_string());
+        c.warn(
+            At::Path("multi_prompt"),
+            Code::Ignored,
+            "multi_prompt is ignored unless multi_shots is true".to_string(),
+        );
     }
-    let Some(items) = c.array("multi_prompt", value) else {
+    let Some(items) = c.array(At::Path("multi_prompt"), value) else {
         return;
     };
     if multi && items.is_empty() {
-        c.error("multi_prompt", Code::Required, "multi_prompt needs at least one shot".to_string());
+        c.error(At::Path("multi_prompt"), Code::Required, "multi_prompt needs at least one shot".to_string());
         return;
     }
     if items.len() > MAX_SHOTS {
         c.error(
-            "multi_prompt",
+            At::Path("multi_prompt"),
             Code::TooLong,
             format!("multi_prompt can hold at most {MAX_SHOTS} shots, got {}", items.len()),
         );
@@ -547,7 +556,7 @@ fn check_shots(value: Option<&Value>, multi: bool, req: &mut KlingRequest, c: &m
             Some(v) => c.text(prompt_at, v, MAX_SHOT_PROMPT_CHARS),
             None => {
                 let path = prompt_at.text();
-                c.error(&path, Code::Required, format!("{path} is required: what happens in this shot"));
+                c.error(At::from(&path), Code::Required, format!("{path} is required: what happens in this shot"));
                 None
             }
         };
@@ -556,7 +565,7 @@ fn check_shots(value: Option<&Value>, multi: bool, req: &mut KlingRequest, c: &m
             Some(v) => c.seconds(duration_at, v, MIN_SHOT_SECONDS, MAX_SECONDS),
             None => {
                 let path = duration_at.text();
-                c.error(&path, Code::Required, format!("{path} is required: this shot's length in seconds"));
+                c.error(At::from(&path), Code::Required, format!("{path} is required: this shot's length in seconds"));
                 None
             }
         };
@@ -571,14 +580,14 @@ fn check_shots(value: Option<&Value>, multi: bool, req: &mut KlingRequest, c: &m
     };
     if !(MIN_SECONDS..=MAX_SECONDS).contains(&total) {
         c.error(
-            "multi_prompt",
+            At::Path("multi_prompt"),
             Code::OutOfRange,
             format!("the shots must add up to {MIN_SECONDS} to {MAX_SECONDS} seconds, got {total}"),
         );
     } else {
         match req.duration {
             Some(duration) if duration.0 != total => c.error(
-                "duration",
+                At::Path("duration"),
                 Code::DurationMismatch,
                 format!(
                     "duration is {} seconds but the shots add up to {total}: make them agree, or leave duration out",
@@ -593,10 +602,10 @@ fn check_shots(value: Option<&Value>, multi: bool, req: &mut KlingRequest, c: &m
 }
 
 fn check_elements(value: &Value, c: &mut Checker) -> Option<Vec<Element>> {
-    let items = c.array("kling_elements", value)?;
+    let items = c.array(At::Path("kling_elements"), value)?;
     if items.len() > MAX_ELEMENTS {
         c.error(
-            "kling_elements",
+            At::Path("kling_elements"),
             Code::TooLong,
             format!("kling_elements can hold at most {MAX_ELEMENTS} elements, got {}", items.len()),
         );
@@ -615,14 +624,22 @@ fn check_elements(value: &Value, c: &mut Checker) -> Option<Vec<Element>> {
             Some(v) => c.text(name_at, v, MAX_PROMPT_CHARS),
             None => {
                 let path = name_at.text();
-                c.error(&path, Code::Required, format!("{path} is required: prompts refer to the element as @name"));
+                c.error(
+                    At::from(&path),
+                    Code::Required,
+                    format!("{path} is required: prompts refer to the element as @name"),
+                );
                 None
             }
         };
         if let Some(n) = &name {
             if elements.iter().any(|e: &Element| &e.name == n) {
                 let path = name_at.text();
-                c.error(&path, Code::Duplicate, format!("{path} {} is already the name of another element", quoted(n)));
+                c.error(
+                    At::from(&path),
+                    Code::Duplicate,
+                    format!("{path} {} is already the name of another element", quoted(n)),
+                );
             }
         }
         let description =
@@ -631,8 +648,7 @@ fn check_elements(value: &Value, c: &mut Checker) -> Option<Vec<Element>> {
         let videos = url_list(fields, at, "element_input_video_urls", (ELEMENT_VIDEOS, ELEMENT_VIDEOS), "video", c);
         if images.is_none() && videos.is_none() && !fields.keys().any(|k| k.starts_with("element_input")) {
             let path = at.text();
-            c.warn(
-                &path,
+            c.warn(At::from(&path),
                 Code::Required,
                 format!("{path} has no element_input_urls ({MIN_ELEMENT_IMAGES} to {MAX_ELEMENT_IMAGES} images) or element_input_video_urls ({ELEMENT_VIDEOS} video)"),
             );
@@ -666,7 +682,7 @@ fn url_list(
     if items.len() < min || items.len() > max {
         let expected = if min == max { format!("{min} {what} URL") } else { format!("{min} to {max} {what} URLs") };
         let path = at.text();
-        c.warn(&path, Code::OutOfRange, format!("{path} usually holds {expected}, got {}", items.len()));
+        c.warn(At::from(&path), Code::OutOfRange, format!("{path} usually holds {expected}, got {}", items.len()));
     }
     (urls.len() == items.len()).then_some(urls)
 }
@@ -685,7 +701,7 @@ fn check_element_references(req: &KlingRequest, c: &mut Checker) {
         let tag = format!("@{}", element.name);
         if !prompts.iter().any(|p| mentions(p, &tag)) {
             c.warn(
-                &format!("kling_elements[{i}]"),
+                At::from(&format!("kling_elements[{i}]")),
                 Code::Unreferenced,
                 format!("element {} is not used: refer to it as {tag} in the prompt", quoted(&element.name)),
             );

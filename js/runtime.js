@@ -157,16 +157,20 @@ const NOT_PLAIN = Symbol("not plain");
 /**
  * A copy of `v` holding only the fields named in `only`, at every level (arrays whole), or
  * NOT_PLAIN where `isPlain` would say no to what the copy leaves out: an object that is not
- * plain, a named field that is inherited or not enumerable (the module's reader reads own
- * enumerable fields only), or more values than the reader takes. Deeper than its bound, the copy stops and `isPlain` then
- * refuses it (a cycle ends there).
+ * plain, or more values than the reader takes (every item and field copied counts). A field
+ * that is inherited or not enumerable is left out, as the module's reader leaves it out (it
+ * reads own enumerable fields). Deeper than its bound, the copy stops and `isPlain` then refuses
+ * it (a cycle ends there). The other fields are not looked at: their size does not count.
  */
 function pick(v, only, depth, budget) {
   if (typeof v !== "object" || v === null || depth > budget.deepest) return v;
   if (--budget.left < 0) return NOT_PLAIN;
   if (Array.isArray(v)) {
     const length = v.length;
+    // Every item counts, object or not: a list that holds one array many times is copied
+    // that many times.
     if (!(length <= budget.left)) return NOT_PLAIN;
+    budget.left -= length;
     const items = new Array(length);
     for (let i = 0; i < length; i++) {
       const item = pick(v[i], only, depth + 1, budget);
@@ -179,8 +183,9 @@ function pick(v, only, depth, budget) {
   if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
   const part = {};
   for (const key of only) {
-    if (!(key in v)) continue;
-    if (!Object.prototype.propertyIsEnumerable.call(v, key)) return NOT_PLAIN;
+    const own = Object.getOwnPropertyDescriptor(v, key);
+    if (own === undefined || !own.enumerable) continue;
+    if (--budget.left < 0) return NOT_PLAIN;
     const field = pick(v[key], only, depth + 1, budget);
     if (field === NOT_PLAIN) return NOT_PLAIN;
     part[key] = field;

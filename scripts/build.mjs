@@ -182,6 +182,16 @@ writeFileSync(
       `import init from "./web/${crate}.js";\nawait init();\n`,
   ),
 );
+// One module for a page to fetch instead of four (entry, glue and the two snippets). The glue
+// names its wasm relative to itself (`new URL("…", import.meta.url)`, as bundlers expect): in
+// pkg/web.js, that is one folder down.
+buildSync({ entryPoints: [join(pkg, "web.js")], bundle: true, format: "esm", platform: "browser", target: "es2022", minify: true, legalComments: "none", outfile: join(pkg, "web.js"), allowOverwrite: true, logLevel: "error" });
+{
+  const bundled = readFileSync(join(pkg, "web.js"), "utf8");
+  const [from, to] = [`new URL("${crate}_bg.wasm",import.meta.url)`, `new URL("./web/${crate}_bg.wasm",import.meta.url)`];
+  if (bundled.split(from).length !== 2) throw new Error(`build: expected the glue's wasm URL once in pkg/web.js`);
+  writeFileSync(join(pkg, "web.js"), bundled.replace(from, to));
+}
 // Cloudflare Workers (workerd) import a .wasm file as a compiled WebAssembly.Module.
 writeFileSync(
   join(pkg, "workerd.js"),

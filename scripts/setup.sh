@@ -12,9 +12,10 @@ die() { say "$*"; exit 1; }
 
 command -v cargo >/dev/null || die "cargo is missing: install Rust with rustup (https://rustup.rs), then run this again"
 command -v rustup >/dev/null || die "rustup is missing: the wasm32 target is added with rustup; install Rust with rustup"
-command -v node >/dev/null || die "node is missing: install Node.js 20 or newer"
-node_major=$(node -p 'process.versions.node.split(".")[0]')
-[ "$node_major" -ge 20 ] || die "Node.js $(node --version) is too old: 20 or newer is needed"
+command -v node >/dev/null || die "node is missing: install Node.js 20.16+ or 22.3+"
+# The package takes node:fs from process.getBuiltinModule: Node 20.16 and later 20s, 22.3 and later.
+node -e 'process.exit(typeof process.getBuiltinModule === "function" ? 0 : 1)' \
+  || die "Node.js $(node --version) is too old: 20.16+ or 22.3+ is needed"
 
 # 1. The Rust target for WebAssembly.
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then

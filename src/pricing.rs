@@ -75,11 +75,14 @@ fn sets_price(issue: &Issue, multi: bool) -> bool {
         "" | "mode" | "sound" | "duration" | "multi_shots" => true,
         // A multi-shot form without shots yet is priced on `duration` (or its default).
         "multi_prompt" => multi && issue.code != Code::Required,
+        // A shot (`multi_prompt[2]`) or its duration (`multi_prompt[2].duration`); not a field
+        // of a shot named with brackets (`multi_prompt[2][""]`).
         _ => {
             multi
-                && path
-                    .strip_prefix("multi_prompt[")
-                    .is_some_and(|rest| rest.ends_with("].duration") || (rest.ends_with(']') && !rest.contains('.')))
+                && path.strip_prefix("multi_prompt[").is_some_and(|rest| {
+                    let index = rest.bytes().take_while(u8::is_ascii_digit).count();
+                    index > 0 && matches!(&rest[index..], "]" | "].duration")
+                })
         }
     }
 }
@@ -164,6 +167,20 @@ mod tests {
         // A request that is not an object is a problem of the price.
         assert_eq!(estimate(&json("[]")).unwrap_err()[0].path, "");
         assert_eq!(estimate(&with_holes("null", &[("", Unsendable::Function)])).unwrap_err()[0].path, "");
+    }
+
+    #[test]
+    fn a_shot_field_named_with_brackets_is_not_the_shot() {
+        let input = with_holes(
+            r#"{"multi_shots":true,"multi_prompt":[{"prompt":"a","duration":5,"":null}]}"#,
+            &[(r#"multi_prompt[0][""]"#, Unsendable::Function)],
+        );
+        assert!(validate(&input).1.errors.iter().any(|i| i.path == r#"multi_prompt[0][""]"#));
+        assert_eq!(estimate(&input).unwrap().credits, Credits(300));
+        // The shot itself, and its duration, are the price's.
+        let bad = json(r#"{"multi_shots":true,"multi_prompt":[5,{"prompt":"a","duration":"5"}]}"#);
+        let paths: Vec<String> = estimate(&bad).unwrap_err().into_iter().map(|i| i.path).collect();
+        assert_eq!(paths, ["multi_prompt[0]", "multi_prompt[1].duration"]);
     }
 
     #[test]

@@ -120,7 +120,17 @@ pub fn validate(input: &Input) -> (KlingRequest, Validation) {
         other => c.wrong_type(At::Path(""), "an object", other),
     }
     if !c.holes.is_empty() {
-        check_sendable(&input.value, "", &mut c);
+        // The fields a rule already reported, looked up once per hole (a list would make an
+        // input of many holes take time by the square of their number). A map of the holes'
+        // kind, the values unused: one B-tree in the module rather than two.
+        let rules = std::mem::take(&mut c.errors);
+        let mut reported: BTreeMap<&str, Unsendable> = BTreeMap::new();
+        for issue in &rules {
+            reported.entry(issue.path.as_str()).or_insert(Unsendable::Undefined);
+        }
+        check_sendable(&input.value, "", &reported, &mut c);
+        let holes = std::mem::replace(&mut c.errors, rules);
+        c.errors.extend(holes);
     }
     let report = Validation { valid: c.errors.is_empty(), errors: c.errors, warnings: c.warnings };
     (req, report)
@@ -129,8 +139,9 @@ pub fn validate(input: &Input) -> (KlingRequest, Validation) {
 struct Checker<'i> {
     errors: Vec<Issue>,
     warnings: Vec<Issue>,
-    /// The input's holes by path. Two places can share a path (a key "" adds nothing to it):
-    /// then the first that must be reported stands for both.
+    /// The input's holes by path. Were two recorded at one path, the first that must be
+    /// reported would stand for both (paths quote keys that read as path syntax, so two places
+    /// never share one).
     holes: BTreeMap<&'i str, Unsendable>,
 }
 
@@ -373,23 +384,23 @@ fn is_whole(n: f64) -> bool {
 /// Reports the holes of the input wherever they are (unknown fields included), unless a rule
 /// already reported that field: nothing may be dropped silently. `NaN` and the infinities are
 /// the exception outside the fields that read them: JSON writes them as `null`, as JS does.
-fn check_sendable(v: &Value, path: &str, c: &mut Checker) {
+fn check_sendable(v: &Value, path: &str, reported: &BTreeMap<&str, Unsendable>, c: &mut Checker) {
     match v {
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                check_sendable(item, &format!("{path}[{i}]"), c);
+                check_sendable(item, &format!("{path}[{i}]"), reported, c);
             }
         }
         Value::Object(entries) => {
             for (key, value) in entries {
-                check_sendable(value, &join(path, key), c);
+                check_sendable(value, &join(path, key), reported, c);
             }
         }
         Value::Null => {
             let Seen::Hole(what) = c.seen(path.into(), v) else {
                 return;
             };
-            if matches!(what, Unsendable::NotFinite(_)) || c.errors.iter().any(|e| e.path == path) {
+            if matches!(what, Unsendable::NotFinite(_)) || reported.contains_key(path) {
                 return;
             }
             let (code, why) = match what {

@@ -368,6 +368,19 @@ async function watch(view, client, taskId, { signal, waitMs, started, onStatus }
   }
 }
 
+/**
+ * A random UUID (version 4) for an Idempotency-Key. From crypto.getRandomValues, which every page
+ * has: crypto.randomUUID is missing on a page served over plain http from another host than
+ * localhost.
+ */
+function newKey() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** Whether a base URL is this page's own server (an empty one is the package's default: not). */
 function sameOrigin(baseUrl) {
   if (!baseUrl) return false;
@@ -466,7 +479,7 @@ export function setUpRunner({ getRequest, getConnection, getWaitMs, onBusy, onGu
     // Only toward this page's own server (the sandbox, or the proxy that passes it on): the real
     // API does not document the header, and a browser may not send it there (CORS).
     const idempotencyKey = sameOrigin(connection.baseUrl)
-      ? (guard === key && lostKey?.request === key ? lostKey.value : crypto.randomUUID())
+      ? (guard === key && lostKey?.request === key ? lostKey.value : newKey())
       : undefined;
     let created;
     try {

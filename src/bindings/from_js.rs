@@ -37,8 +37,9 @@ pub(crate) fn read(v: &JsValue) -> Input {
 }
 
 /// [`read`] for only the fields named in `only`, at every level (what `JSON.stringify(v, only)`
-/// writes), for a function that reads no other field. A value the fast path cannot take is
-/// read whole: the function then sees more than it needs, never less.
+/// writes), for a function that reads no other field. The other fields are not read at all, so
+/// they count against no bound (a request too big to validate as a whole can still be priced).
+/// A value the fast path cannot take is read whole: the function then sees more than it needs.
 pub(crate) fn read_fields(v: &JsValue, only: &'static [&'static str]) -> Input {
     thread_local! {
         // The names as one JS array, made once per list (the lists are constants).

@@ -12,7 +12,7 @@
 //   pkg/proxy.*.js                            `kling3-wasm/proxy`, from js/proxy.js
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildSync, transformSync } from "esbuild";
@@ -73,7 +73,6 @@ for (const [dir, target] of Object.entries({ ...targets, types: "experimental-no
   run("wasm-bindgen", ["--target", target, "--weak-refs", "--out-dir", out, wasm]);
   rmSync(join(out, ".gitignore"), { force: true });
   rmSync(join(out, "package.json"), { force: true });
-  if (target === "web") stableSnippets(out);
   const dts = join(out, `${crate}.d.ts`);
   // `[Symbol.dispose]()` is there at run time where the engine has it, but TypeScript knows the
   // symbol only with the esnext.disposable lib: declared, it breaks type checks on ES2022 libs.
@@ -91,26 +90,6 @@ for (const [dir, target] of Object.entries({ ...targets, types: "experimental-no
     const path = join(out, file);
     const { code } = transformSync(readFileSync(path, "utf8"), { format: "esm", minify: true, target: "es2022", legalComments: "none" });
     writeFileSync(path, code);
-  }
-}
-
-/**
- * Renames the folder of our JS snippets from wasm-bindgen's `kling3-wasm-<hash>` (the hash
- * depends on where the crate was built) to `kling3-wasm`, and points the glue's imports at it: a
- * page can then name the snippets in `<link rel="modulepreload">` and fetch them with its first
- * requests. Only the `import … from` paths change: the wasm names its imports by the old path,
- * and the glue's import object keeps those names. (The web build only: a bundler resolves the
- * wasm's imports as files.)
- */
-function stableSnippets(out) {
-  const snippets = join(out, "snippets");
-  const hashed = readdirSync(snippets).filter((name) => /^kling3-wasm-[0-9a-f]+$/.test(name));
-  if (hashed.length !== 1) throw new Error(`build: expected one kling3-wasm-<hash> folder in ${snippets}, found ${hashed.join(", ") || "none"}`);
-  renameSync(join(snippets, hashed[0]), join(snippets, "kling3-wasm"));
-  for (const file of readdirSync(out).filter((f) => f.endsWith(".js") || f.endsWith(".ts"))) {
-    const path = join(out, file);
-    const glue = readFileSync(path, "utf8").replace(/(from\s*["']\.\/snippets\/)kling3-wasm-[0-9a-f]+\//g, "$1kling3-wasm/");
-    writeFileSync(path, glue);
   }
 }
 

@@ -28,12 +28,49 @@ pub(crate) const MAX_STRING_UNITS: u32 = 1_000_000;
 /// the engine in one call, parsed by serde_json (which has a recursion limit), then checked
 /// against the same bounds as the walk below. Anything else is walked field by field.
 pub(crate) fn read(v: &JsValue) -> Input {
-    if let Some(value) =
-        super::js::plain_json(v, MAX_DEPTH, MAX_NODES, MAX_STRING_UNITS).and_then(|text| parse_plain(&text))
-    {
-        return Input { value, holes: Vec::new() };
+    match fast_path(v, &JsValue::UNDEFINED) {
+        Some(value) => Input { value, holes: Vec::new() },
+        None => walk(v),
     }
-    walk(v)
+}
+
+/// The fast path's value for `v` (only the fields named in `only`, an array, unless it is
+/// `undefined`), or `None` when `v` must be walked.
+fn fast_path(v: &JsValue, only: &JsValue) -> Option<Value> {
+    if let Some(found) = plain_text_in(v, only) {
+        return found;
+    }
+    // The text did not fit the buffer (or the buffer is in use): the text as a string.
+    let text = if only.is_undefined() {
+        super::js::plain_json(v, MAX_DEPTH, MAX_NODES, MAX_STRING_UNITS)
+    } else {
+        super::js::plain_json_of(v, only, MAX_DEPTH, MAX_NODES, MAX_STRING_UNITS)
+    };
+    parse_plain(&text?)
+}
+
+/// A buffer in the module's memory that a plain value's JSON text is written into by the
+/// engine's own UTF-8 encoder: cheaper than the glue's copy of a string, byte by byte.
+const TEXT_BUFFER: usize = 16 * 1024;
+
+thread_local! {
+    static TEXT: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; TEXT_BUFFER]);
+}
+
+/// The fast path through [`TEXT`]: `Some(Some(value))` for a plain value, `Some(None)` for one
+/// that is not (or whose text is not JSON serde_json reads), and `None` when the text did not
+/// fit, or the buffer is in use (a getter that calls the module while its caller is being read).
+fn plain_text_in(v: &JsValue, only: &JsValue) -> Option<Option<Value>> {
+    TEXT.with(|text| {
+        let mut buffer = text.try_borrow_mut().ok()?;
+        match super::js::plain_json_into(v, only, &mut buffer, MAX_DEPTH, MAX_NODES, MAX_STRING_UNITS) {
+            -1 => Some(None),
+            n => {
+                let bytes = buffer.get(..usize::try_from(n).ok()?)?;
+                Some(serde_json::from_slice(bytes).ok().and_then(within_walk_bounds))
+            }
+        }
+    })
 }
 
 /// [`read`] for only the fields named in `only`, at every level (what `JSON.stringify(v, only)`
@@ -55,19 +92,21 @@ pub(crate) fn read_fields(v: &JsValue, only: &'static [&'static str]) -> Input {
         cache.push((key, names.clone()));
         names
     });
-    if let Some(value) =
-        super::js::plain_json_of(v, &names, MAX_DEPTH, MAX_NODES, MAX_STRING_UNITS).and_then(|text| parse_plain(&text))
-    {
-        return Input { value, holes: Vec::new() };
+    match fast_path(v, &names) {
+        Some(value) => Input { value, holes: Vec::new() },
+        None => walk(v),
     }
-    walk(v)
 }
 
 /// The walk's result for a plain value's JSON text, or `None` when the walk would give holes
 /// (deeper than `MAX_DEPTH`, more than `MAX_NODES` values) or the text is not JSON serde_json
 /// reads (an unpaired surrogate).
 fn parse_plain(text: &str) -> Option<Value> {
-    let mut value: Value = serde_json::from_str(text).ok()?;
+    within_walk_bounds(serde_json::from_str(text).ok()?)
+}
+
+/// `value` as the walk would give it, or `None` when the walk would give holes.
+fn within_walk_bounds(mut value: Value) -> Option<Value> {
     let mut budget = MAX_NODES;
     within_bounds(&mut value, 0, &mut budget).then_some(value)
 }

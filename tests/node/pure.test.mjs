@@ -68,3 +68,27 @@ test("a key that reads as path syntax is quoted in its path, so it never names a
   // Not the request's own `mode`: the price is the default request's.
   assert.equal(k.estimateCost({ "": { mode: "\ud800" } }).credits, 300);
 });
+
+test("a getter that calls the package while its object is being read gets right answers, and so does its caller", () => {
+  // The inner calls read their input while the outer one is being read (and may grow the
+  // module's memory under it): every answer must be the one for the plain object.
+  const big = { prompt: "x".repeat(200_000), elements: Array.from({ length: 5000 }, (_, i) => ({ name: `e${i}`, text: "y".repeat(100) })) };
+  const inner = [];
+  const o = { prompt: "a cat", duration: 10 };
+  Object.defineProperty(o, "mode", {
+    enumerable: true,
+    get() {
+      inner.push(k.validateRequest(big).errors.map((e) => e.code), k.estimateCost({ mode: "pro", duration: 15 }).credits);
+      return "pro";
+    },
+  });
+  const plain = { prompt: "a cat", duration: 10, mode: "pro" };
+  assert.deepEqual(k.validateRequest(o), k.validateRequest(plain));
+  assert.deepEqual(k.estimateCost(o), k.estimateCost(plain));
+  assert.equal(k.buildRequest(o).body, k.buildRequest(plain).body);
+  assert.ok(inner.length >= 6);
+  for (let i = 0; i < inner.length; i += 2) {
+    assert.deepEqual(inner[i], ["too_long"]);
+    assert.equal(inner[i + 1], 1200);
+  }
+});

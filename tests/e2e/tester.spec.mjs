@@ -750,11 +750,12 @@ test("JSON, curl and history keep their tokens whole", async ({ page }) => {
   await page.locator("#duration").fill("3");
   await page.click("#send");
   await expect(page.locator("#history tbody tr")).toHaveCount(1);
-  const id = page.locator("#history td.id");
-  expect(await id.evaluate((el) => getComputedStyle(el).whiteSpace)).toBe("nowrap");
+  // The row is drawn again as the task moves on: read its style with a retrying assertion,
+  // never from an element that may just have been replaced.
+  await expect(page.locator("#history td.id")).toHaveCSS("white-space", "nowrap");
   const prompt = page.locator("#history td.prompt");
   await expect(prompt).toHaveAttribute("title", /long word$/);
-  expect(await prompt.evaluate((el) => getComputedStyle(el).textOverflow)).toBe("ellipsis");
+  await expect(prompt).toHaveCSS("text-overflow", "ellipsis");
 });
 
 // ---- journeys -----------------------------------------------------------------------------

@@ -105,21 +105,27 @@ fn parse_plain(text: &str) -> Option<Value> {
     within_walk_bounds(serde_json::from_str(text).ok()?)
 }
 
-/// `value` as the walk would give it, or `None` when the walk would give holes.
+/// `value` as the walk would give it, or `None` when the walk would give holes, or read one of
+/// its numbers more exactly.
 fn within_walk_bounds(mut value: Value) -> Option<Value> {
     let mut budget = MAX_NODES;
     within_bounds(&mut value, 0, &mut budget).then_some(value)
 }
 
-/// Whether `v` stays within the walk's bounds; numbers become what the walk gives (f64), so a
-/// whole number past 2^53 is the number JS holds.
+/// Whether `v` is what the walk would give: within its bounds, and no number serde_json may
+/// have read a unit off (see below). Whole numbers become what the walk gives (f64), so a whole
+/// number past 2^53 is the number JS holds.
 fn within_bounds(v: &mut Value, depth: usize, budget: &mut usize) -> bool {
     if *budget == 0 || depth > MAX_DEPTH {
         return false;
     }
     *budget -= 1;
     match v {
-        Value::Number(n) if !n.is_f64() => match n.as_f64().and_then(Number::from_f64) {
+        // A number written with a fraction or an exponent: serde_json reads those fast, not
+        // always to the nearest double (one unit off in the last place, now and then). The walk
+        // reads the number JS holds.
+        Value::Number(n) if n.is_f64() => return false,
+        Value::Number(n) => match n.as_f64().and_then(Number::from_f64) {
             Some(f) => *n = f,
             None => return false,
         },

@@ -132,38 +132,11 @@ export async function measureFloor({ inputs, valid = inputs, opsPerSecond, gz = 
 
 // ---- `node bench/floor.mjs` -----------------------------------------------------------------
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  // bench/run.mjs's six inputs, and its timer.
-  const url = (n) => `https://example.com/${n}.png`;
-  const inputs = [
-    { prompt: "A golden retriever running through a field of sunflowers at sunset, cinematic quality", mode: "pro", duration: 10 },
-    { prompt: "@dog runs to the sea", image: "https://example.com/dog.jpg", kling_elements: [{ name: "dog", description: "the dog", element_input_urls: [url(1), url(2)] }] },
-    { multi_shots: true, mode: "pro", multi_prompt: [{ prompt: "a boat leaves the harbour", duration: 4 }, { prompt: "the storm", duration: 6 }], sound: false },
-    { prompt: "a cat", aspect_ratio: "9:16", seed: 7 },
-    { prompt: "", mode: "ultra", duration: 20, image: "ftp://x/y.png" },
-    { multi_shots: true, duration: 9, multi_prompt: [{ prompt: "a", duration: 4 }, { prompt: "b", duration: 4 }] },
-  ];
-  // The valid ones, as bench/run.mjs picks them (inputs 4 and 5 are invalid).
-  const valid = inputs.slice(0, 4);
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  let sink = 0;
-  const keep = (r) => {
-    sink = (sink + (typeof r === "number" ? r : r === undefined || r === null ? 1 : 2)) % 1_000_003;
-  };
-  const opsPerSecond = (fn) => {
-    for (let i = 0; i < 2000; i++) keep(fn());
-    const windows = [];
-    for (let w = 0; w < 5; w++) {
-      let n = 0;
-      const start = performance.now();
-      const end = start + 200;
-      while (performance.now() < end) {
-        for (let i = 0; i < 100; i++) keep(fn());
-        n += 100;
-      }
-      windows.push(n / ((performance.now() - start) / 1000));
-    }
-    return Math.round(median(windows));
-  };
+  // bench/run.mjs's inputs (the valid ones picked as it picks them), and its timer.
+  const { inputs, makeTimer } = await import("./race.mjs");
+  const k = await import("kling3-wasm");
+  const valid = inputs.filter((input) => k.validateRequest(input).valid);
+  const { opsPerSecond, sink } = makeTimer();
   console.log(JSON.stringify(await measureFloor({ inputs, valid, opsPerSecond }), null, 2));
-  console.error(`floor: sink ${sink}`);
+  console.error(`floor: sink ${sink()}`);
 }

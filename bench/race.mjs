@@ -2,6 +2,17 @@
 // run in a page): each contender's calls a second on the same inputs.
 import { plainBuild, plainPrice, plainValidate, zodBuild, zodPrice, zodValidate } from "./plain.mjs";
 
+const url = (n) => `https://example.com/${n}.png`;
+/** The same inputs for every contender: valid and invalid, simple, multi-shot, elements, image. */
+export const inputs = [
+  { prompt: "A golden retriever running through a field of sunflowers at sunset, cinematic quality", mode: "pro", duration: 10 },
+  { prompt: "@dog runs to the sea", image: "https://example.com/dog.jpg", kling_elements: [{ name: "dog", description: "the dog", element_input_urls: [url(1), url(2)] }] },
+  { multi_shots: true, mode: "pro", multi_prompt: [{ prompt: "a boat leaves the harbour", duration: 4 }, { prompt: "the storm", duration: 6 }], sound: false },
+  { prompt: "a cat", aspect_ratio: "9:16", seed: 7 },
+  { prompt: "", mode: "ultra", duration: 20, image: "ftp://x/y.png" },
+  { multi_shots: true, duration: 9, multi_prompt: [{ prompt: "a", duration: 4 }, { prompt: "b", duration: 4 }] },
+];
+
 /**
  * A timer whose every measured call feeds a sink, printed by the caller, so the JIT cannot drop
  * a call whose result is unused. `opsPerSecond(fn)`: calls a second, in five windows of 200 ms

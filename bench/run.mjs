@@ -11,7 +11,7 @@ import { build } from "esbuild";
 import { chromium } from "playwright-core";
 import * as k from "kling3-wasm";
 import { plainValidate, zodValidate } from "./plain.mjs";
-import { makeTimer, race } from "./race.mjs";
+import { inputs, makeTimer, race } from "./race.mjs";
 import { startDevServer } from "../server/dev-server.mjs";
 import { seeded } from "../tests/support/random.mjs";
 import { measureFloor, wasmByCrate } from "./floor.mjs";
@@ -169,16 +169,6 @@ try {
 }
 
 // ---- throughput ----------------------------------------------------------------------------
-// The same inputs for every contender: valid and invalid, simple, multi-shot, elements, image.
-const url = (n) => `https://example.com/${n}.png`;
-const inputs = [
-  { prompt: "A golden retriever running through a field of sunflowers at sunset, cinematic quality", mode: "pro", duration: 10 },
-  { prompt: "@dog runs to the sea", image: "https://example.com/dog.jpg", kling_elements: [{ name: "dog", description: "the dog", element_input_urls: [url(1), url(2)] }] },
-  { multi_shots: true, mode: "pro", multi_prompt: [{ prompt: "a boat leaves the harbour", duration: 4 }, { prompt: "the storm", duration: 6 }], sound: false },
-  { prompt: "a cat", aspect_ratio: "9:16", seed: 7 },
-  { prompt: "", mode: "ultra", duration: 20, image: "ftp://x/y.png" },
-  { multi_shots: true, duration: 9, multi_prompt: [{ prompt: "a", duration: 4 }, { prompt: "b", duration: 4 }] },
-];
 // Every contender must agree with the package on every input, or the race is not fair.
 for (const [i, input] of inputs.entries()) {
   const ours = k.validateRequest(input);

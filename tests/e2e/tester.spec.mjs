@@ -451,13 +451,18 @@ test("a 502 on create says the task may exist, offers the lookup, and asks befor
   await expect(page.locator("#resend-box")).toBeHidden();
 });
 
-test("a dropped connection on create, after the task was made, does not advise sending again", async ({ page, request }) => {
+/** The sandbox makes the next task, then drops the connection before answering the create. */
+async function loseNextCreateAnswer(page, request) {
   allowFailedLoads(page);
   await request.post("/_sandbox/faults", { data: { fault: "drop-after-create", route: "create" } });
   // Loaded again while the drop is queued, the page holds no kept-alive connection: Chromium
   // would send a POST dropped on one of those again by itself, which no page can prevent.
   await page.reload();
   await expect(page.locator("body")).toHaveAttribute("data-ready", "true");
+}
+
+test("a dropped connection on create, after the task was made, does not advise sending again", async ({ page, request }) => {
+  await loseNextCreateAnswer(page, request);
   await fill(page, "Dropped");
   await page.click("#send");
   await expect(page.locator("#run-error")).toContainText("may have been created, and charged", { timeout: 10_000 });
@@ -468,14 +473,11 @@ test("a dropped connection on create, after the task was made, does not advise s
 });
 
 test("a create whose answer was lost goes again with the same Idempotency-Key, and the sandbox makes no second task", async ({ page, request }) => {
-  allowFailedLoads(page);
   const keys = [];
   page.on("request", (r) => {
     if (r.method() === "POST" && r.url().endsWith("/api/v1/videos/generations")) keys.push(r.headers()["idempotency-key"]);
   });
-  await request.post("/_sandbox/faults", { data: { fault: "drop-after-create", route: "create" } });
-  await page.reload();
-  await expect(page.locator("body")).toHaveAttribute("data-ready", "true");
+  await loseNextCreateAnswer(page, request);
   await fill(page, "Dropped, then sent again");
   await page.click("#send");
   await expect(page.locator("#run-status")).toHaveText("No clear answer: the task may exist.", { timeout: 10_000 });

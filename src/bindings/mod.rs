@@ -380,11 +380,12 @@ fn read_task_call(task_id: &JsValue, options: &Option<JsValue>, waits: bool) -> 
     (call, id.value)
 }
 
+/// A client call's work, boxed: the four calls then share one Promise adapter in the module
+/// instead of a copy each.
+type Run = Box<dyn FnOnce(Call) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Answered, Failure>>>>>;
+
 /// Runs a client call as a Promise of a task.
-fn promise<F>(call: Result<Call, Failure>, run: impl FnOnce(Call) -> F + 'static) -> Promise
-where
-    F: std::future::Future<Output = Result<Answered, Failure>> + 'static,
-{
+fn promise(call: Result<Call, Failure>, run: Run) -> Promise {
     future_to_promise(async move {
         let call = call.map_err(failure_to_js)?;
         run(call).await.map(|answered| answered_to_js(&answered)).map_err(failure_to_js)
@@ -416,7 +417,10 @@ impl KlingClient {
     ) -> Promise {
         let client = self.client.clone();
         let input = from_js::read(&input);
-        promise(read_call(&options, true, false), move |call| async move { client.create_task(&input, &call).await })
+        promise(
+            read_call(&options, true, false),
+            Box::new(move |call| Box::pin(async move { client.create_task(&input, &call).await })),
+        )
     }
 
     /// Reads a task once (GETs are tried again on network errors, 429 and 5xx).
@@ -428,7 +432,7 @@ impl KlingClient {
     ) -> Promise {
         let client = self.client.clone();
         let (call, id) = read_task_call(&task_id, &options, false);
-        promise(call, move |call| async move { client.get_task(&id, &call).await })
+        promise(call, Box::new(move |call| Box::pin(async move { client.get_task(&id, &call).await })))
     }
 
     /// Polls until the task succeeds; rejects with `TaskFailedError`, `TimeoutError` (with the
@@ -441,7 +445,7 @@ impl KlingClient {
     ) -> Promise {
         let client = self.client.clone();
         let (call, id) = read_task_call(&task_id, &options, true);
-        promise(call, move |call| async move { client.wait_for_task(&id, &call).await })
+        promise(call, Box::new(move |call| Box::pin(async move { client.wait_for_task(&id, &call).await })))
     }
 
     /// `createTask`, then `waitForTask`, with the same signal.
@@ -453,6 +457,9 @@ impl KlingClient {
     ) -> Promise {
         let client = self.client.clone();
         let input = from_js::read(&input);
-        promise(read_call(&options, true, true), move |call| async move { client.generate(&input, &call).await })
+        promise(
+            read_call(&options, true, true),
+            Box::new(move |call| Box::pin(async move { client.generate(&input, &call).await })),
+        )
     }
 }

@@ -218,7 +218,10 @@ pub fn normalize_request(
     #[wasm_bindgen(unchecked_param_type = "KlingRequest")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
     let body = crate::normalize::normalize(&from_js::read(&input)).map_err(|r| to_js_error(r.into()))?;
-    Ok(to_js(&body))
+    // The body's own JSON text, read back by the engine: the object is exactly what is sent,
+    // and a field named `__proto__` stays a field (assigned one by one, it would set the
+    // object's prototype instead).
+    Ok(json_parse(&crate::json_text::stringify(&body)).unwrap_or(JsValue::NULL))
 }
 
 /// The price in credits, from the fields that set it; works on a half-filled request.

@@ -135,6 +135,18 @@ export const cases = [
     },
   },
   {
+    name: "normalizeRequest keeps an unknown field named __proto__ as a field, as the body does",
+    run(k) {
+      const input = JSON.parse('{"prompt":"a","__proto__":{"polluted":1},"extra":[1,2.5,null]}');
+      const out = k.normalizeRequest(input);
+      ok(Object.getPrototypeOf(out) === Object.prototype, "the result's prototype is untouched");
+      ok(out.polluted === undefined, "nothing inherited from the field");
+      ok(Object.prototype.hasOwnProperty.call(out, "__proto__"), "__proto__ is an own field");
+      eq(Object.keys(out), ["model", "prompt", "mode", "duration", "aspect_ratio", "sound", "__proto__", "extra"]);
+      eq(JSON.stringify(out), k.buildRequest(input).body, "the object is the body that is sent");
+    },
+  },
+  {
     name: "normalizeRequest throws a ValidationError listing every error",
     run(k) {
       throws(() => k.normalizeRequest({ duration: 20 }), (e) => {

@@ -58,9 +58,10 @@ export function buildFloor({ force = false } = {}) {
  * twiggy (`cargo install twiggy`). Names are stripped from the totals, so they add up to the
  * shipped module's code and data. `null` when twiggy is missing. The same counting as
  * bench/run.mjs's "wasm by crate" rows, in a form either can call: `raw` is the cargo output,
- * `tmp` a scratch directory of the caller's own.
+ * `tmp` a scratch directory of the caller's own. With `split` (a crate's name), that crate's
+ * bytes are counted by its top module instead (`kling3_wasm::validate`, ...).
  */
-export function wasmByCrate(raw, tmp) {
+export function wasmByCrate(raw, tmp, split = null) {
   try {
     execFileSync("twiggy", ["--version"], { stdio: "ignore" });
   } catch {
@@ -81,7 +82,9 @@ export function wasmByCrate(raw, tmp) {
       ? "data (text, tables)"
       : (name.match(/(?:^|[<&\s(])(?:&mut |&|dyn )?([a-z_][a-z0-9_]*)(?:\[[0-9a-f]+\])?::/)?.[1] ??
         (/shim|__wbg|__wbindgen|__externref/.test(name) ? "wasm-bindgen glue functions" : "other"));
-    totals.set(owner, (totals.get(owner) ?? 0) + size);
+    const module = owner === split ? name.match(new RegExp(`${split}::([a-z_][a-z0-9_]*)`))?.[1] : undefined;
+    const key = module ? `${split}::${module}` : owner;
+    totals.set(key, (totals.get(key) ?? 0) + size);
   }
   return Object.fromEntries([...totals].sort((a, b) => b[1] - a[1]));
 }

@@ -63,15 +63,31 @@ for (const [name, entry, wasm] of pages) {
 // Where the wasm's bytes go, by crate: the release module run through wasm-bindgen and wasm-opt
 // as the build does, but keeping function names, then measured with twiggy (`cargo install
 // twiggy`). Sizes are before gzip.
-function showByCrate(group, byCrate) {
+function showByCrate(group, byCrate, most = 14) {
   if (!byCrate) return row(group, "(skipped)", "twiggy is missing", "cargo install twiggy");
   const all = Object.values(byCrate).reduce((a, b) => a + b, 0);
-  for (const [crate, size] of Object.entries(byCrate).slice(0, 14)) {
+  for (const [crate, size] of Object.entries(byCrate).slice(0, most)) {
     row(group, crate, kb(size), `${((100 * size) / all).toFixed(1)}% of ${kb(all)} (names stripped)`);
   }
 }
-results.size.byCrate = wasmByCrate(join(root, "target/wasm32-unknown-unknown/release/kling3_wasm.wasm"), "/tmp/kling3-bench-names");
-showByCrate("wasm by crate", results.size.byCrate);
+{
+  // Counted once, our crate by module; the crate rows add its modules up.
+  const counted = wasmByCrate(join(root, "target/wasm32-unknown-unknown/release/kling3_wasm.wasm"), "/tmp/kling3-bench-names", "kling3_wasm");
+  if (counted) {
+    const byCrate = new Map();
+    const byModule = {};
+    for (const [owner, size] of Object.entries(counted)) {
+      const crate = owner.split("::")[0];
+      byCrate.set(crate, (byCrate.get(crate) ?? 0) + size);
+      if (owner.includes("::")) byModule[owner] = size;
+    }
+    results.size.byCrate = Object.fromEntries([...byCrate].sort((a, b) => b[1] - a[1]));
+    results.size.byModule = byModule;
+  }
+  showByCrate("wasm by crate", results.size.byCrate ?? null);
+  // Our crate's own code by module (its text and tables are in the "data" row above).
+  if (results.size.byModule) showByCrate("kling3_wasm by module", results.size.byModule, 20);
+}
 
 // ---- instantiate ---------------------------------------------------------------------------
 // What `import "kling3-wasm"` adds to a fresh process: its import, less the import of an empty

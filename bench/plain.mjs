@@ -38,10 +38,15 @@ export const zodRequest = z
   });
 
 const RATES = { std: [40, 60], pro: [54, 80] };
+/** The same answer estimateCost gives: `{ credits, creditsPerSecond, seconds, mode, sound }`. */
+const cost = (mode, sound, seconds) => {
+  const creditsPerSecond = RATES[mode][sound ? 1 : 0];
+  return { credits: creditsPerSecond * seconds, creditsPerSecond, seconds, mode, sound };
+};
 export const zodPrice = (input) => {
   const r = zodRequest.parse(input);
   const seconds = r.duration ?? (r.multi_shots ? r.multi_prompt.reduce((a, s) => a + s.duration, 0) : 5);
-  return RATES[r.mode][r.sound ? 1 : 0] * seconds;
+  return cost(r.mode, r.sound, seconds);
 };
 export const zodBuild = (input, apiKey) => ({
   method: "POST",
@@ -155,7 +160,7 @@ export function plainPrice(r) {
   const mode = r.mode ?? "std";
   const sound = r.sound ?? true;
   const s = r.duration ?? (r.multi_shots && Array.isArray(r.multi_prompt) ? r.multi_prompt.reduce((a, x) => a + x.duration, 0) : 5);
-  return RATES[mode][sound ? 1 : 0] * s;
+  return cost(mode, sound, s);
 }
 
 export function plainBuild(r, apiKey) {

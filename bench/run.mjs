@@ -10,7 +10,7 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
 import * as k from "kling3-wasm";
-import { plainValidate, zodValidate } from "./plain.mjs";
+import { plainPrice, plainValidate, zodPrice, zodValidate } from "./plain.mjs";
 import { inputs, makeTimer, race } from "./race.mjs";
 import { startDevServer } from "../server/dev-server.mjs";
 import { seeded } from "../tests/support/random.mjs";
@@ -197,6 +197,13 @@ for (const [i, input] of inputs.entries()) {
   }
 }
 const valid = inputs.filter((input) => k.validateRequest(input).valid);
+// ... and give the same price, in the same shape.
+for (const [i, input] of valid.entries()) {
+  const ours = JSON.stringify(k.estimateCost(input));
+  for (const [name, theirs] of Object.entries({ zod: zodPrice(input), "plain JS": plainPrice(input) })) {
+    if (JSON.stringify(theirs) !== ours) throw new Error(`bench: ${name} prices valid input ${i} as ${JSON.stringify(theirs)}, kling3-wasm as ${ours}`);
+  }
+}
 const { opsPerSecond, sink } = makeTimer();
 results.throughput = race(k, inputs, valid, opsPerSecond);
 for (const [fn, impls] of Object.entries(results.throughput)) {

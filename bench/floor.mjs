@@ -52,6 +52,44 @@ export function buildFloor({ force = false } = {}) {
   }
 }
 
+// The safe floor: the package itself built with `--features bench-floor`, whose three extra
+// exports (src/bindings/floor.rs) read untrusted input with the package's guarded reader and
+// answer in the package's shapes, with no rule. The floor above reads as no safe package may (a
+// getter that throws, a cycle or a Proxy would break it); this one is what the package's own
+// safety costs.
+const safeTarget = join(root, "target/bench-floor");
+/** Where the safe floor's web build is: its glue `kling3_wasm.js` and its wasm. */
+export const safeFloorPkg = join(safeTarget, "pkg");
+
+/** Builds target/bench-floor/pkg as scripts/build.mjs builds pkg/web (cargo skips what is built). */
+export function buildSafeFloor() {
+  run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "--lib", "--features", "bench-floor"], {
+    env: { ...process.env, CARGO_TARGET_DIR: safeTarget },
+  });
+  run("wasm-bindgen", ["--target", "web", "--weak-refs", "--out-dir", safeFloorPkg, join(safeTarget, "wasm32-unknown-unknown/release/kling3_wasm.wasm")]);
+  const bg = join(safeFloorPkg, "kling3_wasm_bg.wasm");
+  run(wasmOpt, ["-Oz", "--converge", "--strip-debug", "--strip-producers", bg, "-o", bg]);
+}
+
+/**
+ * Builds the safe floor and times it in Node with the caller's timer: `{ validateRequest,
+ * estimateCost, buildRequest }` in ops/s. Each function must first answer as the package's does.
+ */
+export async function measureSafeFloor({ inputs, valid = inputs, opsPerSecond }) {
+  buildSafeFloor();
+  const { safeFloorRace } = await import("./race.mjs");
+  const f = await import(pathToFileURL(join(safeFloorPkg, "kling3_wasm.js")).href);
+  f.initSync({ module: readFileSync(join(safeFloorPkg, "kling3_wasm_bg.wasm")) });
+  for (const input of inputs) {
+    if (typeof f.benchFloorValidate(input)?.valid !== "boolean") throw new Error(`safe floor: no report for ${JSON.stringify(input)}`);
+  }
+  for (const input of valid) {
+    if (typeof f.benchFloorEstimate(input)?.credits !== "number") throw new Error(`safe floor: no price for ${JSON.stringify(input)}`);
+    if (typeof f.benchFloorBuild(input, "aio_x")?.body !== "string") throw new Error(`safe floor: no request for ${JSON.stringify(input)}`);
+  }
+  return safeFloorRace(f, inputs, valid, opsPerSecond);
+}
+
 /**
  * Where a release wasm's bytes go, by crate, in bytes before gzip: the module run through
  * wasm-bindgen and wasm-opt as the build does but keeping function names, then counted with

@@ -70,3 +70,25 @@ export async function raceInPage(inputs, valid) {
   const throughput = race(k, inputs, valid, opsPerSecond);
   return { throughput, sink: sink() };
 }
+
+/**
+ * The safe floor's race (`f`: the bench-floor build's module, see bench/floor.mjs): the
+ * package's own reader and answers with no rule, on the same inputs as `race`.
+ */
+export function safeFloorRace(f, inputs, valid, opsPerSecond) {
+  let turn = 0;
+  const next = (list) => list[turn++ % list.length];
+  return {
+    validateRequest: opsPerSecond(() => f.benchFloorValidate(next(inputs))),
+    estimateCost: opsPerSecond(() => f.benchFloorEstimate(next(valid))),
+    buildRequest: opsPerSecond(() => f.benchFloorBuild(next(valid), "aio_x")),
+  };
+}
+
+/** `safeFloorRace` in a page: `url` is the bench-floor build's web glue, served. */
+export async function safeFloorInPage(url, inputs, valid) {
+  const f = await import(/* @vite-ignore */ url);
+  await f.default();
+  const { opsPerSecond, sink } = makeTimer();
+  return { throughput: safeFloorRace(f, inputs, valid, opsPerSecond), sink: sink() };
+}

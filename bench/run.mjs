@@ -14,7 +14,7 @@ import { plainPrice, plainValidate, zodPrice, zodValidate } from "./plain.mjs";
 import { inputs, makeTimer, race } from "./race.mjs";
 import { startDevServer } from "../server/dev-server.mjs";
 import { seeded } from "../tests/support/random.mjs";
-import { measureFloor, wasmByCrate } from "./floor.mjs";
+import { measureFloor, measureSafeFloor, safeFloorPkg, wasmByCrate } from "./floor.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "pkg");
@@ -214,7 +214,9 @@ for (const [fn, impls] of Object.entries(results.throughput)) {
 {
   const dir = mkdtempSync(join(tmpdir(), "kling3-race-"));
   await build({ entryPoints: [join(root, "bench/race.mjs")], bundle: true, format: "esm", platform: "browser", target: "es2022", outfile: join(dir, "race.js"), external: ["/pkg/web.js"], logLevel: "silent" });
-  const server = await startDevServer({ port: 0, mounts: [["/tests/", join(root, "tests")], ["/race/", dir]], sandbox: { timeScale: 0.01 } });
+  // The safe floor's build first, so the page can load it too.
+  results.safeFloor = await measureSafeFloor({ inputs, valid, opsPerSecond });
+  const server = await startDevServer({ port: 0, mounts: [["/tests/", join(root, "tests")], ["/race/", dir], ["/safe-floor/", safeFloorPkg]], sandbox: { timeScale: 0.01 } });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
@@ -225,6 +227,10 @@ for (const [fn, impls] of Object.entries(results.throughput)) {
     const inPage = await page.evaluate(async ([inputs, valid]) => (await import("/race/race.js")).raceInPage(inputs, valid), [inputs, valid]);
     results.throughputChromium = inPage.throughput;
     results.chromiumSink = inPage.sink;
+    // The safe floor in the same page (see "the floor" below).
+    const safe = await page.evaluate(async ([inputs, valid]) => (await import("/race/race.js")).safeFloorInPage("/safe-floor/kling3_wasm.js", inputs, valid), [inputs, valid]);
+    results.safeFloorChromium = safe.throughput;
+    results.chromiumSink += safe.sink;
     for (const [fn, impls] of Object.entries(inPage.throughput)) {
       for (const [name, ops] of Object.entries(impls)) row("throughput (Chromium)", `${fn}: ${name}`, `${ops.toLocaleString("en")} ops/s`);
     }
@@ -245,14 +251,22 @@ for (const [fn, ops] of Object.entries(floor.throughput)) {
   row("floor (card's crates, no rules)", `${fn}: data in and out only`, `${ops.toLocaleString("en")} ops/s`, `${(ops / zod).toFixed(2)}× zod`);
 }
 showByCrate("floor by crate", floor.size.byCrate);
+// The safe floor: the package's own guarded reader and answers, no rule (src/bindings/floor.rs).
+// What the package's safety costs: a goal beyond it cannot be met without giving that up.
+for (const [where, safe, race] of [["Node", results.safeFloor, results.throughput], ["Chromium", results.safeFloorChromium, results.throughputChromium]]) {
+  for (const [fn, ops] of Object.entries(safe)) {
+    row("safe floor (our reader, no rules)", `${fn} (${where})`, `${ops.toLocaleString("en")} ops/s`, `${(ops / race[fn].zod).toFixed(2)}× zod`);
+  }
+}
 
 // ---- goals (issue 13) ------------------------------------------------------------------------
 const goals = [];
-const goal = (what, figure, target, met) => goals.push({ what, figure, target, met });
+const goal = (what, figure, target, met, beside = null) => goals.push({ what, figure, target, met, beside });
 for (const [where, throughput] of [["Node", results.throughput], ["Chromium", results.throughputChromium]]) {
   for (const fn of Object.keys(throughput)) {
     const ratio = throughput[fn]["kling3-wasm"] / throughput[fn].zod;
-    goal(`${fn} vs zod (${where})`, `${ratio.toFixed(2)}×`, "≥ 1×", ratio >= 1);
+    const safe = (where === "Node" ? results.safeFloor : results.safeFloorChromium)[fn] / throughput[fn].zod;
+    goal(`${fn} vs zod (${where})`, `${ratio.toFixed(2)}×`, "≥ 1×", ratio >= 1, `safe floor ${safe.toFixed(2)}×`);
   }
 }
 goal("Node: import adds", `${results.instantiate.nodeAddsMs.toFixed(1)} ms`, "≤ 5 ms", results.instantiate.nodeAddsMs <= 5);
@@ -261,7 +275,7 @@ goal("tester: time to interactive", `${results.page.timeToInteractiveMs.toFixed(
 const page = results.pages["kling3-wasm"].totalGzip;
 goal("page bundle (gzip -9)", kb(page), "≤ 50 KB", page <= 50 * 1024);
 results.goals = goals;
-for (const g of goals) row("goal", g.what, g.figure, `goal ${g.target}: ${g.met ? "met" : "not met"}`);
+for (const g of goals) row("goal", g.what, g.figure, `goal ${g.target}: ${g.met ? "met" : "not met"}${g.beside ? ` (${g.beside})` : ""}`);
 
 // ---- polling -------------------------------------------------------------------------------
 // Seeded, so runs compare.

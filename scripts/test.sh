@@ -15,6 +15,7 @@ step "cargo fmt --check and clippy"
 cargo fmt --check
 cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --lib -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown --lib --features bench-floor -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --tests -- -D warnings
 cargo clippy --quiet --all-targets --features ts -- -D warnings
 

@@ -4,6 +4,8 @@
 //! the package's JS error classes, and wraps the client's futures in Promises. Every rule
 //! lives in the core.
 
+#[cfg(feature = "bench-floor")]
+mod floor;
 pub(crate) mod from_js;
 pub(crate) mod js;
 

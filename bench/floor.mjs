@@ -61,7 +61,10 @@ const safeTarget = join(root, "target/bench-floor");
 /** Where the safe floor's web build is: its glue `kling3_wasm.js` and its wasm. */
 export const safeFloorPkg = join(safeTarget, "pkg");
 
-/** Builds target/bench-floor/pkg as scripts/build.mjs builds pkg/web (cargo skips what is built). */
+/**
+ * Builds target/bench-floor/pkg as scripts/build.mjs builds pkg/web, less the glue's
+ * minifying (cargo skips what is built).
+ */
 export function buildSafeFloor() {
   run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "--lib", "--features", "bench-floor"], {
     env: { ...process.env, CARGO_TARGET_DIR: safeTarget },
@@ -73,9 +76,10 @@ export function buildSafeFloor() {
 
 /**
  * Builds the safe floor and times it in Node with the caller's timer: `{ validateRequest,
- * estimateCost, buildRequest }` in ops/s. Each function must first answer as the package's does.
+ * estimateCost, buildRequest }` in ops/s. Each function must first answer in the package's
+ * shape, and the price be the package's (`estimate`: the package's estimateCost).
  */
-export async function measureSafeFloor({ inputs, valid = inputs, opsPerSecond }) {
+export async function measureSafeFloor({ inputs, valid = inputs, opsPerSecond, estimate }) {
   buildSafeFloor();
   const { safeFloorRace } = await import("./race.mjs");
   const f = await import(pathToFileURL(join(safeFloorPkg, "kling3_wasm.js")).href);
@@ -84,8 +88,9 @@ export async function measureSafeFloor({ inputs, valid = inputs, opsPerSecond })
     if (typeof f.benchFloorValidate(input)?.valid !== "boolean") throw new Error(`safe floor: no report for ${JSON.stringify(input)}`);
   }
   for (const input of valid) {
-    if (typeof f.benchFloorEstimate(input)?.credits !== "number") throw new Error(`safe floor: no price for ${JSON.stringify(input)}`);
-    if (typeof f.benchFloorBuild(input, "aio_x")?.body !== "string") throw new Error(`safe floor: no request for ${JSON.stringify(input)}`);
+    const [floorPrice, price] = [f.benchFloorEstimate(input), estimate(input)].map((p) => JSON.stringify(p));
+    if (floorPrice !== price) throw new Error(`safe floor: ${floorPrice} for ${JSON.stringify(input)}, the package says ${price}`);
+    if (typeof f.benchFloorBuild(input, { apiKey: "aio_x" })?.body !== "string") throw new Error(`safe floor: no request for ${JSON.stringify(input)}`);
   }
   return safeFloorRace(f, inputs, valid, opsPerSecond);
 }

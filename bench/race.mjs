@@ -81,7 +81,7 @@ export function safeFloorRace(f, inputs, valid, opsPerSecond) {
   return {
     validateRequest: opsPerSecond(() => f.benchFloorValidate(next(inputs))),
     estimateCost: opsPerSecond(() => f.benchFloorEstimate(next(valid))),
-    buildRequest: opsPerSecond(() => f.benchFloorBuild(next(valid), "aio_x")),
+    buildRequest: opsPerSecond(() => f.benchFloorBuild(next(valid), { apiKey: "aio_x" })),
   };
 }
 

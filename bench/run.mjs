@@ -215,7 +215,7 @@ for (const [fn, impls] of Object.entries(results.throughput)) {
   const dir = mkdtempSync(join(tmpdir(), "kling3-race-"));
   await build({ entryPoints: [join(root, "bench/race.mjs")], bundle: true, format: "esm", platform: "browser", target: "es2022", outfile: join(dir, "race.js"), external: ["/pkg/web.js"], logLevel: "silent" });
   // The safe floor's build first, so the page can load it too.
-  results.safeFloor = await measureSafeFloor({ inputs, valid, opsPerSecond });
+  results.safeFloor = await measureSafeFloor({ inputs, valid, opsPerSecond, estimate: k.estimateCost });
   const server = await startDevServer({ port: 0, mounts: [["/tests/", join(root, "tests")], ["/race/", dir], ["/safe-floor/", safeFloorPkg]], sandbox: { timeScale: 0.01 } });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -253,9 +253,9 @@ for (const [fn, ops] of Object.entries(floor.throughput)) {
 showByCrate("floor by crate", floor.size.byCrate);
 // The safe floor: the package's own guarded reader and answers, no rule (src/bindings/floor.rs).
 // What the package's safety costs: a goal beyond it cannot be met without giving that up.
-for (const [where, safe, race] of [["Node", results.safeFloor, results.throughput], ["Chromium", results.safeFloorChromium, results.throughputChromium]]) {
+for (const [where, safe, raced] of [["Node", results.safeFloor, results.throughput], ["Chromium", results.safeFloorChromium, results.throughputChromium]]) {
   for (const [fn, ops] of Object.entries(safe)) {
-    row("safe floor (our reader, no rules)", `${fn} (${where})`, `${ops.toLocaleString("en")} ops/s`, `${(ops / race[fn].zod).toFixed(2)}× zod`);
+    row("safe floor (our reader, no rules)", `${fn} (${where})`, `${ops.toLocaleString("en")} ops/s`, `${(ops / raced[fn].zod).toFixed(2)}× zod`);
   }
 }
 

@@ -2,8 +2,8 @@
 //! and out, with no rule. Each function reads its input with the package's guarded reader (the
 //! JSON fast path, or the bounded walk) and gives back an answer of the package's shape through
 //! serde-wasm-bindgen, as `validateRequest`, `estimateCost` and `buildRequest` do, but checks
-//! nothing and writes no message. No function that reads untrusted input safely and answers in
-//! these shapes can be faster on this stack: `npm run bench` sets them beside zod.
+//! nothing and writes no message. No function that takes this package's way in and out can be
+//! faster: `npm run bench` sets them beside zod.
 
 use wasm_bindgen::prelude::*;
 
@@ -37,9 +37,12 @@ pub fn bench_floor_estimate(input: JsValue) -> JsValue {
     to_js(&price(mode, sound, Seconds(seconds as u32)))
 }
 
-/// `buildRequest`'s way in and out: the request read, written back as the body, a request out.
+/// `buildRequest`'s way in and out: the request and the options read, the request written back
+/// as the body (no default filled in), a request out.
 #[wasm_bindgen(js_name = benchFloorBuild)]
-pub fn bench_floor_build(input: JsValue, api_key: &str) -> JsValue {
+pub fn bench_floor_build(input: JsValue, options: Option<JsValue>) -> JsValue {
+    let options = from_js::read_options(&options);
+    let api_key = options.get("apiKey").and_then(Value::as_str).unwrap_or_default();
     let input = from_js::read(&input);
     to_js(&BuiltRequest {
         method: "POST".into(),

@@ -1,8 +1,9 @@
 //! The JavaScript surface: the only module with `#[wasm_bindgen]`. It converts JS values in
 //! (through the bounded reader in `from_js`) and results out (serde-wasm-bindgen's
-//! JSON-compatible serializer: plain objects, arrays and `null`), turns the core's errors into
-//! the package's JS error classes, and wraps the client's futures in Promises. Every rule
-//! lives in the core.
+//! JSON-compatible serializer: plain objects, arrays and `null`; a JSON body or answer the
+//! module holds as text, such as `normalizeRequest`'s or a task's `raw`, through the engine's
+//! `JSON.parse`), turns the core's errors into the package's JS error classes, and wraps the
+//! client's futures in Promises. Every rule lives in the core.
 
 #[cfg(feature = "bench-floor")]
 mod floor;
@@ -211,6 +212,10 @@ pub(crate) fn progress_to_js(task_id: &str, answered: &Answered, elapsed_ms: f64
 #[wasm_bindgen(js_name = validateRequest, unchecked_return_type = "Validation")]
 pub fn validate_request(#[wasm_bindgen(unchecked_param_type = "unknown")] input: JsValue) -> JsValue {
     let (_, report) = crate::validate::validate(&from_js::read(&input));
+    if report.valid && report.warnings.is_empty() {
+        // Nothing to report: one call for the whole answer instead of one per field and list.
+        return js::passed();
+    }
     to_js(&report)
 }
 
@@ -220,9 +225,9 @@ pub fn normalize_request(
     #[wasm_bindgen(unchecked_param_type = "KlingRequest")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
     let body = crate::normalize::normalize(&from_js::read(&input)).map_err(|r| to_js_error(r.into()))?;
-    // The body's own JSON text, read back by the engine: the object is exactly what is sent,
-    // and a field named `__proto__` stays a field (assigned one by one, it would set the
-    // object's prototype instead).
+    // The body's own JSON text, read back by the engine: the object holds the values that are
+    // sent (-0 as 0, as JSON writes it; JS lists array-index keys first, as in any object), and
+    // a field named `__proto__` stays a field (set one by one, it would set the prototype).
     Ok(json_parse(&crate::json_text::stringify(&body)).unwrap_or(JsValue::NULL))
 }
 

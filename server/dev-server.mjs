@@ -67,6 +67,12 @@ export function startDevServer({ port = 8080, host = "127.0.0.1", allowedHosts =
     try {
       if (!ourHost(req.headers.host)) return refuseHost(res, req.headers.host, ourHost.names);
       if (sandbox?.dropQueued()) res.setHeader("Connection", "close");
+      // A response begun before a drop was queued keeps its connection alive (closing idle
+      // connections at queue time missed it while it was busy): close it once it is idle, or a
+      // browser reuses it for the next POST, the drop cuts it, and the browser sends it again.
+      res.once("finish", () => {
+        if (sandbox?.dropQueued()) setImmediate(() => server.closeIdleConnections());
+      });
       if (req.method === "GET" && req.url === "/_server") {
         // Tells the tester page what answers /api/v1 here, so it can pick its defaults.
         res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });

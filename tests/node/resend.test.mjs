@@ -55,6 +55,35 @@ test("one click against the drop fault is one POST that fails, not a silent seco
   }
 });
 
+test("an answer still on its way when a drop is queued does not leave its connection for the next POST", { timeout: 60_000 }, async () => {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${srv.url}/`);
+    // A poll the sandbox answers slowly is in flight (its headers not yet written) when the drop
+    // is queued: its connection was busy, so closing the idle ones at that moment missed it.
+    await queue({ fault: "slow", route: "poll", ms: 600 });
+    await page.evaluate((key) => {
+      window.slowPoll = fetch("/api/v1/tasks/abc", { headers: { Authorization: `Bearer ${key}` } }).then((r) => r.text());
+    }, KEY);
+    await new Promise((r) => setTimeout(r, 200));
+    await queue({ fault: "drop", route: "create" });
+    const outcome = await page.evaluate(async (key) => {
+      await window.slowPoll;
+      try {
+        const r = await fetch("/api/v1/videos/generations", { method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: JSON.stringify({ prompt: "x" }) });
+        return `answered ${r.status}`;
+      } catch (e) {
+        return `failed: ${e.message}`;
+      }
+    }, KEY);
+    assert.match(outcome, /^failed/);
+    assert.deepEqual([srv.sandbox.counts.posts, srv.sandbox.counts.created], [1, 0], "the browser did not send it again");
+  } finally {
+    await browser.close();
+  }
+});
+
 test("while a drop is queued, every answer closes its connection", { timeout: 30_000 }, async () => {
   const queued = await fetch(`${srv.url}/_sandbox/faults`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ fault: "drop", route: "poll" }) });
   assert.equal(queued.headers.get("connection"), "close");

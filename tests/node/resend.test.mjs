@@ -32,6 +32,23 @@ async function queue(fault) {
   await new Promise((r) => setTimeout(r, 50));
 }
 
+/**
+ * One create POST from the page, as a click sends it, with a drop queued for it: it must fail,
+ * once, and the sandbox see that one POST and create nothing (the browser did not send it again).
+ */
+async function clickCreateAgainstDrop(page) {
+  const outcome = await page.evaluate(async (key) => {
+    try {
+      const r = await fetch("/api/v1/videos/generations", { method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: JSON.stringify({ prompt: "x" }) });
+      return `answered ${r.status}`;
+    } catch (e) {
+      return `failed: ${e.message}`;
+    }
+  }, KEY);
+  assert.match(outcome, /^failed/);
+  assert.deepEqual([srv.sandbox.counts.posts, srv.sandbox.counts.created], [1, 0], "the browser did not send it again");
+}
+
 test("one click against the drop fault is one POST that fails, not a silent second POST", { timeout: 60_000 }, async () => {
   const browser = await launchChromium();
   try {
@@ -40,16 +57,7 @@ test("one click against the drop fault is one POST that fails, not a silent seco
     // The page's kept-alive connections are warm; the fault is queued from elsewhere, as a developer does.
     await page.evaluate(() => fetch("/_server").then((r) => r.text()));
     await queue({ fault: "drop", route: "create" });
-    const outcome = await page.evaluate(async (key) => {
-      try {
-        const r = await fetch("/api/v1/videos/generations", { method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: JSON.stringify({ prompt: "x" }) });
-        return `answered ${r.status}`;
-      } catch (e) {
-        return `failed: ${e.message}`;
-      }
-    }, KEY);
-    assert.match(outcome, /^failed/);
-    assert.deepEqual([srv.sandbox.counts.posts, srv.sandbox.counts.created], [1, 0], "the browser did not send it again");
+    await clickCreateAgainstDrop(page);
   } finally {
     await browser.close();
   }
@@ -68,17 +76,8 @@ test("an answer still on its way when a drop is queued does not leave its connec
     }, KEY);
     await new Promise((r) => setTimeout(r, 200));
     await queue({ fault: "drop", route: "create" });
-    const outcome = await page.evaluate(async (key) => {
-      await window.slowPoll;
-      try {
-        const r = await fetch("/api/v1/videos/generations", { method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: JSON.stringify({ prompt: "x" }) });
-        return `answered ${r.status}`;
-      } catch (e) {
-        return `failed: ${e.message}`;
-      }
-    }, KEY);
-    assert.match(outcome, /^failed/);
-    assert.deepEqual([srv.sandbox.counts.posts, srv.sandbox.counts.created], [1, 0], "the browser did not send it again");
+    await page.evaluate(() => window.slowPoll);
+    await clickCreateAgainstDrop(page);
   } finally {
     await browser.close();
   }

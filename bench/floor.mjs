@@ -43,10 +43,19 @@ export function buildFloor({ force = false } = {}) {
     cwd: crateDir,
     env: { ...process.env, CARGO_TARGET_DIR: targetDir },
   });
-  run("wasm-bindgen", ["--target", "web", "--weak-refs", "--out-dir", out, rawWasm]);
-  run(wasmOpt, ["-Oz", "--converge", "--strip-debug", "--strip-producers", wasmPath, "-o", wasmPath]);
-  for (const file of readdirSync(out, { recursive: true }).filter((f) => f.endsWith(".js"))) {
-    const path = join(out, file);
+  bindForWeb(rawWasm, out);
+}
+
+/**
+ * What scripts/build.mjs does for pkg/web, to a cargo-built wasm `raw`, into `dir`:
+ * wasm-bindgen --target web --weak-refs, wasm-opt -Oz --converge, and the glue minified.
+ */
+function bindForWeb(raw, dir) {
+  run("wasm-bindgen", ["--target", "web", "--weak-refs", "--out-dir", dir, raw]);
+  const bg = join(dir, readdirSync(dir).find((f) => f.endsWith("_bg.wasm")));
+  run(wasmOpt, ["-Oz", "--converge", "--strip-debug", "--strip-producers", bg, "-o", bg]);
+  for (const file of readdirSync(dir, { recursive: true }).filter((f) => f.endsWith(".js"))) {
+    const path = join(dir, file);
     const { code } = transformSync(readFileSync(path, "utf8"), { format: "esm", minify: true, target: "es2022", legalComments: "none" });
     writeFileSync(path, code);
   }
@@ -61,17 +70,12 @@ const safeTarget = join(root, "target/bench-floor");
 /** Where the safe floor's web build is: its glue `kling3_wasm.js` and its wasm. */
 export const safeFloorPkg = join(safeTarget, "pkg");
 
-/**
- * Builds target/bench-floor/pkg as scripts/build.mjs builds pkg/web, less the glue's
- * minifying (cargo skips what is built).
- */
+/** Builds target/bench-floor/pkg as scripts/build.mjs builds pkg/web (cargo skips what is built). */
 export function buildSafeFloor() {
   run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "--lib", "--features", "bench-floor"], {
     env: { ...process.env, CARGO_TARGET_DIR: safeTarget },
   });
-  run("wasm-bindgen", ["--target", "web", "--weak-refs", "--out-dir", safeFloorPkg, join(safeTarget, "wasm32-unknown-unknown/release/kling3_wasm.wasm")]);
-  const bg = join(safeFloorPkg, "kling3_wasm_bg.wasm");
-  run(wasmOpt, ["-Oz", "--converge", "--strip-debug", "--strip-producers", bg, "-o", bg]);
+  bindForWeb(join(safeTarget, "wasm32-unknown-unknown/release/kling3_wasm.wasm"), safeFloorPkg);
 }
 
 /**

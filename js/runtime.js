@@ -25,6 +25,20 @@ export function passed() {
   return { valid: true, errors: [], warnings: [] };
 }
 
+/**
+ * A validation report from one text: each issue's path, code and message, in that order, each
+ * ending with a NUL; the first `errors` issues are errors, the rest warnings. One string crosses
+ * from the module instead of one per field, and the objects are made here, alike in shape.
+ */
+export function report(valid, text, errors) {
+  const fields = text.split("\0");
+  const out = { valid, errors: [], warnings: [] };
+  for (let i = 0, n = 0; i + 3 < fields.length; i += 3, n++) {
+    (n < errors ? out.errors : out.warnings).push({ path: fields[i], code: fields[i + 1], message: fields[i + 2] });
+  }
+  return out;
+}
+
 /** `Object.keys(o)`, or THREW. */
 export function keys(o) {
   try {

@@ -147,6 +147,26 @@ export const cases = [
     },
   },
   {
+    name: "a report holds each issue exactly, even one whose field name holds a NUL",
+    run(k) {
+      const r = k.validateRequest({ prompt: "a", "x\0y": 1, duration: 99, "é\u{1F600}": true });
+      eq(r, {
+        valid: false,
+        errors: [{ path: "duration", code: "out_of_range", message: "duration must be a whole number of seconds from 3 to 15, got 99" }],
+        warnings: [
+          { path: "x\0y", code: "unknown_field", message: "x\0y is not a field the API documents; it is sent as is" },
+          { path: "é\u{1F600}", code: "unknown_field", message: "é\u{1F600} is not a field the API documents; it is sent as is" },
+        ],
+      });
+      const w = k.validateRequest({ prompt: "a", "é\u{1F600}": true });
+      eq(w, { valid: true, errors: [], warnings: [{ path: "é\u{1F600}", code: "unknown_field", message: "é\u{1F600} is not a field the API documents; it is sent as is" }] });
+      throws(() => k.normalizeRequest({ duration: 99, "x\0": 1 }), (e) => {
+        eq(e.errors.map((i) => i.path), ["prompt", "duration"]);
+        eq(e.warnings, [{ path: "x\0", code: "unknown_field", message: "x\0 is not a field the API documents; it is sent as is" }]);
+      }, "normalizeRequest");
+    },
+  },
+  {
     name: "normalizeRequest throws a ValidationError listing every error",
     run(k) {
       throws(() => k.normalizeRequest({ duration: 20 }), (e) => {

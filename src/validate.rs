@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::input::{field, join, kind, Input, Map, Seen, Unsendable, Value};
+use crate::input::{join, kind, Input, Map, Seen, Unsendable, Value};
 use crate::json_text::{number_text, quote};
 use crate::request::{
     is_http_url, AspectRatio, Element, KlingRequest, Mode, Seconds, Shot, ELEMENT_VIDEOS, MAX_ELEMENTS,
@@ -362,15 +362,38 @@ impl<'i> Checker<'i> {
         Some(s.to_string())
     }
 
-    fn unknown_fields(&mut self, prefix: At<'_>, entries: &Map<String, Value>, known: &[&str]) {
-        for key in entries.keys() {
-            if !known.contains(&key.as_str()) {
-                let path = At::Key(&prefix, key).text();
-                self.warn(
-                    At::from(&path),
-                    Code::UnknownField,
-                    format!("{path} is not a field the API documents; it is sent as is"),
-                );
+    /// The values of the fields named in `known`, in its order, read in one pass over
+    /// `entries` that also warns of each field not in `known` (in the caller's order).
+    fn known_fields<'v, const N: usize>(
+        &mut self,
+        prefix: At<'_>,
+        entries: &'v Map<String, Value>,
+        known: &[&str; N],
+    ) -> [Option<&'v Value>; N] {
+        let mut found = [None; N];
+        self.read_fields(prefix, entries, known, &mut found);
+        found
+    }
+
+    /// [`Checker::known_fields`], written once for every length.
+    fn read_fields<'v>(
+        &mut self,
+        prefix: At<'_>,
+        entries: &'v Map<String, Value>,
+        known: &[&str],
+        found: &mut [Option<&'v Value>],
+    ) {
+        for (key, value) in entries {
+            match known.iter().position(|name| name == key) {
+                Some(i) => found[i] = Some(value),
+                None => {
+                    let path = At::Key(&prefix, key).text();
+                    self.warn(
+                        At::from(&path),
+                        Code::UnknownField,
+                        format!("{path} is not a field the API documents; it is sent as is"),
+                    );
+                }
             }
         }
     }
@@ -426,9 +449,11 @@ fn quoted(s: &str) -> String {
 }
 
 fn check_request(entries: &Map<String, Value>, req: &mut KlingRequest, c: &mut Checker) {
-    c.unknown_fields(At::Path(""), entries, &crate::request::FIELDS);
+    // In the order of `FIELDS`.
+    let [model, prompt, mode, duration, aspect_ratio, sound, image, multi_shots, multi_prompt, kling_elements, callback_url] =
+        c.known_fields(At::Path(""), entries, &crate::request::FIELDS);
 
-    if let Some(v) = field(entries, "model") {
+    if let Some(v) = model {
         if let Some(s) = c.string(At::Path("model"), v) {
             if s == MODEL {
                 req.model = Some(s.to_string());
@@ -438,12 +463,12 @@ fn check_request(entries: &Map<String, Value>, req: &mut KlingRequest, c: &mut C
         }
     }
 
-    if let Some(v) = field(entries, "multi_shots") {
+    if let Some(v) = multi_shots {
         req.multi_shots = c.boolean(At::Path("multi_shots"), v);
     }
     let multi = req.is_multi_shot();
 
-    match field(entries, "prompt") {
+    match prompt {
         Some(v) => {
             req.prompt = c.text(At::Path("prompt"), v, MAX_PROMPT_CHARS);
             if multi && req.prompt.is_some() {
@@ -462,7 +487,7 @@ fn check_request(entries: &Map<String, Value>, req: &mut KlingRequest, c: &mut C
         None => {}
     }
 
-    if let Some(v) = field(entries, "mode") {
+    if let Some(v) = mode {
         if let Some(s) = c.string(At::Path("mode"), v) {
             req.mode = Mode::parse(s);
             if req.mode.is_none() {
@@ -475,11 +500,11 @@ fn check_request(entries: &Map<String, Value>, req: &mut KlingRequest, c: &mut C
         }
     }
 
-    if let Some(v) = field(entries, "duration") {
+    if let Some(v) = duration {
         req.duration = c.seconds(At::Path("duration"), v, MIN_SECONDS, MAX_SECONDS);
     }
 
-    if let Some(v) = field(entries, "aspect_ratio") {
+    if let Some(v) = aspect_ratio {
         if let Some(s) = c.string(At::Path("aspect_ratio"), v) {
             req.aspect_ratio = AspectRatio::parse(s);
             if req.aspect_ratio.is_none() {
@@ -492,13 +517,13 @@ fn check_request(entries: &Map<String, Value>, req: &mut KlingRequest, c: &mut C
         }
     }
 
-    if let Some(v) = field(entries, "sound") {
+    if let Some(v) = sound {
         req.sound = c.boolean(At::Path("sound"), v);
     }
 
-    if let Some(v) = field(entries, "image") {
+    if let Some(v) = image {
         req.image = c.url(At::Path("image"), v, &"an http(s) URL of a JPG or PNG image");
-        if req.image.is_some() && field(entries, "aspect_ratio").is_some() {
+        if req.image.is_some() && aspect_ratio.is_some() {
             c.warn(
                 At::Path("aspect_ratio"),
                 Code::Ignored,
@@ -507,13 +532,13 @@ fn check_request(entries: &Map<String, Value>, req: &mut KlingRequest, c: &mut C
         }
     }
 
-    if let Some(v) = field(entries, "callback_url") {
+    if let Some(v) = callback_url {
         req.callback_url = c.url(At::Path("callback_url"), v, &"an http(s) URL");
     }
 
-    check_shots(field(entries, "multi_prompt"), multi, req, c);
+    check_shots(multi_prompt, multi, req, c);
 
-    if let Some(v) = field(entries, "kling_elements") {
+    if let Some(v) = kling_elements {
         req.kling_elements = check_elements(v, c);
     }
     check_element_references(req, c);
@@ -561,9 +586,9 @@ fn check_shots(value: Option<&Value>, multi: bool, req: &mut KlingRequest, c: &m
             total = None;
             continue;
         };
-        c.unknown_fields(at, fields, &["prompt", "duration"]);
+        let [prompt, duration] = c.known_fields(at, fields, &["prompt", "duration"]);
         let prompt_at = At::Key(&at, "prompt");
-        let prompt = match field(fields, "prompt") {
+        let prompt = match prompt {
             Some(v) => c.text(prompt_at, v, MAX_SHOT_PROMPT_CHARS),
             None => {
                 let path = prompt_at.text();
@@ -572,7 +597,7 @@ fn check_shots(value: Option<&Value>, multi: bool, req: &mut KlingRequest, c: &m
             }
         };
         let duration_at = At::Key(&at, "duration");
-        let duration = match field(fields, "duration") {
+        let duration = match duration {
             Some(v) => c.seconds(duration_at, v, MIN_SHOT_SECONDS, MAX_SECONDS),
             None => {
                 let path = duration_at.text();
@@ -629,9 +654,10 @@ fn check_elements(value: &Value, c: &mut Checker) -> Option<Vec<Element>> {
             c.wrong_type(at, "an object {name, description, element_input_urls}", item);
             continue;
         };
-        c.unknown_fields(at, fields, &["name", "description", "element_input_urls", "element_input_video_urls"]);
+        let [name, description, images, videos] =
+            c.known_fields(at, fields, &["name", "description", "element_input_urls", "element_input_video_urls"]);
         let name_at = At::Key(&at, "name");
-        let name = match field(fields, "name") {
+        let name = match name {
             Some(v) => c.text(name_at, v, MAX_PROMPT_CHARS),
             None => {
                 let path = name_at.text();
@@ -653,10 +679,9 @@ fn check_elements(value: &Value, c: &mut Checker) -> Option<Vec<Element>> {
                 );
             }
         }
-        let description =
-            field(fields, "description").and_then(|v| c.string(At::Key(&at, "description"), v)).map(str::to_string);
-        let images = url_list(fields, at, "element_input_urls", (MIN_ELEMENT_IMAGES, MAX_ELEMENT_IMAGES), "image", c);
-        let videos = url_list(fields, at, "element_input_video_urls", (ELEMENT_VIDEOS, ELEMENT_VIDEOS), "video", c);
+        let description = description.and_then(|v| c.string(At::Key(&at, "description"), v)).map(str::to_string);
+        let images = url_list(images, at, "element_input_urls", (MIN_ELEMENT_IMAGES, MAX_ELEMENT_IMAGES), "image", c);
+        let videos = url_list(videos, at, "element_input_video_urls", (ELEMENT_VIDEOS, ELEMENT_VIDEOS), "video", c);
         if images.is_none() && videos.is_none() && !fields.keys().any(|k| k.starts_with("element_input")) {
             let path = at.text();
             c.warn(At::from(&path),
@@ -671,10 +696,10 @@ fn check_elements(value: &Value, c: &mut Checker) -> Option<Vec<Element>> {
     Some(elements)
 }
 
-/// A list of http(s) URLs; its expected count is only a warning, as the provider does not
-/// document it.
+/// A list of http(s) URLs (`value`, the field `key` of `parent`); its expected count is only a
+/// warning, as the provider does not document it.
 fn url_list(
-    fields: &Map<String, Value>,
+    value: Option<&Value>,
     parent: At<'_>,
     key: &str,
     (min, max): (usize, usize),
@@ -682,7 +707,7 @@ fn url_list(
     c: &mut Checker,
 ) -> Option<Vec<String>> {
     let at = At::Key(&parent, key);
-    let items = c.array(at, field(fields, key)?)?;
+    let items = c.array(at, value?)?;
     let mut urls = Vec::with_capacity(items.len());
     let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
     for (i, item) in items.iter().enumerate() {

@@ -32,6 +32,7 @@ use crate::input::{Input, Value};
 use crate::response::ApiFailure;
 use crate::schedule::{next_retry_delay, parse_retry_after, parse_retry_after_ms, Method, Outcome, PollSchedule};
 use crate::task::{Status, Task};
+use crate::text::replace_all;
 
 /// What a client is: its checked settings, and the fetch it calls (the global one when `None`).
 pub struct Client {
@@ -379,7 +380,7 @@ impl Client {
     /// Removes the key from text that came back from a server, in case it echoed it.
     fn scrub(&self, text: &str) -> String {
         match &self.settings.api_key {
-            Some(key) if key.len() >= 4 && text.contains(key.as_str()) => text.replace(key.as_str(), "[redacted]"),
+            Some(key) if key.len() >= 4 => replace_all(text, key, "[redacted]"),
             _ => text.to_string(),
         }
     }

@@ -81,7 +81,8 @@ fn sets_price(issue: &Issue, multi: bool) -> bool {
             multi
                 && path.strip_prefix("multi_prompt[").is_some_and(|rest| {
                     let index = rest.bytes().take_while(u8::is_ascii_digit).count();
-                    index > 0 && matches!(&rest[index..], "]" | "].duration")
+                    // Bytes, not `&rest[index..]`: a `str` slice brings in its panic message's code.
+                    index > 0 && matches!(&rest.as_bytes()[index..], b"]" | b"].duration")
                 })
         }
     }

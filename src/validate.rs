@@ -15,6 +15,7 @@ use crate::request::{
     MAX_ELEMENT_IMAGES, MAX_PROMPT_CHARS, MAX_SECONDS, MAX_SHOTS, MAX_SHOT_PROMPT_CHARS, MIN_ELEMENT_IMAGES,
     MIN_SECONDS, MIN_SHOT_SECONDS, MODEL,
 };
+use crate::text::occurrences;
 
 /// What kind of problem an [`Issue`] is: stable, for programs to act on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -749,7 +750,7 @@ fn check_element_references(req: &KlingRequest, c: &mut Checker) {
 /// Whether `text` names `tag` as a word of its own: not followed by more of a name (so `@cat` is
 /// not found in `@caterpillar`) nor preceded by one (so `bob@knight.com` does not name `@knight`).
 fn mentions(text: &str, tag: &str) -> bool {
-    text.match_indices(tag).any(|(at, _)| {
+    occurrences(text, tag).into_iter().any(|at| {
         let before = text.get(..at).and_then(|head| head.chars().next_back());
         let after = text.get(at + tag.len()..).and_then(|rest| rest.chars().next());
         before.is_none_or(|c| !is_name_char(c)) && after.is_none_or(|c| !is_name_char(c))

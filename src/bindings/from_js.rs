@@ -193,7 +193,10 @@ impl Reader {
             }
             return match v.as_string() {
                 // Copying in replaced an unpaired surrogate with U+FFFD: refuse rather than change the text.
-                Some(s) if s.contains('\u{FFFD}') && !is_well_formed(v) => self.hole(Unsendable::BrokenText),
+                // (Not `s.contains('\u{FFFD}')`: see `crate::text`.)
+                Some(s) if s.chars().any(|c| c == '\u{FFFD}') && !is_well_formed(v) => {
+                    self.hole(Unsendable::BrokenText)
+                }
                 Some(s) => Value::String(s),
                 None => self.hole(Unsendable::BrokenText),
             };

@@ -221,8 +221,7 @@ impl Client {
                     (Failure::Timeout { message, task_id: owned_id.clone() }, Outcome::NetworkError, None)
                 }
                 Ok(http) => {
-                    // `from_slice`, not `from_str`: the module then holds one serde_json parser, not two.
-                    let parsed = serde_json::from_slice::<Value>(http.text.as_bytes()).ok();
+                    let parsed = crate::json_text::parse(&http.text).ok();
                     match read_answer(http.status, parsed.as_ref(), &http.text, task_id) {
                         Ok(task) => return Ok(Answered { task, text: http.text }),
                         Err(refusal) => {

@@ -26,6 +26,19 @@ pub fn stringify(v: &Value) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// The value a JSON text holds. Every JSON text the package reads goes through here or through
+/// `serde_json::from_slice`: `from_str` is the same parser over another reader, and the module
+/// would hold serde_json's parser twice.
+///
+/// ```
+/// use kling3_wasm::json_text::parse;
+/// assert_eq!(parse(r#"{"a":[1,"x"]}"#).unwrap(), serde_json::json!({"a": [1, "x"]}));
+/// assert!(parse("{").is_err());
+/// ```
+pub fn parse(text: &str) -> serde_json::Result<Value> {
+    serde_json::from_slice(text.as_bytes())
+}
+
 /// A text as a JSON string literal, escaped as `JSON.stringify` escapes it.
 ///
 /// ```

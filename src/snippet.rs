@@ -305,8 +305,7 @@ fn client_call(request: &BuiltRequest, redact: bool) -> Result<ClientCall<'_>, E
             refused.push(String::from("headers.") + name);
         }
     }
-    // `from_slice`, not `from_str`: the module then holds one serde_json parser, not two.
-    let body = request.body.as_deref().and_then(|text| serde_json::from_slice::<Value>(text.as_bytes()).ok());
+    let body = request.body.as_deref().and_then(|text| crate::json_text::parse(text).ok());
     if !body.as_ref().is_some_and(Value::is_object) {
         refused.push("body".to_string());
     }

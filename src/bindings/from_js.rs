@@ -102,8 +102,7 @@ pub(crate) fn read_fields(v: &JsValue, only: &'static [&'static str]) -> Input {
 /// (deeper than `MAX_DEPTH`, more than `MAX_NODES` values) or the text is not JSON serde_json
 /// reads (an unpaired surrogate).
 fn parse_plain(text: &str) -> Option<Value> {
-    // `from_slice`, not `from_str`: the module then holds one serde_json parser, not two.
-    within_walk_bounds(serde_json::from_slice(text.as_bytes()).ok()?)
+    within_walk_bounds(crate::json_text::parse(text).ok()?)
 }
 
 /// `value` as the walk would give it, or `None` when the walk would give holes, or read one of

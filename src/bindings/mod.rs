@@ -314,9 +314,7 @@ pub fn parse_task(#[wasm_bindgen(unchecked_param_type = "unknown")] json: JsValu
             return Err(to_js_error(Error::InvalidJson("the text is too long to be a task response".into())));
         }
         let text = json.as_string().unwrap_or_default();
-        // `from_slice`, not `from_str`: the module then holds one serde_json parser, not two.
-        let body = serde_json::from_slice::<Value>(text.as_bytes())
-            .map_err(|e| to_js_error(Error::InvalidJson(e.to_string())))?;
+        let body = crate::json_text::parse(&text).map_err(|e| to_js_error(Error::InvalidJson(e.to_string())))?;
         let raw = json_parse(&text).unwrap_or(json);
         (body, raw)
     } else {

@@ -82,7 +82,8 @@ fn sets_price(issue: &Issue, multi: bool) -> bool {
                 && path.strip_prefix("multi_prompt[").is_some_and(|rest| {
                     let index = rest.bytes().take_while(u8::is_ascii_digit).count();
                     // Bytes, not `&rest[index..]`: a `str` slice brings in its panic message's code.
-                    index > 0 && matches!(&rest.as_bytes()[index..], b"]" | b"].duration")
+                    // (`get`: the index is within the text, so no bounds check can panic either.)
+                    index > 0 && matches!(rest.as_bytes().get(index..), Some(b"]" | b"].duration"))
                 })
         }
     }

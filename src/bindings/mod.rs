@@ -216,21 +216,17 @@ pub fn validate_request(#[wasm_bindgen(unchecked_param_type = "unknown")] input:
 }
 
 /// `{ valid, errors, warnings }` for JS, made in one call from one text (see `js::report`):
-/// cheaper than a string and a call for each field. Through serde-wasm-bindgen when a field
-/// holds a NUL (a user's field name may), which the text could not carry.
+/// cheaper than a string and a call for each field. Through serde-wasm-bindgen, a string for
+/// each field, when the report cannot be one text: a field holds a NUL, or the text would be
+/// too long for one JS string (field names have no length limit, and each unknown one is
+/// written twice).
 fn report_to_js(report: &Validation) -> JsValue {
-    let issues = || report.errors.iter().chain(&report.warnings);
-    if issues().any(|i| i.path.contains('\0') || i.message.contains('\0')) {
-        return to_js(report);
+    /// Bytes of UTF-8, so at most as many UTF-16 units: half of V8's longest string.
+    const LONGEST_TEXT: usize = 1 << 28;
+    match report.nul_separated(LONGEST_TEXT) {
+        Some(text) => js::report(report.valid, &text, report.errors.len()),
+        None => to_js(report),
     }
-    let mut text = String::new();
-    for issue in issues() {
-        for field in [issue.path.as_str(), issue.code.as_str(), issue.message.as_str()] {
-            text.push_str(field);
-            text.push('\0');
-        }
-    }
-    js::report(report.valid, &text, report.errors.len())
 }
 
 /// The body that will be sent: defaults explicit, unknown fields kept. Throws `ValidationError`.

@@ -147,23 +147,23 @@ export const cases = [
     },
   },
   {
-    name: "a report holds each issue exactly, even one whose field name holds a NUL",
+    name: "a report holds each issue exactly, errors apart from warnings, whatever the text in them",
     run(k) {
-      const r = k.validateRequest({ prompt: "a", "x\0y": 1, duration: 99, "é\u{1F600}": true });
-      eq(r, {
-        valid: false,
-        errors: [{ path: "duration", code: "out_of_range", message: "duration must be a whole number of seconds from 3 to 15, got 99" }],
-        warnings: [
-          { path: "x\0y", code: "unknown_field", message: "x\0y is not a field the API documents; it is sent as is" },
-          { path: "é\u{1F600}", code: "unknown_field", message: "é\u{1F600} is not a field the API documents; it is sent as is" },
-        ],
-      });
-      const w = k.validateRequest({ prompt: "a", "é\u{1F600}": true });
-      eq(w, { valid: true, errors: [], warnings: [{ path: "é\u{1F600}", code: "unknown_field", message: "é\u{1F600} is not a field the API documents; it is sent as is" }] });
-      throws(() => k.normalizeRequest({ duration: 99, "x\0": 1 }), (e) => {
-        eq(e.errors.map((i) => i.path), ["prompt", "duration"]);
-        eq(e.warnings, [{ path: "x\0", code: "unknown_field", message: "x\0 is not a field the API documents; it is sent as is" }]);
-      }, "normalizeRequest");
+      const tooLong = { path: "duration", code: "out_of_range", message: "duration must be a whole number of seconds from 3 to 15, got 99" };
+      const unknown = (name) => ({ path: name, code: "unknown_field", message: `${name} is not a field the API documents; it is sent as is` });
+      eq(k.validateRequest({ prompt: "a", duration: 99, "é\u{1F600}": true, x: 1 }), { valid: false, errors: [tooLong], warnings: [unknown("é\u{1F600}"), unknown("x")] });
+      eq(k.validateRequest({ prompt: "a", "é\u{1F600}": true }), { valid: true, errors: [], warnings: [unknown("é\u{1F600}")] });
+      // A NUL in a field name, and in a message only (an element's name is written as it is).
+      eq(k.validateRequest({ prompt: "a", "x\0y": 1, duration: 99 }), { valid: false, errors: [tooLong], warnings: [unknown("x\0y")] });
+      eq(k.validateRequest({ prompt: "x", kling_elements: [{ name: "a\0b", element_input_urls: ["https://a/1.png", "https://a/2.png"] }] }).warnings, [
+        { path: "kling_elements[0]", code: "unreferenced", message: 'element "a\\u0000b" is not used: refer to it as @a\0b in the prompt' },
+      ]);
+      for (const extra of ["extra", "x\0"]) {
+        throws(() => k.normalizeRequest({ duration: 99, [extra]: 1 }), (e) => {
+          eq(e.errors, [{ path: "prompt", code: "required", message: "prompt is required (a text of at most 2500 characters) unless multi_shots is true" }, tooLong]);
+          eq(e.warnings, [unknown(extra)]);
+        }, "normalizeRequest");
+      }
     },
   },
   {

@@ -1,4 +1,5 @@
-// What the wasm module asks of JS where JS may throw. Each function here catches in JS and gives
+// What the wasm module asks of JS where JS may throw, and two answers cheaper to make in JS
+// (`passed`, `report`), which cannot throw. Each function that may throw catches in JS and gives
 // back THREW (or the caught value, wrapped), so no exception ever reaches the module: a
 // wasm-bindgen `catch` import that throws keeps one slot of the module's table of JS values
 // for good (measured: tests/wasm/cases.rs), and a module that runs out of slots traps.

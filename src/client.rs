@@ -32,7 +32,7 @@ use crate::input::{Input, Value};
 use crate::response::ApiFailure;
 use crate::schedule::{next_retry_delay, parse_retry_after, parse_retry_after_ms, Method, Outcome, PollSchedule};
 use crate::task::{Status, Task};
-use crate::text::replace_all;
+use crate::text::{occurrences, replace_all};
 
 /// What a client is: its checked settings, and the fetch it calls (the global one when `None`).
 pub struct Client {
@@ -377,11 +377,19 @@ impl Client {
         Ok(Http { status, text, retry_after_ms })
     }
 
-    /// Removes the key from text that came back from a server, in case it echoed it.
+    /// Removes the key from text that came back from a server, in case it echoed it: wherever
+    /// it stands, however short (a very short key may take other text with it, but never shows).
+    /// When the marker itself makes the key again (`d]ab` in `d]abab`, or a key inside
+    /// "[redacted]"), nothing of the text is kept.
     fn scrub(&self, text: &str) -> String {
-        match &self.settings.api_key {
-            Some(key) if key.len() >= 4 => replace_all(text, key, "[redacted]"),
-            _ => text.to_string(),
+        let Some(key) = &self.settings.api_key else {
+            return text.to_string();
+        };
+        let out = replace_all(text, key, "[redacted]");
+        if occurrences(&out, key).is_empty() {
+            out
+        } else {
+            String::new()
         }
     }
 }

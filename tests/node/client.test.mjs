@@ -320,6 +320,23 @@ describe("errors", () => {
     assert.ok(urls.every((u) => !u.includes(KEY)));
     assert.ok(logged.every((l) => !l.includes(KEY)));
   });
+
+  test("a key of any length is kept out of what the server echoes", async () => {
+    const echo = async (request) => new Response(JSON.stringify({ error: { code: 400, message: `bad key ${request.headers.get("authorization")}` } }), { status: 400 });
+    for (const apiKey of ["Q", "Q7z"]) {
+      const error = await rejection(client({ apiKey, fetch: echo }).getTask("abc"));
+      assert.equal(error.message, "bad key Bearer [redacted]");
+      assert.ok(!JSON.stringify(error.body).includes(`Bearer ${apiKey}`), JSON.stringify(error.body));
+    }
+    // Keys that the marker would make again: one that ends where the text goes on, one inside it.
+    const after = async (request) => new Response(`oops ${request.headers.get("authorization")}ab`, { status: 400 });
+    for (const apiKey of ["d]ab", "act"]) {
+      const error = await rejection(client({ apiKey, fetch: after }).getTask("abc"));
+      const text = JSON.stringify({ message: error.message, body: error.body, cause: error.cause });
+      assert.ok(!text.includes(apiKey), text);
+      assert.equal(error.status, 400);
+    }
+  });
 });
 
 describe("abort and timeouts", () => {

@@ -90,6 +90,14 @@ struct Body<'a> {
     idempotency_key: Option<&'a str>,
 }
 
+/// What an attempt leads to.
+enum Next {
+    /// The call's result.
+    Done(Result<Answered, Failure>),
+    /// Trying again after this many ms.
+    Retry(u64),
+}
+
 /// An HTTP answer: its status, body text and the wait it asked for.
 struct Http {
     status: u16,
@@ -186,6 +194,9 @@ impl Client {
 
     /// One request, tried again as the core's schedule says, and its answer read as a task.
     /// `task_id` is the task asked for; `None` for a create.
+    ///
+    /// Only the awaits are here; what each attempt came to is decided in [`Client::settle`], so
+    /// the future holds no more than its state.
     async fn exchange(
         &self,
         method: Method,
@@ -194,68 +205,86 @@ impl Client {
         task_id: Option<&str>,
         watch: &Watch,
     ) -> Result<Answered, Failure> {
-        let owned_id = task_id.map(str::to_string);
-        let post = method == Method::Post;
         let mut retries = 0u32;
         loop {
             watch.check()?;
-            let (failure, outcome, retry_after_ms) = match self.attempt(method, url, body, watch).await {
-                Err(NoAnswer::Aborted) => return Err(Failure::Aborted(watch.reason())),
-                Err(NoAnswer::Network(why)) => {
-                    let mut message = format!("{} {} failed before an answer came: {why}", verb(method), path_of(url));
-                    if post {
-                        message.push_str(MAY_EXIST);
-                    }
-                    (Failure::Network { message, task_id: owned_id.clone() }, Outcome::NetworkError, None)
-                }
-                Err(NoAnswer::TimedOut) => {
-                    let mut message = format!(
-                        "{} {} got no answer within {} ms",
-                        verb(method),
-                        path_of(url),
-                        self.settings.timeout_ms as u64
-                    );
-                    if post {
-                        message.push_str(MAY_EXIST);
-                    }
-                    (Failure::Timeout { message, task_id: owned_id.clone() }, Outcome::NetworkError, None)
-                }
-                Ok(http) => {
-                    let parsed = crate::json_text::parse(&http.text).ok();
-                    match read_answer(http.status, parsed.as_ref(), &http.text, task_id) {
-                        Ok(task) => return Ok(Answered { task, text: http.text }),
-                        Err(refusal) => {
-                            let success = (200..300).contains(&http.status);
-                            // Reading a task is safe to repeat: an unreadable answer is tried again.
-                            let outcome = if success && !post && refusal.retryable_for_poll() {
-                                Outcome::NetworkError
-                            } else {
-                                Outcome::Status(http.status)
-                            };
-                            let failure = self.refused(refusal, http, post, owned_id.clone());
-                            let retry_after = match &failure {
-                                Failure::Api { retry_after_ms, .. } => *retry_after_ms,
-                                _ => None,
-                            };
-                            (failure, outcome, retry_after)
-                        }
-                    }
-                }
-            };
-            let success = matches!(outcome, Outcome::Status(s) if (200..300).contains(&s));
-            let wait = if success {
-                None
-            } else {
-                let random = js_sys::Math::random();
-                next_retry_delay(method, outcome, retries, self.settings.max_retries, retry_after_ms, random)
-            };
-            match wait {
-                None => return Err(failure),
-                Some(ms) => {
+            let result = self.attempt(method, url, body, watch).await;
+            match self.settle(result, method, url, task_id, retries, watch) {
+                Next::Done(done) => return done,
+                Next::Retry(ms) => {
                     watch.sleep(ms as f64).await?;
                     retries += 1;
                 }
             }
+        }
+    }
+
+    /// What one attempt came to: the call's result, or the wait before trying again.
+    #[inline(never)]
+    fn settle(
+        &self,
+        result: Result<Http, NoAnswer>,
+        method: Method,
+        url: &str,
+        task_id: Option<&str>,
+        retries: u32,
+        watch: &Watch,
+    ) -> Next {
+        let owned_id = task_id.map(str::to_string);
+        let post = method == Method::Post;
+        let (failure, outcome, retry_after_ms) = match result {
+            Err(NoAnswer::Aborted) => return Next::Done(Err(Failure::Aborted(watch.reason()))),
+            Err(NoAnswer::Network(why)) => {
+                let mut message = format!("{} {} failed before an answer came: {why}", verb(method), path_of(url));
+                if post {
+                    message.push_str(MAY_EXIST);
+                }
+                (Failure::Network { message, task_id: owned_id }, Outcome::NetworkError, None)
+            }
+            Err(NoAnswer::TimedOut) => {
+                let mut message = format!(
+                    "{} {} got no answer within {} ms",
+                    verb(method),
+                    path_of(url),
+                    self.settings.timeout_ms as u64
+                );
+                if post {
+                    message.push_str(MAY_EXIST);
+                }
+                (Failure::Timeout { message, task_id: owned_id }, Outcome::NetworkError, None)
+            }
+            Ok(http) => {
+                let parsed = crate::json_text::parse(&http.text).ok();
+                match read_answer(http.status, parsed.as_ref(), &http.text, task_id) {
+                    Ok(task) => return Next::Done(Ok(Answered { task, text: http.text })),
+                    Err(refusal) => {
+                        let success = (200..300).contains(&http.status);
+                        // Reading a task is safe to repeat: an unreadable answer is tried again.
+                        let outcome = if success && !post && refusal.retryable_for_poll() {
+                            Outcome::NetworkError
+                        } else {
+                            Outcome::Status(http.status)
+                        };
+                        let failure = self.refused(refusal, http, post, owned_id);
+                        let retry_after = match &failure {
+                            Failure::Api { retry_after_ms, .. } => *retry_after_ms,
+                            _ => None,
+                        };
+                        (failure, outcome, retry_after)
+                    }
+                }
+            }
+        };
+        let success = matches!(outcome, Outcome::Status(s) if (200..300).contains(&s));
+        let wait = if success {
+            None
+        } else {
+            let random = js_sys::Math::random();
+            next_retry_delay(method, outcome, retries, self.settings.max_retries, retry_after_ms, random)
+        };
+        match wait {
+            None => Next::Done(Err(failure)),
+            Some(ms) => Next::Retry(ms),
         }
     }
 

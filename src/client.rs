@@ -95,7 +95,7 @@ enum Next {
     /// The call's result.
     Done(Result<Answered, Failure>),
     /// Trying again after this many ms.
-    Retry(u64),
+    Retry(f64),
 }
 
 /// An HTTP answer: its status, body text and the wait it asked for.
@@ -165,31 +165,50 @@ impl Client {
             watch.check()?;
             let answered = self.exchange(Method::Get, url, None, Some(task_id), watch).await?;
             polls += 1;
-            let elapsed = (Date::now() - started).max(0.0);
-            if let Some(on_progress) = &call.on_progress {
-                let progress = crate::bindings::progress_to_js(task_id, &answered, elapsed.round(), polls);
-                call1(on_progress, &progress).map_err(Failure::Callback)?;
+            match self.after_poll(task_id, call, answered, started, polls, schedule) {
+                Next::Done(done) => return done,
+                Next::Retry(delay) => watch.sleep(delay).await?,
             }
-            match answered.task.status {
-                Status::Succeeded => return Ok(answered),
-                Status::Failed => return Err(Failure::TaskFailed { task_id: task_id.to_string(), answered }),
-                Status::Queued | Status::Running => {}
-            }
-            let left = call.options.timeout_ms - elapsed;
-            if left <= 0.0 {
-                let state = answered.task.raw_status.as_deref().unwrap_or("running");
-                return Err(Failure::Timeout {
-                    message: format!(
-                        "task {task_id} was still {state} after {} s; it may still finish: call waitForTask(\"{task_id}\") again",
-                        (elapsed / 1000.0).round() as u64
-                    ),
-                    task_id: Some(task_id.to_string()),
-                });
-            }
-            // The last poll lands on the deadline.
-            let delay = (schedule.next_delay_ms(elapsed as u64) as f64).min(left);
-            watch.sleep(delay).await?;
         }
+    }
+
+    /// What a poll's answer leads to: the progress reported, then the task when it has ended,
+    /// a timeout past the deadline, or the wait before the next poll.
+    #[inline(never)]
+    fn after_poll(
+        &self,
+        task_id: &str,
+        call: &Call,
+        answered: Answered,
+        started: f64,
+        polls: u32,
+        schedule: PollSchedule,
+    ) -> Next {
+        let elapsed = (Date::now() - started).max(0.0);
+        if let Some(on_progress) = &call.on_progress {
+            let progress = crate::bindings::progress_to_js(task_id, &answered, elapsed.round(), polls);
+            if let Err(thrown) = call1(on_progress, &progress) {
+                return Next::Done(Err(Failure::Callback(thrown)));
+            }
+        }
+        match answered.task.status {
+            Status::Succeeded => return Next::Done(Ok(answered)),
+            Status::Failed => return Next::Done(Err(Failure::TaskFailed { task_id: task_id.to_string(), answered })),
+            Status::Queued | Status::Running => {}
+        }
+        let left = call.options.timeout_ms - elapsed;
+        if left <= 0.0 {
+            let state = answered.task.raw_status.as_deref().unwrap_or("running");
+            return Next::Done(Err(Failure::Timeout {
+                message: format!(
+                    "task {task_id} was still {state} after {} s; it may still finish: call waitForTask(\"{task_id}\") again",
+                    (elapsed / 1000.0).round() as u64
+                ),
+                task_id: Some(task_id.to_string()),
+            }));
+        }
+        // The last poll lands on the deadline.
+        Next::Retry((schedule.next_delay_ms(elapsed as u64) as f64).min(left))
     }
 
     /// One request, tried again as the core's schedule says, and its answer read as a task.
@@ -212,7 +231,7 @@ impl Client {
             match self.settle(result, method, url, task_id, retries, watch) {
                 Next::Done(done) => return done,
                 Next::Retry(ms) => {
-                    watch.sleep(ms as f64).await?;
+                    watch.sleep(ms).await?;
                     retries += 1;
                 }
             }
@@ -284,7 +303,7 @@ impl Client {
         };
         match wait {
             None => Next::Done(Err(failure)),
-            Some(ms) => Next::Retry(ms),
+            Some(ms) => Next::Retry(ms as f64),
         }
     }
 

@@ -188,7 +188,7 @@ pub fn join(prefix: &str, key: &str) -> String {
 pub fn push_key(path: &mut String, key: &str) {
     if key.is_empty() || key.contains(['.', '[', ']']) {
         path.push('[');
-        path.push_str(&serde_json::to_string(key).unwrap_or_default());
+        path.push_str(&crate::json_text::quote(key));
         path.push(']');
     } else {
         if !path.is_empty() {
@@ -212,6 +212,13 @@ pub(crate) mod tests {
         let mut input = json(text);
         input.holes = holes.iter().map(|(path, what)| Hole { path: path.to_string(), what: *what }).collect();
         input
+    }
+
+    #[test]
+    fn keys_that_read_as_path_syntax_are_quoted_as_json_strings() {
+        for key in ["", "a.b", "[0]", "\"q\".\\", "\u{1}\u{7f}\u{2028}é\n]"] {
+            assert_eq!(join("x", key), format!("x[{}]", serde_json::to_string(key).unwrap()), "{key:?}");
+        }
     }
 
     #[test]

@@ -9,6 +9,12 @@ export declare class KlingError extends Error {
    * while waiting...): the task exists, look it up with `getTask`/`waitForTask`.
    */
   taskId?: string | null;
+  /**
+   * `true` on an error of `createTask` or `generate` whose create may have reached the API all
+   * the same (no answer came, it timed out, the API had a 5xx, or its answer was unreadable): the
+   * task may exist, and be charged. Look for it before sending the request again.
+   */
+  mayHaveCreated?: boolean;
 }
 
 /** The input breaks one or more rules: `errors` lists every problem, as `validateRequest` does. */
@@ -25,7 +31,10 @@ export declare class ApiError extends KlingError {
     message: string,
     fields?: { status?: number; code?: string | number; type?: string | null; body?: unknown; retryAfterMs?: number | null },
   );
-  /** HTTP status (0 when the request never got an answer). */
+  /**
+   * The answer's HTTP status (an HTTP 200 whose body holds an error code keeps 200: the body's
+   * code is `code`). 0 for a redirect a browser does not show (a create is never redirected).
+   */
   status: number;
   /** The error body's code. */
   code: any;

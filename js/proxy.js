@@ -2,16 +2,22 @@
 // the shape Workers, Bun and Deno serve (and Node through an adapter). It adds the API key on
 // the server, checks and prices each new task with the package before forwarding it, refuses
 // tasks over a credit cap and requests from origins not allowed, and never returns the key.
-import { buildRequest, clientDefaults, estimateCost, isTaskId, validateRequest } from "kling3-wasm";
+import { buildRequest, clientDefaults, estimateCost, isTaskId, redactKey, validateRequest } from "kling3-wasm";
 
 // The API's base URL, its paths and the largest body worth reading come from the package, as
 // does the task-id rule (isTaskId): one source of truth with the client.
-const { baseUrl: DEFAULT_UPSTREAM, createPath: CREATE_PATH, tasksPath: TASKS_PATH, maxBodyBytes: MAX_BODY_BYTES } = clientDefaults();
+const {
+  baseUrl: DEFAULT_UPSTREAM,
+  createPath: CREATE_PATH,
+  tasksPath: TASKS_PATH,
+  maxBodyBytes: MAX_BODY_BYTES,
+  requestTimeoutMs: UPSTREAM_TIMEOUT_MS,
+} = clientDefaults();
 const DEFAULT_BODY_TIMEOUT_MS = 5_000;
 const DEFAULT_WINDOW_MS = 3_600_000;
 const DEFAULT_BASE_PATH = "/api/v1";
 // The answer's headers passed back to the browser (each scrubbed of the key); no others.
-const COPIED_HEADERS = ["Content-Type", "Retry-After", "retry-after-ms", "Idempotent-Replayed"];
+const COPIED_HEADERS = ["Retry-After", "retry-after-ms", "Idempotent-Replayed"];
 // An Idempotency-Key passed on to the API: 1 to 255 printable ASCII characters.
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -21,23 +27,6 @@ function json(status, body, headers = {}) {
 
 function apiError(status, message, type, headers, extra = {}) {
   return json(status, { error: { code: status, message, type, ...extra } }, headers);
-}
-
-/**
- * A pattern for `key` written in any escaping a server might echo it in: raw, JSON (`\u005f`
- * or `\/` for any of its characters), percent-encoded or as HTML character references, in any
- * mix and either case of hex digit.
- */
-function keyPattern(key) {
-  const anyCase = (hex) => hex.replace(/[a-f]/g, (d) => `[${d}${d.toUpperCase()}]`);
-  const parts = [...key].map((c) => {
-    const code = c.charCodeAt(0);
-    const hex = anyCase(code.toString(16).padStart(2, "0"));
-    const forms = [c.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&"), `\\\\u00${hex}`, `%${hex}`, `&#[xX]0*${hex};?`, `&#0*${code};?`];
-    if (c === '"' || c === "\\" || c === "/") forms.push(`\\\\\\${c}`);
-    return `(?:${forms.join("|")})`;
-  });
-  return new RegExp(parts.join(""), "g");
 }
 
 /**
@@ -185,8 +174,8 @@ export function createProxyHandler({
   const createUrl = buildRequest({ prompt: "x" }, { baseUrl: upstream }).url;
   const base = createUrl.slice(0, -CREATE_PATH.length);
   const hosts = allowedHosts?.map((h) => h.toLowerCase());
-  const pattern = keyPattern(apiKey);
-  const scrub = (text) => text.replace(pattern, "[redacted]");
+  // The package's rule: the key plainly or escaped (JSON, percent-encoding, HTML references).
+  const scrub = (text) => redactKey(text, apiKey);
   const budget = maxCreditsPerWindow === undefined ? null : spendBudget(maxCreditsPerWindow, windowMs);
   const createPath = `${basePath}${CREATE_PATH}`;
   const tasksPath = `${basePath}${TASKS_PATH}`;
@@ -263,7 +252,7 @@ export function createProxyHandler({
       init = { method: "POST", headers, body: built.body };
     } else {
       if (!isTaskId(taskId)) {
-        return apiError(400, "The task id must be the id the API gave (letters, digits, - _ . ~ :, at most 256)", "invalid_request", cors);
+        return apiError(400, "The task id must be the id the API gave (letters, digits, - _ . ~ :, not dots alone, at most 256)", "invalid_request", cors);
       }
       target = `${base}${TASKS_PATH}${taskId}`;
       init = { method: "GET", headers: { Authorization: `Bearer ${apiKey}`, Accept: "application/json" } };
@@ -271,19 +260,33 @@ export function createProxyHandler({
 
     let answer;
     let text;
+    // The browser's request may end (its signal), and the API has the client's time limit for
+    // each request to answer in. A redirect is not followed: a fetch that followed a 307 would
+    // send the create a second time, to a place the proxy was not told of.
+    const limit = AbortSignal.timeout(UPSTREAM_TIMEOUT_MS);
+    const signal = typeof AbortSignal.any === "function" && request.signal ? AbortSignal.any([request.signal, limit]) : limit;
     try {
-      answer = await fetchFn(target, { ...init, signal: request.signal });
+      answer = await fetchFn(target, { ...init, signal, redirect: "manual" });
       text = await answer.text();
     } catch {
       // The task may exist all the same: what it cost stays counted.
-      return apiError(502, "The proxy could not reach the API", "upstream_unreachable", cors);
+      return limit.aborted
+        ? apiError(504, `The API did not answer within ${UPSTREAM_TIMEOUT_MS / 1000} s`, "upstream_timeout", cors)
+        : apiError(502, "The proxy could not reach the API", "upstream_unreachable", cors);
+    }
+    if (answer.status === 0 || (answer.status >= 300 && answer.status < 400)) {
+      return apiError(502, `The API answered with a redirect (HTTP ${answer.status}), which the proxy does not follow`, "upstream_redirect", cors);
     }
     if (spend?.entry && refused(answer.status, text)) budget.refund(spend.entry);
-    const headers = { ...cors, "Content-Type": "application/json" };
+    const headers = { ...cors };
     for (const name of COPIED_HEADERS) {
       const value = answer.headers.get(name);
       if (value !== null) headers[name] = scrub(value);
     }
+    // Served from the page's own origin: whatever the API answered is data, never a page.
+    headers["Content-Type"] = "application/json";
+    headers["X-Content-Type-Options"] = "nosniff";
+    headers["Content-Security-Policy"] = "default-src 'none'; sandbox";
     return new Response(scrub(text), { status: answer.status, headers });
   };
 }

@@ -77,6 +77,25 @@ export function attempt(f, arg) {
 }
 
 /**
+ * `f(input, init)` as `[true, value]`, or `[false, what it threw]`: a fetch called the way code
+ * written for the global one expects. `input` is the Request (its text is its URL, for a mock
+ * that reads it as one), or the URL when no Request could be made (a path such as `/api/v1`
+ * outside a page); `init` holds the same method, headers, body, signal and redirect mode.
+ */
+export function callFetch(f, request, url, init) {
+  try {
+    let input = url;
+    if (request !== undefined) {
+      input = request;
+      Object.defineProperty(request, "toString", { value: () => url });
+    }
+    return [true, f(input, init)];
+  } catch (error) {
+    return [false, error];
+  }
+}
+
+/**
  * A genuine Response with what `v` holds (`Response.prototype.clone`: not a Proxy, not a
  * subclass with methods of its own), or THREW when `v` is not a Response.
  */

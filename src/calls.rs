@@ -283,23 +283,27 @@ pub fn create_request(input: &Input, base_url: &str, callback_url: Option<&str>)
 }
 
 /// Checks that a task id is one the API could have given, so that nothing else can be put
-/// into a URL's path: a string of 1 to 256 letters, digits, `-`, `_`, `.`, `~` or `:`.
+/// into a URL's path: a string of 1 to 256 letters, digits, `-`, `_`, `.`, `~` or `:`, not
+/// made of dots alone (`.` and `..` are path steps: `tasks/..` is the API's root).
 ///
 /// ```
 /// use kling3_wasm::calls::check_task_id;
 /// assert_eq!(check_task_id(&serde_json::json!("t_1")).unwrap(), "t_1");
+/// assert_eq!(check_task_id(&serde_json::json!("v1.2")).unwrap(), "v1.2");
 /// assert!(check_task_id(&serde_json::json!("../x?y")).is_err());
+/// assert!(check_task_id(&serde_json::json!("..")).is_err());
 /// assert!(check_task_id(&serde_json::json!(5)).is_err());
 /// ```
 pub fn check_task_id(task_id: &Value) -> Result<&str, Error> {
     let Value::String(id) = task_id else {
         return Err(task_id_type_error(crate::input::kind(task_id)));
     };
-    if id.is_empty() || id.len() > 256 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~:".contains(&b)) {
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || b"-_.~:".contains(&b);
+    if id.len() > 256 || !id.bytes().all(allowed) || id.bytes().all(|b| b == b'.') {
         return Err(Error::invalid(vec![issue(
             "taskId",
             Code::InvalidValue,
-            "taskId must be the id the API gave (letters, digits, - _ . ~ :)".into(),
+            "taskId must be the id the API gave (letters, digits, - _ . ~ :, not dots alone)".into(),
         )]));
     }
     Ok(id)

@@ -18,21 +18,22 @@ use std::rc::Rc;
 use std::task::{Poll, Waker};
 
 use gloo_net::http::{Request, RequestBuilder};
+use web_sys::RequestRedirect;
 use gloo_timers::future::TimeoutFuture;
-use js_sys::{Date, Function, Promise};
+use js_sys::{Date, Function, Object, Promise};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, AddEventListenerOptions};
 
-use crate::bindings::js::{call1, follow, genuine_response, global_fetch, reflect_get};
+use crate::bindings::js::{call1, call_fetch, follow, genuine_response, global_fetch, reflect_get, set};
 use crate::calls::{create_request, read_answer, task_url, CallOptions, Refusal, Settings};
 use crate::error::Error;
 use crate::input::{Input, Value};
 use crate::response::ApiFailure;
 use crate::schedule::{next_retry_delay, parse_retry_after, parse_retry_after_ms, Method, Outcome, PollSchedule};
 use crate::task::{Status, Task};
-use crate::text::{occurrences, replace_all};
+use crate::text::redact_key;
 
 /// What a client is: its checked settings, and the fetch it calls (the global one when `None`).
 pub struct Client {
@@ -57,8 +58,9 @@ pub struct Answered {
 pub enum Failure {
     /// Nothing was sent: the input, an option or the task id is not valid.
     Invalid(Error),
-    /// The API answered with an error.
-    Api { failure: ApiFailure, text: String, retry_after_ms: Option<u64>, task_id: Option<String> },
+    /// The API answered with an error (`http_status`: the answer's; `failure.status` is that of
+    /// an HTTP 200's error envelope, when it held one).
+    Api { failure: ApiFailure, http_status: u16, text: String, retry_after_ms: Option<u64>, task_id: Option<String> },
     /// A successful answer that is not a task (`invalid_json`, `invalid_response`).
     Unusable { code: &'static str, message: String, cause: Option<String>, task_id: Option<String> },
     /// No answer came (DNS, refused connection, CORS...).
@@ -71,6 +73,9 @@ pub enum Failure {
     Aborted(JsValue),
     /// The caller's `onProgress` threw this.
     Callback(JsValue),
+    /// A create failed this way after it may have reached the API: the task may exist (and be
+    /// charged). The JS error says so in `mayHaveCreated`.
+    MayExist(Box<Failure>),
 }
 
 /// The hint every error of a create that may have reached the server carries.
@@ -302,6 +307,10 @@ impl Client {
             next_retry_delay(method, outcome, retries, self.settings.max_retries, retry_after_ms, random)
         };
         match wait {
+            // A create that met anything but a refusal (4xx) may have made the task.
+            None if post && !matches!(&failure, Failure::Api { failure, .. } if failure.status < 500) => {
+                Next::Done(Err(Failure::MayExist(Box::new(failure))))
+            }
             None => Next::Done(Err(failure)),
             Some(ms) => Next::Retry(ms as f64),
         }
@@ -310,14 +319,14 @@ impl Client {
     /// The failure an answer that is not a task stands for.
     fn refused(&self, refusal: Refusal, http: Http, post: bool, task_id: Option<String>) -> Failure {
         match refusal {
-            Refusal::Api(failure) => {
-                let mut failure = *failure;
-                // A create refused with 4xx was not done; one that met a 5xx may have been.
-                if post && failure.status >= 500 {
-                    failure.message.push_str(MAY_EXIST);
-                }
-                Failure::Api { failure, text: http.text, retry_after_ms: http.retry_after_ms, task_id }
-            }
+            // The message is the body's own; a create that met a 5xx is marked by `settle`.
+            Refusal::Api(failure) => Failure::Api {
+                failure: *failure,
+                http_status: http.status,
+                text: http.text,
+                retry_after_ms: http.retry_after_ms,
+                task_id,
+            },
             Refusal::NotJson(message) => Failure::Unusable {
                 code: "invalid_json",
                 message: if post { format!("{message}{MAY_EXIST}") } else { message },
@@ -363,7 +372,59 @@ impl Client {
         Err(result)
     }
 
-    /// Sends one request with gloo-net and reads the answer.
+    /// The request gloo-net builds (`None` for a path such as `/api/v1` outside a page, where
+    /// no Request can be made: the fetch then gets the URL), and the same as `fetch`'s `init`.
+    fn prepare(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<Body<'_>>,
+        signal: &AbortSignal,
+    ) -> (Option<web_sys::Request>, Object) {
+        let mut builder: RequestBuilder = match method {
+            Method::Get => Request::get(url),
+            Method::Post => Request::post(url).redirect(RequestRedirect::Manual),
+        };
+        let mut pairs: Vec<(&str, String)> = vec![("Accept", "application/json".into())];
+        if let Some(body) = &body {
+            pairs.push(("Content-Type", "application/json".into()));
+            if let Some(key) = body.idempotency_key {
+                pairs.push(("Idempotency-Key", key.into()));
+            }
+        }
+        if let Some(key) = &self.settings.api_key {
+            pairs.push(("Authorization", format!("Bearer {key}")));
+        }
+        let init = Object::new();
+        let headers = Object::new();
+        for (name, value) in &pairs {
+            builder = builder.header(name, value);
+            set(&headers, name, &JsValue::from_str(value));
+        }
+        set(&init, "method", &JsValue::from_str(verb(method)));
+        set(&init, "headers", &headers);
+        set(&init, "signal", signal);
+        if method == Method::Post {
+            set(&init, "redirect", &JsValue::from_str("manual"));
+        }
+        let builder = builder.abort_signal(Some(signal));
+        let text = body.and_then(|b| b.text);
+        if let Some(text) = text {
+            set(&init, "body", &JsValue::from_str(text));
+        }
+        let request = match text {
+            Some(text) => builder.body(text),
+            None => builder.build(),
+        }
+        .ok()
+        .map(web_sys::Request::from);
+        (request, init)
+    }
+
+    /// Sends one request and reads the answer. The request is built by gloo-net; the fetch is
+    /// called as code written for the global one expects, `fetch(request, init)`, with `init`
+    /// holding the same method, headers, body and signal (a mock may read either). A create is
+    /// not redirected: a fetch that followed a 307 would send the POST a second time.
     async fn send(
         &self,
         method: Method,
@@ -371,26 +432,7 @@ impl Client {
         body: Option<Body<'_>>,
         signal: &AbortSignal,
     ) -> Result<Http, NoAnswer> {
-        let mut builder: RequestBuilder = match method {
-            Method::Get => Request::get(url),
-            Method::Post => Request::post(url),
-        };
-        builder = builder.header("Accept", "application/json").abort_signal(Some(signal));
-        if let Some(body) = &body {
-            builder = builder.header("Content-Type", "application/json");
-            if let Some(key) = body.idempotency_key {
-                builder = builder.header("Idempotency-Key", key);
-            }
-        }
-        if let Some(key) = &self.settings.api_key {
-            builder = builder.header("Authorization", &format!("Bearer {key}"));
-        }
-        let request = match body.and_then(|b| b.text) {
-            Some(text) => builder.body(text),
-            None => builder.build(),
-        }
-        .map_err(|e| NoAnswer::Network(self.scrub(&e.to_string())))?;
-        let request: web_sys::Request = request.into();
+        let (request, init) = self.prepare(method, url, body, signal);
         // gloo-net's `send` takes the global fetch and assumes it can only give a Response; a
         // page may have replaced it, and an injected fetch may give anything. So the module
         // calls either one itself, through an import that catches, and keeps only a genuine
@@ -399,7 +441,8 @@ impl Client {
             Some(f) => f.clone(),
             None => global_fetch().ok_or_else(|| NoAnswer::Network("this runtime has no fetch".into()))?,
         };
-        let returned = call1(&fetch, &request).map_err(|e| NoAnswer::Network(self.scrub(&describe_thrown(&e))))?;
+        let returned = call_fetch(&fetch, request.as_ref(), url, &init)
+            .map_err(|e| NoAnswer::Network(self.scrub(&describe_thrown(&e))))?;
         let settled = JsFuture::from(Promise::resolve(&returned))
             .await
             .map_err(|e| NoAnswer::Network(self.scrub(&describe_thrown(&e))))?;
@@ -426,18 +469,13 @@ impl Client {
     }
 
     /// Removes the key from text that came back from a server, in case it echoed it: wherever
-    /// it stands, however short (a very short key may take other text with it, but never shows).
-    /// When the marker itself makes the key again (`d]ab` in `d]abab`, or a key inside
-    /// "[redacted]"), nothing of the text is kept.
+    /// it stands, however short (a very short key may take other text with it, but never shows),
+    /// plainly or escaped, so that the JSON read from the text cannot show it either (see
+    /// [`redact_key`]).
     fn scrub(&self, text: &str) -> String {
-        let Some(key) = &self.settings.api_key else {
-            return text.to_string();
-        };
-        let out = replace_all(text, key, "[redacted]");
-        if occurrences(&out, key).is_empty() {
-            out
-        } else {
-            String::new()
+        match &self.settings.api_key {
+            Some(key) => redact_key(text, key),
+            None => text.to_string(),
         }
     }
 }

@@ -15,7 +15,7 @@ pub mod response;
 pub mod schedule;
 pub mod snippet;
 pub mod task;
-mod text;
+pub mod text;
 pub mod validate;
 pub mod wire;
 

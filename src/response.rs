@@ -32,6 +32,9 @@ pub fn status_text(status: u16) -> &'static str {
         502 => "a gateway in front of the API got a bad answer from it",
         503 => "the API is unavailable for now",
         504 => "a gateway in front of the API timed out",
+        // A create is not redirected (a fetch that followed would send it again); a browser
+        // shows such an answer as status 0.
+        0 | 300..=399 => "the server answered with a redirect, which a create does not follow: check the base URL",
         _ if status >= 500 => "the server had a problem",
         _ => "the request failed",
     }

@@ -138,18 +138,24 @@ pub fn check_api_key(key: &str) -> Option<Issue> {
 /// assert_eq!(base_url("https://apiin.one/api/v1/").unwrap(), "https://apiin.one/api/v1");
 /// assert_eq!(base_url("/api/v1").unwrap(), "/api/v1");
 /// assert!(base_url("apiin.one").is_err());
+/// assert!(base_url("https://user:pw@apiin.one/api/v1").is_err());
 /// ```
 pub fn base_url(raw: &str) -> Result<&str, Issue> {
     let trimmed = raw.trim_end_matches('/');
     let is_path = raw.starts_with('/') && !raw.starts_with("//");
     let clean = !raw.chars().any(|c| c.is_whitespace() || c.is_control() || c == '?' || c == '#');
-    if (is_http_url(raw) || is_path) && clean {
+    // A user name or password in the URL would be repeated in every message that names the
+    // URL, and fetch refuses such URLs anyway: `@` may only come after the host.
+    // (Our own search, not `split_once`: core's string searcher costs kilobytes of the module.)
+    let after_scheme = crate::text::occurrences(raw, "://").first().map_or("", |&at| raw.get(at + 3..).unwrap_or(""));
+    let authority = after_scheme.split('/').next().unwrap_or("");
+    if (is_http_url(raw) || is_path) && clean && !authority.contains('@') {
         Ok(trimmed)
     } else {
         Err(issue(
             "baseUrl",
             Code::InvalidUrl,
-            "baseUrl must be an http(s) URL such as https://apiin.one/api/v1, or a path such as /api/v1, without ? or #"
+            "baseUrl must be an http(s) URL such as https://apiin.one/api/v1, or a path such as /api/v1, without ?, # or a user name"
                 .to_string(),
         ))
     }

@@ -90,10 +90,13 @@ function passing(error) {
   return error instanceof KlingError && ["network_error", "timeout", "invalid_json", "invalid_response"].includes(error.code);
 }
 
-/** A create that failed this way may still have reached the API, created and charged a task. */
+/**
+ * A create that failed this way may still have reached the API, created and charged a task: the
+ * package says so (`mayHaveCreated`), and a create cancelled once it was sent may have too (the
+ * POST leaves as soon as `createTask` is called; Cancel comes later).
+ */
 export function mayHaveCreated(error) {
-  return error instanceof KlingError && !error.taskId && !(error instanceof ValidationError) && passing(error) &&
-    !(error instanceof ApiError && error.status === 429);
+  return error?.mayHaveCreated === true || error?.name === "AbortError";
 }
 
 /** "HTTP 502: a gateway … The API says: …", with no meaning said twice. */
@@ -141,7 +144,7 @@ const MAY_EXIST =
  */
 export function explain(error, { baseUrl = "", phase = "create" } = {}) {
   if (error?.name === "AbortError") {
-    return phase === "create" ? "Cancelled. Nothing more is sent; a task already created goes on at the API." : "Stopped waiting. The task goes on at the API: check it again below.";
+    return phase === "create" ? `Cancelled. Nothing more is sent, but the request had already left. ${MAY_EXIST}` : "Stopped waiting. The task goes on at the API: check it again below.";
   }
   if (error instanceof ValidationError) {
     const what = error.errors.map((e) => e.message).join("; ");

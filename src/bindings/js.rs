@@ -37,6 +37,8 @@ extern "C" {
     fn guarded_parse(text: &str) -> JsValue;
     #[wasm_bindgen(js_name = attempt)]
     fn guarded_call(f: &Function, arg: &JsValue) -> Array;
+    #[wasm_bindgen(js_name = callFetch)]
+    fn guarded_fetch(f: &Function, request: Option<&web_sys::Request>, url: &str, init: &js_sys::Object) -> Array;
     #[wasm_bindgen(js_name = genuineResponse)]
     fn guarded_response(v: &JsValue) -> JsValue;
     /// The JSON text of a plain JSON-like value, or `None` for anything else (see runtime.js).
@@ -100,6 +102,22 @@ pub(crate) fn json_parse(text: &str) -> Result<JsValue, ()> {
 /// Calls a user's function with one argument; whatever it throws comes back as `Err`.
 pub(crate) fn call1(f: &Function, arg: &JsValue) -> Result<JsValue, JsValue> {
     let outcome = guarded_call(f, arg);
+    if outcome.get(0).is_truthy() {
+        Ok(outcome.get(1))
+    } else {
+        Err(outcome.get(1))
+    }
+}
+
+/// Calls a fetch function as `fetch(request, init)` (see `callFetch` in runtime.js); whatever it
+/// throws comes back as `Err`.
+pub(crate) fn call_fetch(
+    f: &Function,
+    request: Option<&web_sys::Request>,
+    url: &str,
+    init: &js_sys::Object,
+) -> Result<JsValue, JsValue> {
+    let outcome = guarded_fetch(f, request, url, init);
     if outcome.get(0).is_truthy() {
         Ok(outcome.get(1))
     } else {

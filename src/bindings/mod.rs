@@ -143,11 +143,11 @@ fn failure_to_js(failure: Failure) -> JsValue {
     let id = |task_id: &Option<String>| text_or_null(task_id.as_deref());
     match failure {
         Failure::Invalid(error) => to_js_error(error),
-        Failure::Api { failure, text, retry_after_ms, task_id } => make_error(
+        Failure::Api { failure, http_status, text, retry_after_ms, task_id } => make_error(
             "api_error",
             &failure.message,
             &object(&[
-                ("status", JsValue::from(failure.status)),
+                ("status", JsValue::from(http_status)),
                 ("code", to_js(&failure.code)),
                 ("type", text_or_null(failure.error_type.as_deref())),
                 ("body", json_parse(&text).unwrap_or_else(|_| JsValue::from_str(&text))),
@@ -177,6 +177,11 @@ fn failure_to_js(failure: Failure) -> JsValue {
             )
         }
         Failure::Aborted(reason) | Failure::Callback(reason) => reason,
+        Failure::MayExist(failure) => {
+            let error = failure_to_js(*failure);
+            set(&error, "mayHaveCreated", &JsValue::TRUE);
+            error
+        }
     }
 }
 
@@ -347,6 +352,29 @@ pub fn client_defaults() -> JsValue {
 #[wasm_bindgen(js_name = isTaskId)]
 pub fn is_task_id(#[wasm_bindgen(js_name = taskId, unchecked_param_type = "unknown")] task_id: JsValue) -> bool {
     crate::calls::task_id_of(&from_js::read(&task_id)).is_ok()
+}
+
+/// `text` with the API key replaced by `[redacted]` wherever it stands, plainly or in any
+/// escaping a server may echo it in (JSON's `\u00XX`, percent-encoding, HTML references), so
+/// that neither the text nor what is decoded from it shows the key; empty when the marker would
+/// make the key again. For a server that passes the API's answers on (the package's proxy does).
+/// Throws `ValidationError` unless both are strings.
+#[wasm_bindgen(js_name = redactKey)]
+pub fn redact_key(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(js_name = apiKey, unchecked_param_type = "string")] api_key: JsValue,
+) -> Result<String, JsValue> {
+    let string = |v: &JsValue, name: &str| {
+        v.as_string().ok_or_else(|| Issue {
+            path: name.to_string(),
+            code: Code::InvalidType,
+            message: format!("{name} must be a string"),
+        })
+    };
+    match (string(&text, "text"), string(&api_key, "apiKey")) {
+        (Ok(text), Ok(key)) => Ok(crate::text::redact_key(&text, &key)),
+        (t, k) => Err(to_js_error(Error::invalid([t.err(), k.err()].into_iter().flatten().collect()))),
+    }
 }
 
 /// What an HTTP status means for this API, in a few words (`"too many requests: ..."`).

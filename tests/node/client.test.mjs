@@ -157,9 +157,27 @@ describe("retries", () => {
       const error = await rejection(client().createTask({ prompt: "x" }));
       assert.ok(error instanceof KlingError, `${error}`);
       assert.equal(posts(), 1);
-      assert.match(error.message, /the task may have been created .*look for it .*before sending again/, "it says what to do");
+      assert.equal(error.mayHaveCreated, true, "it says the task may exist");
+      if (error instanceof ApiError) {
+        // The message is the body's own (or, for a body with none, what the status means).
+        const own = { "status-500": "Internal server error", "envelope-error": "Internal error, please retry" }[fault];
+        if (own) assert.equal(error.message, own);
+        else assert.match(error.message, /^HTTP 50\d: /);
+      } else {
+        assert.match(error.message, /the task may have been created .*look for it .*before sending again/, "it says what to do");
+      }
     });
   }
+
+  test("a POST refused with a 4xx or answered with a task does not say the task may exist", async () => {
+    const refused = await rejection(client({ apiKey: "not-a-key" }).createTask({ prompt: "x" }));
+    assert.equal(refused.status, 401);
+    assert.ok(refused instanceof ApiError);
+    assert.equal(refused.mayHaveCreated, undefined);
+    const invalid = await rejection(client().createTask({ prompt: "" }));
+    assert.ok(invalid instanceof ValidationError);
+    assert.equal(invalid.mayHaveCreated, undefined);
+  });
 
   test("a POST that times out is not sent again, and the error says the task may exist", async () => {
     sandbox.addFault({ fault: "slow", route: "create", ms: 600 });
@@ -281,7 +299,9 @@ describe("errors", () => {
     sandbox.addFault({ fault: "envelope-error", route: "poll", times: 5 });
     const error = await rejection(client({ maxRetries: 0 }).getTask(taskId));
     assert.ok(error instanceof ApiError);
-    assert.equal(error.status, 500);
+    // `.status` is the HTTP status; the envelope's code is `.code`.
+    assert.equal(error.status, 200);
+    assert.equal(error.code, 500);
   });
 
   test("bad options are a ValidationError naming the option", () => {
@@ -390,5 +410,81 @@ describe("abort and timeouts", () => {
     const error = await rejection(client({ timeoutMs: 100, maxRetries: 0 }).getTask(taskId));
     assert.ok(error instanceof TimeoutError);
     assert.ok(Date.now() - started < 500);
+  });
+});
+
+describe("the fetch it calls", () => {
+  const created = () =>
+    new Response(JSON.stringify({ code: 200, message: "success", data: { task_id: "t_1", status: "PENDING" } }), {
+      status: 200,
+      headers: { "Content-Type": "application/json" },
+    });
+
+  test("an injected fetch is called as the global one is: fetch(input, init), either of which a mock may read", async () => {
+    const calls = [];
+    const fetch = async (input, init) => {
+      calls.push({ text: String(input), url: input.url, method: input.method, sent: await input.text(), init });
+      return created();
+    };
+    const task = await new KlingClient({ apiKey: KEY, baseUrl: "https://api.test/api/v1", fetch }).createTask({ prompt: "a cat" });
+    assert.equal(task.taskId, "t_1");
+    const [call] = calls;
+    assert.equal(call.text, "https://api.test/api/v1/videos/generations", "the input reads as the URL");
+    assert.equal(call.url, "https://api.test/api/v1/videos/generations");
+    assert.equal(call.method, "POST");
+    assert.equal(call.init.method, "POST");
+    assert.equal(call.init.headers.Authorization, `Bearer ${KEY}`);
+    assert.equal(call.init.headers["Content-Type"], "application/json");
+    assert.deepEqual(JSON.parse(call.init.body), JSON.parse(call.sent));
+    assert.equal(JSON.parse(call.init.body).prompt, "a cat");
+    assert.equal(call.init.redirect, "manual", "a create is never redirected");
+    assert.ok(call.init.signal instanceof AbortSignal);
+  });
+
+  test("with a path as the base URL outside a page, the injected fetch gets the path", async () => {
+    const urls = [];
+    const fetch = async (input, init) => {
+      urls.push([input, init.method]);
+      return created();
+    };
+    const c = new KlingClient({ baseUrl: "/api/v1", fetch });
+    await c.createTask({ prompt: "a cat" });
+    await c.getTask("t_1");
+    assert.deepEqual(urls, [
+      ["/api/v1/videos/generations", "POST"],
+      ["/api/v1/tasks/t_1", "GET"],
+    ]);
+  });
+
+  test("a create answered with a redirect is not sent again, there or anywhere", async () => {
+    const { createServer } = await import("node:http");
+    let posts = 0;
+    const server = createServer((req, res) => {
+      if (req.method === "POST") posts++;
+      res.writeHead(307, { Location: "/elsewhere/videos/generations" });
+      res.end();
+    });
+    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const c = new KlingClient({ apiKey: KEY, baseUrl: `http://127.0.0.1:${server.address().port}/api/v1` });
+      const error = await rejection(c.createTask({ prompt: "a cat" }));
+      assert.ok(error instanceof ApiError, String(error));
+      assert.equal(error.status, 307);
+      assert.match(error.message, /redirect/);
+      assert.equal(error.mayHaveCreated, undefined, "a redirect is not a create");
+      assert.equal(posts, 1);
+    } finally {
+      server.close();
+    }
+  });
+
+  test("a key the server echoes with JSON escapes is hidden in the error's message and body", async () => {
+    const escaped = KEY.replace("_", "\\u005f");
+    const fetch = async () =>
+      new Response(`{"error":{"code":401,"message":"bad key ${escaped}","type":"authentication_error"}}`, { status: 401 });
+    const error = await rejection(new KlingClient({ apiKey: KEY, baseUrl: "https://api.test/api/v1", fetch }).getTask("t_1"));
+    assert.ok(error instanceof ApiError);
+    assert.equal(error.message, "bad key [redacted]");
+    assert.ok(!JSON.stringify(error.body).includes(KEY.slice(4)), JSON.stringify(error.body));
   });
 });

@@ -359,6 +359,43 @@ export const cases = [
       ok(/key/.test(k.statusText(401)), "401 names the key");
       for (const id of ["sbx1_kling3", "n75a-b.c~d:e"]) eq(k.isTaskId(id), true, id);
       for (const id of ["", "../x", "a/b", "a?b", "a b", 5, null, "x".repeat(257)]) eq(k.isTaskId(id), false, String(id));
+      // Dots alone are path steps (`tasks/..` is the API's root), not ids; dots among others are fine.
+      for (const id of [".", "..", "..."]) eq(k.isTaskId(id), false, id);
+      eq(k.isTaskId("v1.2"), true);
+    },
+  },
+  {
+    name: "redactKey hides the key plainly or escaped, so that nothing decoded from the text shows it",
+    run(k) {
+      const key = "aio_Secret123";
+      eq(k.redactKey(`bad key ${key}!`, key), "bad key [redacted]!");
+      // A JSON echo with an escape: JSON.parse of the redacted text holds no key.
+      const echoed = JSON.stringify({ error: { message: "bad key KEY" } }).replace("KEY", "aio\\u005fSecret123");
+      eq(JSON.parse(echoed).error.message, `bad key ${key}`, "the escape decodes to the key");
+      eq(JSON.parse(k.redactKey(echoed, key)).error.message, "bad key [redacted]");
+      eq(k.redactKey("aio%5FSecret123 &#x61;io_Secret123", key), "[redacted] [redacted]");
+      eq(k.redactKey("nothing to hide", key), "nothing to hide");
+      let thrown;
+      try {
+        k.redactKey(5, key);
+      } catch (e) {
+        thrown = e;
+      }
+      ok(thrown instanceof k.ValidationError && thrown.errors[0].path === "text", String(thrown));
+    },
+  },
+  {
+    name: "a base URL with a user name or password is refused, and the message does not repeat it",
+    run(k) {
+      let thrown;
+      try {
+        k.buildRequest({ prompt: "a" }, { baseUrl: "https://user:pw@apiin.one/api/v1" });
+      } catch (e) {
+        thrown = e;
+      }
+      ok(thrown instanceof k.ValidationError && thrown.errors[0].path === "baseUrl", String(thrown));
+      ok(!thrown.message.includes("pw@"), thrown.message);
+      eq(k.buildRequest({ prompt: "a" }, { baseUrl: "https://apiin.one/api/v1/a@b" }).url, "https://apiin.one/api/v1/a@b/videos/generations");
     },
   },
   {

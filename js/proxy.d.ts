@@ -39,6 +39,8 @@ export interface ProxyOptions {
   maxBodyBytes?: number;
   /** How long a request body may take to arrive before a 408 (default 5000 ms). */
   bodyTimeoutMs?: number;
+  /** How long the API may take to answer before a 504 (default the client's 30 000 ms). */
+  upstreamTimeoutMs?: number;
   /** Replaces the global fetch used to reach the API. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
 }

@@ -144,6 +144,7 @@ export function createProxyHandler({
   allowedHosts,
   maxBodyBytes = MAX_BODY_BYTES,
   bodyTimeoutMs = DEFAULT_BODY_TIMEOUT_MS,
+  upstreamTimeoutMs = UPSTREAM_TIMEOUT_MS,
   fetch: fetchFn = globalThis.fetch,
 } = {}) {
   if (typeof apiKey !== "string" || !/^[\x21-\x7e]+$/.test(apiKey)) {
@@ -159,6 +160,7 @@ export function createProxyHandler({
   wholeNumber("windowMs", windowMs, 1);
   wholeNumber("maxBodyBytes", maxBodyBytes, 1);
   wholeNumber("bodyTimeoutMs", bodyTimeoutMs, 1);
+  wholeNumber("upstreamTimeoutMs", upstreamTimeoutMs, 1);
   const strings = (value) => value === undefined || (Array.isArray(value) && value.every((o) => typeof o === "string"));
   if (!strings(allowedOrigins)) {
     throw new TypeError('createProxyHandler: allowedOrigins must be a list of origins such as ["https://example.com"]');
@@ -263,7 +265,7 @@ export function createProxyHandler({
     // The browser's request may end (its signal), and the API has the client's time limit for
     // each request to answer in. A redirect is not followed: a fetch that followed a 307 would
     // send the create a second time, to a place the proxy was not told of.
-    const limit = AbortSignal.timeout(UPSTREAM_TIMEOUT_MS);
+    const limit = AbortSignal.timeout(upstreamTimeoutMs);
     const signal = typeof AbortSignal.any === "function" && request.signal ? AbortSignal.any([request.signal, limit]) : limit;
     try {
       answer = await fetchFn(target, { ...init, signal, redirect: "manual" });
@@ -271,7 +273,7 @@ export function createProxyHandler({
     } catch {
       // The task may exist all the same: what it cost stays counted.
       return limit.aborted
-        ? apiError(504, `The API did not answer within ${UPSTREAM_TIMEOUT_MS / 1000} s`, "upstream_timeout", cors)
+        ? apiError(504, `The API did not answer within ${upstreamTimeoutMs / 1000} s`, "upstream_timeout", cors)
         : apiError(502, "The proxy could not reach the API", "upstream_unreachable", cors);
     }
     if (answer.status === 0 || (answer.status >= 300 && answer.status < 400)) {

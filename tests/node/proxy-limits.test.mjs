@@ -170,6 +170,42 @@ test("the key is scrubbed from every header and body passed back, in any escapin
   assert.equal(await reads.text(), "<p>[redacted]</p>");
 });
 
+test("whatever type the API answers with, the proxy serves JSON that no browser runs as a page", { timeout: 30_000 }, async () => {
+  const page = async () => new Response("<script>alert(document.cookie)</script>", { status: 200, headers: { "Content-Type": "text/html" } });
+  const answer = await handler({ fetch: page })(new Request("http://proxy.local/api/v1/tasks/t1"));
+  assert.equal(answer.headers.get("content-type"), "application/json");
+  assert.equal(answer.headers.get("x-content-type-options"), "nosniff");
+  assert.match(answer.headers.get("content-security-policy"), /default-src 'none'.*sandbox/);
+});
+
+test("a create answered with a redirect is not followed: one POST, and a 502 that says so", { timeout: 30_000 }, async () => {
+  const calls = [];
+  const redirect = async (url, init) => {
+    calls.push(init);
+    return new Response(null, { status: 307, headers: { Location: "https://elsewhere.example/videos/generations" } });
+  };
+  const answer = await post(handler({ fetch: redirect }), JSON.stringify({ prompt: "x" }));
+  assert.equal(answer.status, 502);
+  assert.equal((await answer.json()).error.type, "upstream_redirect");
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0].redirect, "manual", "the fetch is told not to follow");
+});
+
+test("an API that does not answer within upstreamTimeoutMs is a 504, and the fetch is aborted", { timeout: 30_000 }, async () => {
+  let aborted = false;
+  const hang = (url, init) =>
+    new Promise((_, reject) => init.signal.addEventListener("abort", () => {
+      aborted = true;
+      reject(init.signal.reason);
+    }));
+  const started = Date.now();
+  const answer = await handler({ fetch: hang, upstreamTimeoutMs: 200 })(new Request("http://proxy.local/api/v1/tasks/t1"));
+  assert.equal(answer.status, 504);
+  assert.equal((await answer.json()).error.type, "upstream_timeout");
+  assert.ok(aborted);
+  assert.ok(Date.now() - started < 5000);
+});
+
 test("the proxy's own names: allowedHosts refuses any other host", { timeout: 30_000 }, async () => {
   const h = handler({ allowedHosts: ["app.example.com"] });
   const at = (host) => h(new Request(`http://${host}/api/v1/tasks/t1`));
@@ -180,7 +216,7 @@ test("the proxy's own names: allowedHosts refuses any other host", { timeout: 30
 });
 
 test("bad limits are refused when the handler is made", { timeout: 30_000 }, () => {
-  for (const options of [{ maxBodyBytes: 0 }, { bodyTimeoutMs: -1 }, { bodyTimeoutMs: 1.5 }, { basePath: "api" }, { basePath: "/api/" }, { allowedHosts: "x" }]) {
+  for (const options of [{ maxBodyBytes: 0 }, { bodyTimeoutMs: -1 }, { bodyTimeoutMs: 1.5 }, { upstreamTimeoutMs: 0 }, { basePath: "api" }, { basePath: "/api/" }, { allowedHosts: "x" }]) {
     assert.throws(() => handler(options), TypeError, JSON.stringify(options));
   }
 });

@@ -87,12 +87,13 @@ test("Bun: import by name", async () => {
   checkScenario(result);
 });
 
-test("esbuild: a browser bundle of kling3-wasm/inline runs a task in Chromium", async () => {
+test("esbuild: a browser bundle of the plain import, and one of kling3-wasm/inline, each run a task in Chromium", async () => {
   await esbuild({
-    entryPoints: [join(here, "esbuild/main.js")], bundle: true, minify: true, format: "esm", platform: "browser",
-    target: "es2022", outdir: join(here, "esbuild/dist"), logLevel: "error",
+    entryPoints: [join(here, "esbuild/main.js"), join(here, "esbuild/inline.js")], bundle: true, minify: true, format: "esm",
+    platform: "browser", target: "es2022", outdir: join(here, "esbuild/dist"), logLevel: "error",
   });
   checkScenario(await inChromium("/consumers/esbuild/index.html"));
+  checkScenario(await inChromium("/consumers/esbuild/inline.html"));
 });
 
 test("Vite: a production build finds and loads the wasm, and runs a task in Chromium", async () => {

@@ -159,6 +159,8 @@ impl Client {
         Ok((url, id))
     }
 
+    /// Polls until the task ends, within the wait's `timeoutMs`: a poll still in flight at the
+    /// deadline (a slow answer, a retry's wait) is given up, and the wait rejects then.
     async fn wait(&self, url: &str, task_id: &str, call: &Call, watch: &Watch) -> Result<Answered, Failure> {
         let started = Date::now();
         let schedule = match call.options.poll_interval_ms {
@@ -168,34 +170,53 @@ impl Client {
         let mut polls = 0u32;
         loop {
             watch.check()?;
-            let answered = self.exchange(Method::Get, url, None, Some(task_id), watch).await?;
+            let left = call.options.timeout_ms - (Date::now() - started);
+            let deadline = TimeoutFuture::new(left.clamp(0.0, f64::from(i32::MAX as u32)) as u32);
+            let answered = match race(self.exchange(Method::Get, url, None, Some(task_id), watch), deadline).await {
+                Either::Left(answered) => answered?,
+                Either::Right(()) => return Err(wait_timeout(task_id, None, Date::now() - started)),
+            };
             polls += 1;
-            match self.after_poll(task_id, call, answered, started, polls, schedule) {
+            if let Some(on_progress) = &call.on_progress {
+                // A callback that returns a promise is waited for; its rejection, like a throw,
+                // rejects the wait.
+                if let Some(pending) = self.progress(on_progress, task_id, &answered, started, polls)? {
+                    match race(JsFuture::from(pending), watch.aborted()).await {
+                        Either::Left(Err(reason)) => return Err(Failure::Callback(reason)),
+                        Either::Left(Ok(_)) => {}
+                        Either::Right(()) => return Err(Failure::Aborted(watch.reason())),
+                    }
+                }
+            }
+            match self.after_poll(task_id, call, answered, started, schedule) {
                 Next::Done(done) => return done,
                 Next::Retry(delay) => watch.sleep(delay).await?,
             }
         }
     }
 
-    /// What a poll's answer leads to: the progress reported, then the task when it has ended,
-    /// a timeout past the deadline, or the wait before the next poll.
+    /// Reports a poll to `onProgress`: `Err` with what it threw, or the promise it returned.
     #[inline(never)]
-    fn after_poll(
+    fn progress(
         &self,
+        on_progress: &Function,
         task_id: &str,
-        call: &Call,
-        answered: Answered,
+        answered: &Answered,
         started: f64,
         polls: u32,
-        schedule: PollSchedule,
-    ) -> Next {
+    ) -> Result<Option<Promise>, Failure> {
         let elapsed = (Date::now() - started).max(0.0);
-        if let Some(on_progress) = &call.on_progress {
-            let progress = crate::bindings::progress_to_js(task_id, &answered, elapsed.round(), polls);
-            if let Err(thrown) = call1(on_progress, &progress) {
-                return Next::Done(Err(Failure::Callback(thrown)));
-            }
-        }
+        let progress = crate::bindings::progress_to_js(task_id, answered, elapsed.round(), polls);
+        let returned = call1(on_progress, &progress).map_err(Failure::Callback)?;
+        // `Promise.resolve` takes any thenable (a `then` that throws makes a rejected promise).
+        Ok((!returned.is_undefined()).then(|| Promise::resolve(&returned)))
+    }
+
+    /// What a poll's answer leads to: the task when it has ended, a timeout past the deadline,
+    /// or the wait before the next poll.
+    #[inline(never)]
+    fn after_poll(&self, task_id: &str, call: &Call, answered: Answered, started: f64, schedule: PollSchedule) -> Next {
+        let elapsed = (Date::now() - started).max(0.0);
         match answered.task.status {
             Status::Succeeded => return Next::Done(Ok(answered)),
             Status::Failed => return Next::Done(Err(Failure::TaskFailed { task_id: task_id.to_string(), answered })),
@@ -203,14 +224,7 @@ impl Client {
         }
         let left = call.options.timeout_ms - elapsed;
         if left <= 0.0 {
-            let state = answered.task.raw_status.as_deref().unwrap_or("running");
-            return Next::Done(Err(Failure::Timeout {
-                message: format!(
-                    "task {task_id} was still {state} after {} s; it may still finish: call waitForTask(\"{task_id}\") again",
-                    (elapsed / 1000.0).round() as u64
-                ),
-                task_id: Some(task_id.to_string()),
-            }));
+            return Next::Done(Err(wait_timeout(task_id, answered.task.raw_status.as_deref(), elapsed)));
         }
         // The last poll lands on the deadline.
         Next::Retry((schedule.next_delay_ms(elapsed as u64) as f64).min(left))
@@ -352,6 +366,9 @@ impl Client {
     ) -> Result<Http, NoAnswer> {
         let controller = AbortController::new().map_err(|_| NoAnswer::Network("AbortController is missing".into()))?;
         let signal = controller.signal();
+        // Stops the request however this attempt ends, given up by the wait's deadline too (a
+        // fetch that honours its signal lets go at once; one that has answered is not touched).
+        let _stop = AbortOnDrop(controller);
         let exchange = self.send(method, url, body, &signal);
         let timeout = async {
             let ms = self.settings.timeout_ms;
@@ -367,8 +384,6 @@ impl Client {
             Either::Right(Either::Left(())) => NoAnswer::Aborted,
             Either::Right(Either::Right(())) => NoAnswer::TimedOut,
         };
-        // Stops the request (a fetch that honours its signal lets go at once).
-        controller.abort();
         Err(result)
     }
 
@@ -477,6 +492,20 @@ impl Client {
             Some(key) => redact_key(text, key),
             None => text.to_string(),
         }
+    }
+}
+
+/// The wait's `TimeoutError`: the task was last seen `state` (not known when the deadline came
+/// during a poll), `elapsed` ms after the wait began.
+fn wait_timeout(task_id: &str, state: Option<&str>, elapsed: f64) -> Failure {
+    let seconds = (elapsed.max(0.0) / 1000.0).round() as u64;
+    let what = match state {
+        Some(state) => format!("task {task_id} was still {state} after {seconds} s"),
+        None => format!("task {task_id} had not finished after {seconds} s"),
+    };
+    Failure::Timeout {
+        message: format!("{what}; it may still finish: call waitForTask(\"{task_id}\") again"),
+        task_id: Some(task_id.to_string()),
     }
 }
 
@@ -594,6 +623,15 @@ impl Drop for Watch {
         if let Some((target, listener)) = &self.listening {
             let _ = target.remove_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
         }
+    }
+}
+
+/// Aborts its controller when dropped.
+struct AbortOnDrop(AbortController);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -488,3 +488,57 @@ describe("the fetch it calls", () => {
     assert.ok(!JSON.stringify(error.body).includes(KEY.slice(4)), JSON.stringify(error.body));
   });
 });
+
+describe("the wait's own limits", () => {
+  const running = () =>
+    new Response(JSON.stringify({ code: 200, data: { task_id: "t_1", status: "IN_PROGRESS" } }), { status: 200, headers: { "Content-Type": "application/json" } });
+
+  test("waitForTask's timeoutMs bounds a poll in flight: it rejects at the deadline and the poll is aborted", async () => {
+    let aborted = 0;
+    const hang = (input, init) =>
+      new Promise((_, reject) =>
+        init.signal.addEventListener("abort", () => {
+          aborted++;
+          reject(init.signal.reason);
+        }),
+      );
+    const c = new KlingClient({ apiKey: KEY, baseUrl: "https://api.test/api/v1", fetch: hang, timeoutMs: 10_000 });
+    const started = Date.now();
+    const error = await rejection(c.waitForTask("t_1", { timeoutMs: 300 }));
+    const took = Date.now() - started;
+    assert.ok(error instanceof TimeoutError, String(error));
+    assert.equal(error.taskId, "t_1");
+    assert.match(error.message, /t_1 had not finished after 0 s; it may still finish/);
+    assert.ok(took >= 250 && took < 2000, `rejected after ${took} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(aborted, 1, "the poll in flight is aborted");
+  });
+
+  test("a Retry-After longer than what is left of the wait does not hold it past its deadline", async () => {
+    const busy = async () => new Response('{"error":{"code":429,"message":"slow down"}}', { status: 429, headers: { "Retry-After": "5" } });
+    const c = new KlingClient({ baseUrl: "https://api.test/api/v1", fetch: busy });
+    const started = Date.now();
+    const error = await rejection(c.waitForTask("t_1", { timeoutMs: 400 }));
+    assert.ok(error instanceof TimeoutError, String(error));
+    assert.ok(Date.now() - started < 2000);
+  });
+
+  test("an onProgress that returns a promise is waited for, and its rejection rejects the wait", async () => {
+    const c = new KlingClient({ baseUrl: "https://api.test/api/v1", fetch: async () => running() });
+    const order = [];
+    const failure = new Error("progress store is down");
+    const error = await rejection(
+      c.waitForTask("t_1", {
+        pollIntervalMs: 100,
+        onProgress: async (p) => {
+          order.push(`start ${p.polls}`);
+          await new Promise((r) => setTimeout(r, 30));
+          order.push(`end ${p.polls}`);
+          if (p.polls === 2) throw failure;
+        },
+      }),
+    );
+    assert.equal(error, failure);
+    assert.deepEqual(order, ["start 1", "end 1", "start 2", "end 2"]);
+  });
+});

@@ -3,6 +3,8 @@
 
 /** Base of every error this package throws. `code` is a stable snake_case word. */
 export class KlingError extends Error {
+  // The class's own name, kept through minification (`e.constructor.name`, Node's inspect).
+  static name = "KlingError";
   constructor(message, options) {
     super(message, options && "cause" in options ? { cause: options.cause } : undefined);
     this.name = "KlingError";
@@ -12,6 +14,7 @@ export class KlingError extends Error {
 
 /** The input breaks one or more rules: `errors` lists every problem, as `validateRequest` does. */
 export class ValidationError extends KlingError {
+  static name = "ValidationError";
   constructor(message, errors = [], warnings = []) {
     super(message, { code: "validation_failed" });
     this.name = "ValidationError";
@@ -22,6 +25,7 @@ export class ValidationError extends KlingError {
 
 /** The API answered with an error: HTTP `status`, the body's `code`, `type` and `message`. */
 export class ApiError extends KlingError {
+  static name = "ApiError";
   constructor(message, { status = 0, code = "api_error", type = null, body = null, retryAfterMs = null } = {}) {
     super(message, { code: typeof code === "string" ? code : "api_error" });
     this.name = "ApiError";
@@ -35,6 +39,7 @@ export class ApiError extends KlingError {
 
 /** The task ended in failure: `task` is the last status read. */
 export class TaskFailedError extends KlingError {
+  static name = "TaskFailedError";
   constructor(message, { taskId = null, task = null } = {}) {
     super(message, { code: "task_failed" });
     this.name = "TaskFailedError";
@@ -45,6 +50,7 @@ export class TaskFailedError extends KlingError {
 
 /** Waiting took too long. The task may still finish: keep polling `taskId`. */
 export class TimeoutError extends KlingError {
+  static name = "TimeoutError";
   constructor(message, { taskId = null } = {}) {
     super(message, { code: "timeout" });
     this.name = "TimeoutError";

@@ -115,7 +115,10 @@ function entry(dir, prelude = "") {
     header +
     prelude +
     `export { ${functionNames} } from "./${dir}/${crate}.js";\n` +
-    `export { ${errorNames} } from "${errorsModule(dir)}";\n`
+    `export { ${errorNames} } from "${errorsModule(dir)}";\n` +
+    `// The class's own name, kept through minification (\`client.constructor.name\`).\n` +
+    `import { KlingClient as Client } from "./${dir}/${crate}.js";\n` +
+    `Object.defineProperty(Client, "name", { value: "KlingClient" });\n`
   );
 }
 // Node: the wasm is compiled and instantiated at the first call, not at import, so importing
@@ -140,6 +143,7 @@ writeFileSync(
     `}`,
     ...functions.map((name) => `export let ${name} = (...args) => (load(), ${name}(...args));`),
     `export class KlingClient extends glue.KlingClient {`,
+    `  static name = "KlingClient";`,
     `  constructor(options) {`,
     `    load();`,
     `    super(options);`,

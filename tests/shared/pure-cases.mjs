@@ -431,6 +431,9 @@ export const cases = [
         ok(k[name].prototype instanceof k.KlingError, `${name} extends KlingError`);
       }
       ok(k.KlingError.prototype instanceof Error, "KlingError extends Error");
+      // Each class keeps its own name through minification.
+      const names = ["KlingError", "ValidationError", "ApiError", "TaskFailedError", "TimeoutError", "KlingClient"];
+      eq(names.map((name) => k[name].name), names);
       const e = new k.TimeoutError("late", { taskId: "t1" });
       eq([e.name, e.taskId, e.code], ["TimeoutError", "t1", "timeout"]);
     },

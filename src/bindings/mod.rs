@@ -34,6 +34,17 @@ export interface Task {
   /** The response body the task was read from. */
   raw: unknown;
 }
+/**
+ * What the functions take: a request as the API documents it, typed loosely enough that a body
+ * copied from the docs, or built in a variable, type-checks as it is (the documented values are
+ * suggested, any string is accepted, and the package checks every value), with unknown fields
+ * passed through. `KlingRequest` is the strict type, for code that wants the values checked.
+ */
+export type RequestInput =
+  | KlingRequest
+  | ({ [F in keyof KlingRequest]?: KlingRequest[F] | (NonNullable<KlingRequest[F]> extends string ? string & {} : never) } & {
+      [field: string]: unknown;
+    });
 /** Options of `buildRequest`. */
 export interface BuildOptions {
   /** The API key (`aio_...`); without it no Authorization header is set (a proxy adds it). */
@@ -48,11 +59,12 @@ export interface ClientOptions {
   /** Default `https://apiin.one/api/v1`; a path such as `/api/v1` for a same-origin proxy. */
   baseUrl?: string;
   /**
-   * Replaces the global fetch (edge runtimes, tests). It is called like the global one, with a
-   * `Request` that carries the method, URL, headers, body and signal, and must resolve to a
-   * `Response`.
+   * Replaces the global fetch (edge runtimes, tests). It is called as the global one is,
+   * `fetch(input, init)`: `input` a `Request` (whose text is its URL), or the URL itself for a
+   * path such as `/api/v1` outside a page; `init` the same method, headers (a plain object),
+   * body, signal and redirect mode. It must resolve to a `Response`.
    */
-  fetch?: (input: Request, init?: RequestInit) => Promise<Response>;
+  fetch?(input: Request | string, init: RequestInit & { headers: Record<string, string> }): Promise<Response>;
   /** Tries after the first for a GET that met a network error, 429 or 5xx (default 2). */
   maxRetries?: number;
   /** Time limit of each HTTP request in ms (default 30000). */
@@ -237,7 +249,7 @@ fn report_to_js(report: &Validation) -> JsValue {
 /// The body that will be sent: defaults explicit, unknown fields kept. Throws `ValidationError`.
 #[wasm_bindgen(js_name = normalizeRequest, unchecked_return_type = "NormalizedRequest")]
 pub fn normalize_request(
-    #[wasm_bindgen(unchecked_param_type = "KlingRequest")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "RequestInput")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
     let body = crate::normalize::normalize(&from_js::read(&input)).map_err(|r| to_js_error(r.into()))?;
     // The body's own JSON text, read back by the engine: the object holds the values that are
@@ -250,7 +262,7 @@ pub fn normalize_request(
 /// Throws `ValidationError` when a price field is invalid.
 #[wasm_bindgen(js_name = estimateCost, unchecked_return_type = "Cost")]
 pub fn estimate_cost(
-    #[wasm_bindgen(unchecked_param_type = "KlingRequest")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "RequestInput")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
     let input = from_js::read_fields(&input, &crate::pricing::PRICE_FIELDS);
     let cost = crate::pricing::estimate(&input).map_err(|e| to_js_error(Error::invalid(e)))?;
@@ -258,9 +270,9 @@ pub fn estimate_cost(
 }
 
 /// `{ method, url, headers, body }` for the create-task call. Throws `ValidationError`.
-#[wasm_bindgen(js_name = buildRequest, unchecked_return_type = "BuiltRequest")]
+#[wasm_bindgen(js_name = buildRequest, unchecked_return_type = "BuiltRequest & { body: string }")]
 pub fn build_request(
-    #[wasm_bindgen(unchecked_param_type = "KlingRequest")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "RequestInput")] input: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "BuildOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let opts = BuildOptions::from_input(&from_js::read_options(&options)).map_err(to_js_error)?;
@@ -460,7 +472,7 @@ impl KlingClient {
     #[wasm_bindgen(js_name = createTask, unchecked_return_type = "Promise<Task>")]
     pub fn create_task(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "KlingRequest")] input: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RequestInput")] input: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CreateTaskOptions")] options: Option<JsValue>,
     ) -> Promise {
         let client = self.client.clone();
@@ -500,7 +512,7 @@ impl KlingClient {
     #[wasm_bindgen(unchecked_return_type = "Promise<Task>")]
     pub fn generate(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "KlingRequest")] input: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RequestInput")] input: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "GenerateOptions")] options: Option<JsValue>,
     ) -> Promise {
         let client = self.client.clone();

@@ -52,6 +52,14 @@ const request: KlingRequest = {
   callback_url: "https://hooks.example/x",
 };
 
+// A body copied from the API docs into a variable (its strings widened to `string`), with a
+// field the package does not know: every function takes it as it is.
+const copied = { model: "kling-3", prompt: "a", mode: "std", duration: 5, aspect_ratio: "16:9", sound: true, seed: 7 };
+const copiedBody: string = buildRequest(copied).body;
+const copiedCost: Cost = estimateCost(copied);
+const extraField = normalizeRequest({ prompt: "a", seed: 1 });
+void [copiedBody, copiedCost, extraField];
+
 const report: Validation = validateRequest(request);
 const anything: Validation = validateRequest(JSON.parse("null"));
 const valid: boolean = report.valid && anything.valid;
@@ -94,6 +102,10 @@ try {
 
 async function useTheClient(): Promise<string | null> {
   const options: ClientOptions = { apiKey: "aio_x", baseUrl: "/api/v1", maxRetries: 3, timeoutMs: 10_000, fetch: globalThis.fetch };
+  // A mock written for fetch(url, init), and one written for fetch(request), both fit.
+  const byUrl: ClientOptions = { fetch: async (url: string, init?: RequestInit) => new Response(String(init?.body ?? url)) };
+  const byRequest: ClientOptions = { fetch: async (input: Request) => new Response(input.url) };
+  void [byUrl, byRequest];
   const client = new KlingClient(options);
   const controller = new AbortController();
   const created: Task = await client.createTask(request, { signal: controller.signal, callbackUrl: "https://h.example/x" });
@@ -130,6 +142,8 @@ const badRatio: KlingRequest = { prompt: "a", aspect_ratio: "4:3" };
 const badDuration: KlingRequest = { prompt: "a", duration: "5" };
 // @ts-expect-error: sound is a boolean
 estimateCost({ sound: "yes" });
+// @ts-expect-error: duration is a number, even in the loose input type
+buildRequest({ prompt: "a", duration: "5" });
 // @ts-expect-error: shots need a prompt and a duration
 const badShot: KlingRequest = { multi_shots: true, multi_prompt: [{ prompt: "a" }] };
 // @ts-expect-error: the status is one of four words

@@ -152,8 +152,8 @@ fn number_option(options: &Input, key: &str, max: f64, problems: &mut Vec<Issue>
 /// ```
 pub fn settings(options: &Input, has_global_fetch: bool) -> Result<Settings, Error> {
     // Also refuses options that are not an object.
-    let opts = BuildOptions::from_input(options)?;
     let mut problems = Vec::new();
+    let opts = BuildOptions::read(options, &mut problems);
     let base = match base_url(opts.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL)) {
         Ok(b) => b.into(),
         Err(problem) => {
@@ -168,13 +168,22 @@ pub fn settings(options: &Input, has_global_fetch: bool) -> Result<Settings, Err
         number_option(options, "maxRetries", MAX_RETRIES, &mut problems).map_or(DEFAULT_MAX_RETRIES, |n| n as u32);
     let timeout_ms =
         number_option(options, "timeoutMs", MAX_REQUEST_MS, &mut problems).unwrap_or(DEFAULT_REQUEST_TIMEOUT_MS);
-    if !is_function_or_absent(options, "fetch").unwrap_or(has_global_fetch) {
-        problems.push(issue(
+    match is_function_or_absent(options, "fetch") {
+        Some(true) => {}
+        Some(false) => problems.push(issue(
             "fetch",
             Code::InvalidType,
-            "fetch must be a function like the global fetch (none was given, and this runtime has no global fetch)"
-                .into(),
-        ));
+            format!(
+                "fetch must be a function like the global fetch, got {}",
+                options.get("fetch").map_or_else(|| "nothing".to_string(), |v| options.kind_at("fetch", v))
+            ),
+        )),
+        None if has_global_fetch => {}
+        None => problems.push(issue(
+            "fetch",
+            Code::InvalidType,
+            "fetch must be given: this runtime has no global fetch".into(),
+        )),
     }
     if problems.is_empty() {
         Ok(Settings { api_key: opts.api_key, base_url: base, max_retries, timeout_ms })
@@ -423,6 +432,16 @@ mod tests {
         assert_eq!(e.message(), "Invalid request: maxRetries must be a whole number from 0 to 10, got 11");
         let msg = settings(&bad, true).unwrap_err().message();
         assert!(!msg.contains("aio_a"), "the key stays out of messages: {msg}");
+        // Options of the wrong type are reported with the others, not alone.
+        let wrong_types = json(r#"{"apiKey":5,"baseUrl":5,"maxRetries":-1,"timeoutMs":"x","fetch":"x"}"#);
+        let e = settings(&wrong_types, true).unwrap_err();
+        assert_eq!(paths(e.clone()), ["apiKey", "baseUrl", "maxRetries", "timeoutMs", "fetch"]);
+        let message = |e: Error| match e {
+            Error::Validation(v) => v.errors.last().map(|i| i.message.clone()).unwrap_or_default(),
+            other => panic!("not a validation error: {other:?}"),
+        };
+        assert_eq!(message(e), "fetch must be a function like the global fetch, got a string");
+        assert_eq!(message(settings(&Input::default(), false).unwrap_err()), "fetch must be given: this runtime has no global fetch");
     }
 
     #[test]

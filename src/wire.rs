@@ -72,12 +72,23 @@ impl BuildOptions {
     /// ```
     pub fn from_input(input: &Input) -> Result<BuildOptions, Error> {
         let mut problems = Vec::new();
+        let opts = BuildOptions::read(input, &mut problems);
+        if problems.is_empty() {
+            Ok(opts)
+        } else {
+            Err(Error::invalid(problems))
+        }
+    }
+
+    /// [`BuildOptions::from_input`] that adds its problems to `problems` and gives what it could
+    /// read, so a caller can report them with others.
+    pub fn read(input: &Input, problems: &mut Vec<Issue>) -> BuildOptions {
         let mut opts = BuildOptions::default();
         match input.seen("", &input.value) {
             Seen::Json(Value::Null) | Seen::Hole(crate::input::Unsendable::Undefined) => {}
             Seen::Json(Value::Object(_)) => {
-                opts.api_key = optional_text(input, "apiKey", &mut problems);
-                opts.base_url = optional_text(input, "baseUrl", &mut problems);
+                opts.api_key = optional_text(input, "apiKey", problems);
+                opts.base_url = optional_text(input, "baseUrl", problems);
             }
             _ => problems.push(issue(
                 "",
@@ -85,11 +96,7 @@ impl BuildOptions {
                 format!("options must be an object, got {}", input.kind_at("", &input.value)),
             )),
         }
-        if problems.is_empty() {
-            Ok(opts)
-        } else {
-            Err(Error::invalid(problems))
-        }
+        opts
     }
 }
 
@@ -172,7 +179,29 @@ pub fn base_url(raw: &str) -> Result<&str, Issue> {
 /// assert_eq!(r.headers[1], ("Authorization".to_string(), "Bearer aio_k".to_string()));
 /// ```
 pub fn build_request(input: &Input, opts: &BuildOptions) -> Result<BuiltRequest, Error> {
+    build(input, opts, Vec::new())
+}
+
+/// [`build_request`] with its options as the caller gave them: every problem at once, the
+/// request's and the options' (a `baseUrl` that is not a string too).
+///
+/// ```
+/// use kling3_wasm::{input::Input, wire::build_request_with};
+/// let input = Input::from(serde_json::json!({"prompt": "", "duration": 99}));
+/// let options = Input::from(serde_json::json!({"baseUrl": 5}));
+/// let paths: Vec<String> = match build_request_with(&input, &options) {
+///     Err(kling3_wasm::error::Error::Validation(report)) => report.errors.into_iter().map(|i| i.path).collect(),
+///     _ => unreachable!(),
+/// };
+/// assert_eq!(paths, ["prompt", "duration", "baseUrl"]);
+/// ```
+pub fn build_request_with(input: &Input, options: &Input) -> Result<BuiltRequest, Error> {
     let mut problems = Vec::new();
+    let opts = BuildOptions::read(options, &mut problems);
+    build(input, &opts, problems)
+}
+
+fn build(input: &Input, opts: &BuildOptions, mut problems: Vec<Issue>) -> Result<BuiltRequest, Error> {
     let base = match base_url(opts.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL)) {
         Ok(b) => Some(b),
         Err(e) => {

@@ -22,7 +22,7 @@ use crate::client::{Answered, Call, Client, Failure};
 use crate::error::Error;
 use crate::input::{Input, Value};
 use crate::validate::{Code, Issue, Validation};
-use crate::wire::{BuildOptions, BuiltRequest};
+use crate::wire::BuiltRequest;
 use js::{json_parse, make_error, reflect_get, set};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -275,8 +275,8 @@ pub fn build_request(
     #[wasm_bindgen(unchecked_param_type = "RequestInput")] input: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "BuildOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let opts = BuildOptions::from_input(&from_js::read_options(&options)).map_err(to_js_error)?;
-    let request = crate::wire::build_request(&from_js::read(&input), &opts).map_err(to_js_error)?;
+    let request =
+        crate::wire::build_request_with(&from_js::read(&input), &from_js::read_options(&options)).map_err(to_js_error)?;
     Ok(to_js(&request))
 }
 

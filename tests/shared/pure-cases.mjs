@@ -399,6 +399,19 @@ export const cases = [
     },
   },
   {
+    name: "buildRequest reports an option of the wrong type with the request's problems, all at once",
+    run(k) {
+      let thrown;
+      try {
+        k.buildRequest({ prompt: "", duration: 99 }, { baseUrl: 5, apiKey: 7 });
+      } catch (e) {
+        thrown = e;
+      }
+      ok(thrown instanceof k.ValidationError, String(thrown));
+      eq(thrown.errors.map((e) => e.path), ["prompt", "duration", "apiKey", "baseUrl"]);
+    },
+  },
+  {
     name: "an element is named by @name as a word of its own, and messages read as English",
     run(k) {
       const element = { name: "knight", element_input_urls: ["https://a/1.png", "https://a/2.png"] };

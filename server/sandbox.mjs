@@ -407,11 +407,20 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
       const dropAnswer = fault?.fault === "drop-after-create" && route === "create";
       if (fault && !dropAnswer && (await playFault(fault, res))) return true;
       if (route === "create") await create(req, res, origin, text, dropAnswer);
-      else poll(req, res, decodeURIComponent(path.slice("/api/v1/tasks/".length)), origin);
+      else poll(req, res, taskIdOf(path.slice("/api/v1/tasks/".length)), origin);
       return true;
     },
   };
   return api;
+}
+
+/** A task id from its URL path segment; a malformed %-escape is an id no task has. */
+function taskIdOf(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 /** Serves the sample video, with byte ranges so players can seek. */

@@ -40,6 +40,12 @@ test("a missing or malformed key is a 401 in the documented error shape", async 
   assert.equal((await post({ prompt: "x" }, { Authorization: "Bearer nope" })).status, 401);
 });
 
+test("a task URL with a malformed escape is a 404 in the API's error shape, not a server error", async () => {
+  const response = await fetch(`${api}/tasks/%E0%A4%A`, { headers: { Authorization: `Bearer ${KEY}` } });
+  assert.equal(response.status, 404);
+  assert.equal((await response.json()).error.type, "not_found");
+});
+
 test("an invalid request is a 400 naming every problem, checked by the package", async () => {
   const response = await post({ prompt: "x", duration: 20, mode: "ultra" });
   assert.equal(response.status, 400);

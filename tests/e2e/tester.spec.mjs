@@ -141,16 +141,25 @@ test("sending shows progress and ends with a video that plays", async ({ page })
   await page.screenshot({ path: `${SHOTS}/video.png`, fullPage: true });
 });
 
-test("cancel stops a request in flight", async ({ page, request }) => {
-  await request.post("/_sandbox/faults", { data: { fault: "slow", route: "create", ms: 5000 } });
+test("cancel stops a request in flight, and the same request is not sent again unasked: the task may exist", async ({ page, request }) => {
+  await request.post("/_sandbox/faults", { data: { fault: "slow", route: "create", ms: 1500 } });
   await fill(page, "A slow one");
   await page.click("#send");
   await expect(page.locator("#cancel")).toBeVisible();
   await expect(page.locator("#cancel")).toBeFocused();
   await page.click("#cancel");
   await expect(page.locator("#run-error")).toContainText("Cancelled", { timeout: 2000 });
+  await expect(page.locator("#run-error")).toContainText("may have been created, and charged");
   await expect(page.locator("#cancel")).toBeHidden();
-  await expect(page.locator("#send")).toBeEnabled();
+  await expect(page.locator("#send")).toBeDisabled();
+  await expect(page.locator("#resend-box")).toBeVisible();
+  // The request had left: the sandbox makes the task all the same. Sent again on purpose, with
+  // the cancelled create's Idempotency-Key, it makes no second one.
+  await expect.poll(async () => (await (await request.get("/_sandbox")).json()).counts.created, { timeout: 5000 }).toBe(1);
+  await page.check("#resend-ok");
+  await page.click("#send");
+  await expect(page.locator("#run-status")).toContainText(/Task sbx\w+/, { timeout: 10_000 });
+  expect((await (await request.get("/_sandbox")).json()).counts.created).toBe(1);
 });
 
 test("a refused key is explained", async ({ page }) => {

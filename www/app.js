@@ -270,6 +270,16 @@ function showIssues(errors, warnings) {
   return shown;
 }
 
+let announcing;
+/**
+ * Says `text` to screen readers through the page's one status region: at once, or `after` ms
+ * with nothing newer (the form's state, once typing pauses, rather than at every key).
+ */
+function announce(text, after = 0) {
+  clearTimeout(announcing);
+  announcing = setTimeout(() => { $("announce").textContent = text; }, after);
+}
+
 /** Shows the price and its chart; returns the cost, or null when a price field is invalid. */
 function showPrice(request) {
   let cost = null;
@@ -428,7 +438,8 @@ function update() {
       ? `${n} problem${n > 1 ? "s" : ""} to fix before sending.`
       : `${n === 1 ? "One thing" : `${n} things`} to fill in before sending.`;
   $("summary").className = n === 0 ? "ok" : shown > 0 || revealAll ? "bad" : "muted";
-  showPrice(request);
+  const priced = showPrice(request);
+  announce(`${$("summary").textContent}${priced ? ` ${priced.credits} credits.` : ""}`, 1200);
   showPreview(request);
   ready = n === 0;
   const guarded = runner?.guarded(request) ?? false;
@@ -644,6 +655,8 @@ for (const button of document.querySelectorAll("[data-copy]")) {
     try {
       await navigator.clipboard.writeText(text);
       button.textContent = "Copied";
+      // The button's label names what it copies, so a screen reader hears the news here.
+      announce(`Copied: ${button.getAttribute("aria-label")?.replace(/^Copy /, "") ?? "the text"}.`);
     } catch {
       // No clipboard here: the text is selected, ready for Ctrl+C.
       const range = document.createRange();
@@ -651,6 +664,7 @@ for (const button of document.querySelectorAll("[data-copy]")) {
       getSelection().removeAllRanges();
       getSelection().addRange(range);
       button.textContent = "Selected: press Ctrl+C";
+      announce("Selected: press Ctrl+C to copy.");
     }
     setTimeout(() => { button.textContent = "Copy"; }, 1500);
   });

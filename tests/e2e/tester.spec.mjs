@@ -162,6 +162,16 @@ test("cancel stops a request in flight, and the same request is not sent again u
   expect((await (await request.get("/_sandbox")).json()).counts.created).toBe(1);
 });
 
+test("screen readers hear the form's state once typing pauses, not at every key, and each copy", async ({ page }) => {
+  await fill(page, "A fox in the snow");
+  await expect(page.locator("#announce")).toHaveText(/^Ready to send\. \d+ credits\.$/, { timeout: 5000 });
+  for (const id of ["#prompt-count", "#price-breakdown", "#summary"]) {
+    await expect(page.locator(id)).not.toHaveAttribute("aria-live", /.*/);
+  }
+  await page.click('[data-copy="body-preview"]');
+  await expect(page.locator("#announce")).toHaveText(/^(Copied: the JSON body|Selected: press Ctrl\+C to copy)\.$/);
+});
+
 test("a refused key is explained", async ({ page }) => {
   allowFailedLoads(page);
   await page.fill("#api-key", "not-a-key");

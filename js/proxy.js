@@ -2,24 +2,22 @@
 // the shape Workers, Bun and Deno serve (and Node through an adapter). It adds the API key on
 // the server, checks and prices each new task with the package before forwarding it, refuses
 // tasks over a credit cap and requests from origins not allowed, and never returns the key.
-import { buildRequest, clientDefaults, estimateCost, isTaskId, redactKey, validateRequest } from "kling3-wasm";
+import { buildRequest, clientDefaults, estimateCost, isIdempotencyKey, isTaskId, redactKey, validateRequest } from "kling3-wasm";
 
-// The API's base URL, its paths and the largest body worth reading come from the package, as
-// does the task-id rule (isTaskId): one source of truth with the client.
+// Every number and path comes from the package, as do the rules (isTaskId, isIdempotencyKey,
+// redactKey, the key's own through buildRequest): one source of truth with the client.
 const {
   baseUrl: DEFAULT_UPSTREAM,
+  basePath: DEFAULT_BASE_PATH,
   createPath: CREATE_PATH,
   tasksPath: TASKS_PATH,
   maxBodyBytes: MAX_BODY_BYTES,
+  bodyTimeoutMs: DEFAULT_BODY_TIMEOUT_MS,
+  spendWindowMs: DEFAULT_WINDOW_MS,
   requestTimeoutMs: UPSTREAM_TIMEOUT_MS,
+  // The answer's headers passed back to the browser (each scrubbed of the key); no others.
+  exposedHeaders: COPIED_HEADERS,
 } = clientDefaults();
-const DEFAULT_BODY_TIMEOUT_MS = 5_000;
-const DEFAULT_WINDOW_MS = 3_600_000;
-const DEFAULT_BASE_PATH = "/api/v1";
-// The answer's headers passed back to the browser (each scrubbed of the key); no others.
-const COPIED_HEADERS = ["Retry-After", "retry-after-ms", "Idempotent-Replayed"];
-// An Idempotency-Key passed on to the API: 1 to 255 printable ASCII characters.
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 function json(status, body, headers = {}) {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
@@ -190,7 +188,7 @@ export function createProxyHandler({
     const origin = request.headers.get("Origin");
     const allowed = origin === null || origin === url.origin || (allowedOrigins ?? []).includes(origin) || (allowedOrigins ?? []).includes("*");
     const cors = origin && allowed
-      ? { "Access-Control-Allow-Origin": origin, Vary: "Origin", "Access-Control-Expose-Headers": "Retry-After, retry-after-ms, Idempotent-Replayed" }
+      ? { "Access-Control-Allow-Origin": origin, Vary: "Origin", "Access-Control-Expose-Headers": COPIED_HEADERS.join(", ") }
       : {};
     if (!allowed) return apiError(403, `Origin ${origin} may not use this proxy`, "origin_not_allowed", { Vary: "Origin" });
 
@@ -215,7 +213,7 @@ export function createProxyHandler({
     let spend = null;
     if (route === "create") {
       const idempotencyKey = request.headers.get("Idempotency-Key");
-      if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      if (idempotencyKey !== null && !isIdempotencyKey(idempotencyKey)) {
         return apiError(400, "Idempotency-Key must be 1 to 255 printable ASCII characters", "invalid_request", cors);
       }
       const read = await readLimited(request, maxBodyBytes, bodyTimeoutMs);

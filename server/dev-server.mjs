@@ -17,6 +17,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { clientDefaults } from "kling3-wasm";
 import { createProxyHandler } from "kling3-wasm/proxy";
 import { serveFetchHandler } from "./node-adapter.mjs";
 import { hostCheck, parseAllowedHosts } from "./hosts.mjs";
@@ -24,6 +25,8 @@ import { createSandbox } from "./sandbox.mjs";
 import { staticFiles } from "./static.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+// Where the API is served here, and the proxy's defaults, as the package has them.
+const { basePath: BASE_PATH, baseUrl: DEFAULT_UPSTREAM, spendWindowMs: SPEND_WINDOW_MS } = clientDefaults();
 
 /**
  * The page's security policy (its own scripts and wasm only, media from http(s)), written once:
@@ -76,9 +79,9 @@ export function startDevServer({ port = 8080, host = "127.0.0.1", allowedHosts =
       if (req.method === "GET" && req.url === "/_server") {
         // Tells the tester page what answers /api/v1 here, so it can pick its defaults.
         res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
-        return res.end(JSON.stringify({ api: forward ? "proxy" : "sandbox", baseUrl: "/api/v1" }));
+        return res.end(JSON.stringify({ api: forward ? "proxy" : "sandbox", baseUrl: BASE_PATH }));
       }
-      if (forward && req.url.startsWith("/api/v1/")) return await serveFetchHandler(forward, req, res);
+      if (forward && req.url.startsWith(`${BASE_PATH}/`)) return await serveFetchHandler(forward, req, res);
       if (sandbox && (await sandbox.handle(req, res))) return;
       // The tester's policy; folders mounted by tests bring pages of their own.
       const fixture = mounts.some(([prefix]) => req.url.startsWith(prefix));
@@ -135,11 +138,14 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const allowedHosts = parseAllowedHosts(process.env.ALLOWED_HOSTS);
   new Promise((start) => start(startDevServer({ port, host, allowedHosts, sandbox: { timeScale, credits, log }, proxy }))).then(
     ({ url }) => {
-      const budget = proxy?.maxCreditsPerWindow === undefined ? "" : `, at most ${proxy.maxCreditsPerWindow} credits per ${(proxy.windowMs ?? 3_600_000) / 1000} s`;
+      const budget = proxy?.maxCreditsPerWindow === undefined ? "" : `, at most ${proxy.maxCreditsPerWindow} credits per ${(proxy.windowMs ?? SPEND_WINDOW_MS) / 1000} s`;
       const api = proxy
-        ? `API: ${url}/api/v1 forwards to ${upstream ?? "https://apiin.one/api/v1"} with the key from KLING_API_KEY${budget}`
-        : `sandbox API: ${url}/api/v1 (any key like aio_test1234; tasks take ${Math.round(timeScale * 100)}% of real time)`;
+        ? `API: ${url}${BASE_PATH} forwards to ${upstream ?? DEFAULT_UPSTREAM} with the key from KLING_API_KEY${budget}`
+        : `sandbox API: ${url}${BASE_PATH} (any key like aio_test1234; tasks take ${Math.round(timeScale * 100)}% of real time)`;
       console.log(`kling3-wasm tester: ${url}/  (Ctrl-C to stop)\n${api}`);
+      if (proxy && /^http:/i.test(upstream ?? "") && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/i.test(upstream)) {
+        console.warn("warning: KLING_BASE_URL is plain http: the key travels to it unencrypted");
+      }
     },
     (error) => {
       const where = error.syscall === "listen" ? `cannot listen on ${host}:${port}: ` : "";

@@ -19,7 +19,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { estimateCost, validateRequest } from "kling3-wasm";
+import { clientDefaults, estimateCost, isIdempotencyKey, normalizeRequest, validateRequest } from "kling3-wasm";
 import { readBody } from "./body.mjs";
 
 const assets = join(dirname(fileURLToPath(import.meta.url)), "assets");
@@ -47,7 +47,10 @@ export const FAULTS = {
 const KEY = /^aio_[A-Za-z0-9_-]{4,200}$/;
 
 /** An Idempotency-Key the sandbox accepts: 1 to 255 printable ASCII characters. */
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+// The API's paths and the headers a page may read, as the package has them.
+const { basePath: BASE_PATH, createPath: CREATE_PATH, tasksPath: TASKS_PATH, bodyTimeoutMs: BODY_TIMEOUT_MS, exposedHeaders: EXPOSED } = clientDefaults();
+const TASKS = `${BASE_PATH}${TASKS_PATH}`;
+const MODEL = normalizeRequest({ prompt: "x" }).model;
 
 /** The faults that close a connection without an answer. */
 const DROPS = new Set(["drop", "drop-after-create"]);
@@ -60,7 +63,7 @@ const DROPS = new Set(["drop", "drop-after-create"]);
  * when a fault that drops a connection is queued over HTTP: the server closes its idle
  * connections, so the dropped request cannot be one a browser silently sends again).
  */
-export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 60, bodyTimeoutMs = 5_000, log = () => {}, onDropQueued = () => {} } = {}) {
+export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 60, bodyTimeoutMs = BODY_TIMEOUT_MS, log = () => {}, onDropQueued = () => {} } = {}) {
   const state = {
     tasks: new Map(),
     balances: new Map(),
@@ -89,7 +92,7 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
     const now = Date.now();
     const elapsed = now - task.createdAt;
     let status = "IN_PROGRESS";
-    const data = { task_id: task.id, model: "kling-3", created_at: new Date(task.createdAt).toISOString() };
+    const data = { task_id: task.id, model: MODEL, created_at: new Date(task.createdAt).toISOString() };
     if (elapsed >= task.durationMs) {
       status = task.fails ? "FAILED" : "COMPLETED";
       if (task.fails) data.error = "The sandbox was told to fail this task (fault fail-task)";
@@ -199,7 +202,7 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
     const idempotencyKey = req.headers["idempotency-key"];
     const once = idempotencyKey === undefined ? null : `${key}\n${idempotencyKey}`;
     if (once !== null) {
-      if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      if (!isIdempotencyKey(idempotencyKey)) {
         return apiError(res, 400, "Idempotency-Key must be 1 to 255 printable ASCII characters", "invalid_request");
       }
       const first = state.idempotent.get(once);
@@ -356,7 +359,7 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
       const url = new URL(req.url, "http://sandbox.invalid");
       const path = url.pathname;
       const origin = `http://${req.headers.host ?? "127.0.0.1"}`;
-      const ours = path.startsWith("/api/v1/") || path.startsWith("/_sandbox") || path.startsWith("/sandbox/");
+      const ours = path.startsWith(`${BASE_PATH}/`) || path.startsWith("/_sandbox") || path.startsWith("/sandbox/");
       if (!ours) return false;
       if (path.startsWith("/_sandbox")) {
         await control(req, res, path);
@@ -364,7 +367,7 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
       }
       res.setHeader("Access-Control-Allow-Origin", req.headers.origin ?? "*");
       res.setHeader("Vary", "Origin");
-      res.setHeader("Access-Control-Expose-Headers", "Retry-After, retry-after-ms, Idempotent-Replayed");
+      res.setHeader("Access-Control-Expose-Headers", EXPOSED.join(", "));
       if (req.method === "OPTIONS") {
         res.writeHead(204, {
           "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -395,7 +398,7 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
         return true;
       }
       const text = read.text;
-      const route = req.method === "POST" && path === "/api/v1/videos/generations" ? "create" : req.method === "GET" && path.startsWith("/api/v1/tasks/") ? "poll" : null;
+      const route = req.method === "POST" && path === `${BASE_PATH}${CREATE_PATH}` ? "create" : req.method === "GET" && path.startsWith(TASKS) ? "poll" : null;
       if (!route) {
         apiError(res, 404, `No route ${req.method} ${path.slice(0, 100)}`, "not_found");
         return true;
@@ -407,7 +410,7 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
       const dropAnswer = fault?.fault === "drop-after-create" && route === "create";
       if (fault && !dropAnswer && (await playFault(fault, res))) return true;
       if (route === "create") await create(req, res, origin, text, dropAnswer);
-      else poll(req, res, taskIdOf(path.slice("/api/v1/tasks/".length)), origin);
+      else poll(req, res, taskIdOf(path.slice(TASKS.length)), origin);
       return true;
     },
   };

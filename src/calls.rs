@@ -56,6 +56,15 @@ pub struct ClientDefaults {
     /// The largest request body worth reading: far above any valid request (the longest prompt
     /// and every field at their limits take a few tens of KB), so a proxy can refuse more unread.
     pub max_body_bytes: u32,
+    /// The path of the default base URL: where a same-origin proxy or the sandbox serves the API.
+    pub base_path: &'static str,
+    /// How long a server (the proxy, the sandbox) waits for a request's whole body.
+    pub body_timeout_ms: u32,
+    /// The window a proxy's spend budget counts credits in, unless told otherwise.
+    pub spend_window_ms: u32,
+    /// The answer headers a browser page may read (and a proxy passes on): the waits a 429
+    /// asks for, and whether an idempotent repeat was answered from the first.
+    pub exposed_headers: &'static [&'static str],
 }
 
 /// The values above, as one.
@@ -72,6 +81,10 @@ pub const CLIENT_DEFAULTS: ClientDefaults = ClientDefaults {
     max_retry_after_ms: crate::schedule::MAX_RETRY_AFTER_MS,
     min_poll_interval_ms: crate::schedule::MIN_POLL_INTERVAL_MS,
     max_body_bytes: MAX_BODY_BYTES,
+    base_path: crate::request::BASE_PATH,
+    body_timeout_ms: 5_000,
+    spend_window_ms: 3_600_000,
+    exposed_headers: &["Retry-After", "retry-after-ms", "Idempotent-Replayed"],
 };
 
 /// See [`ClientDefaults::max_body_bytes`].
@@ -263,6 +276,7 @@ pub fn call_options(options: &Input, signal_ok: bool, creates: bool, waits: bool
 /// assert!(!is_idempotency_key("two words") && !is_idempotency_key(""));
 /// ```
 pub fn is_idempotency_key(key: &str) -> bool {
+    // (One rule for the client, the proxy and the sandbox: `isIdempotencyKey` in JS.)
     (1..=255).contains(&key.len()) && key.bytes().all(|b| (0x21..=0x7e).contains(&b))
 }
 

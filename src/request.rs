@@ -7,8 +7,16 @@ use serde::{Deserialize, Serialize};
 
 /// The only model this package speaks to.
 pub const MODEL: &str = "kling-3";
+/// The path of the API's base URL (written once, for both constants below).
+macro_rules! base_path {
+    () => {
+        "/api/v1"
+    };
+}
+/// Where the API lives under its origin, and where a same-origin proxy or the sandbox serves it.
+pub const BASE_PATH: &str = base_path!();
 /// Default base URL of the API.
-pub const DEFAULT_BASE_URL: &str = "https://apiin.one/api/v1";
+pub const DEFAULT_BASE_URL: &str = concat!("https://apiin.one", base_path!());
 /// The longest prompt the API takes, in Unicode characters.
 pub const MAX_PROMPT_CHARS: usize = 2500;
 /// The longest prompt of one shot in multi-shot mode, in Unicode characters.

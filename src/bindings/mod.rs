@@ -389,6 +389,13 @@ pub fn redact_key(
     }
 }
 
+/// Whether `key` is an `Idempotency-Key` the client sends (1 to 255 printable ASCII
+/// characters): the rule the proxy and the sandbox check a header against.
+#[wasm_bindgen(js_name = isIdempotencyKey)]
+pub fn is_idempotency_key(#[wasm_bindgen(unchecked_param_type = "unknown")] key: JsValue) -> bool {
+    key.as_string().is_some_and(|k| crate::calls::is_idempotency_key(&k))
+}
+
 /// What an HTTP status means for this API, in a few words (`"too many requests: ..."`).
 #[wasm_bindgen(js_name = statusText)]
 pub fn status_text(status: u16) -> String {

@@ -355,6 +355,11 @@ export const cases = [
       // The README's numbers: 30 s per request, 15 minutes of waiting, 2 retries, Retry-After up to 60 s, polls at least 100 ms apart.
       const d = k.clientDefaults();
       eq([d.baseUrl, d.requestTimeoutMs, d.waitTimeoutMs, d.maxRetries, d.maxRetryAfterMs, d.minPollIntervalMs], ["https://apiin.one/api/v1", 30000, 900000, 2, 60000, 100]);
+      // The servers' numbers (README, "The proxy"): mounted at /api/v1, 5 s for a body, budgets by the hour.
+      eq([d.basePath, d.bodyTimeoutMs, d.spendWindowMs, d.maxBodyBytes], ["/api/v1", 5000, 3600000, 1000000]);
+      eq(d.exposedHeaders, ["Retry-After", "retry-after-ms", "Idempotent-Replayed"]);
+      eq(["2f1c0e9a-7b1d-4c55-9a0e-6f1f2d3c4b5a", "k", "x".repeat(255)].map(k.isIdempotencyKey), [true, true, true]);
+      eq(["", "two words", "x".repeat(256), "é", 5, null].map(k.isIdempotencyKey), [false, false, false, false, false, false]);
       ok(/too many requests/.test(k.statusText(429)), "429 is explained");
       ok(/key/.test(k.statusText(401)), "401 names the key");
       for (const id of ["sbx1_kling3", "n75a-b.c~d:e"]) eq(k.isTaskId(id), true, id);

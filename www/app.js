@@ -522,12 +522,16 @@ function writeLines(box, lead, problems = [], kind = "error") {
 }
 
 /** Opens a shared link: a request the package accepts fills the form; anything else leaves it. */
-function loadFromFragment() {
+/** Whether the person has changed the form since it was last filled (by a link, or at load). */
+let editedByPerson = false;
+
+function loadFromFragment(event) {
   const found = readFragment(location.hash);
   if (found.kind === "none") return;
   // Read once: a reload keeps what the person has done since.
   history.replaceState(null, "", `${location.pathname}${location.search}`);
   const note = $("link-note");
+
   if (found.kind === "broken") {
     writeLines(note, `${found.message} Nothing was loaded: the form is as it was.`);
     return;
@@ -535,6 +539,12 @@ function loadFromFragment() {
   const { request, problems } = checkIncoming(found.value);
   if (!request) {
     writeLines(note, "This link's request was not loaded, the form is as it was:", problems);
+    return;
+  }
+  // A link opened over a form the person has edited (another page may navigate this one to a
+  // link) replaces nothing without asking.
+  if (event && editedByPerson && !confirm("Replace the form with the request from the link? What you typed here would be lost.")) {
+    writeLines(note, "The link's request was not loaded: the form is as it was.");
     return;
   }
   let lead = "The form now holds the request from the link.";
@@ -549,8 +559,13 @@ function loadFromFragment() {
       lead += ` It names the API at ${found.base}; the Base URL was left as it was: set it yourself only if you trust that server, since the key goes there.`;
     }
   }
+  // Where the link would send things: worth a look before Send.
+  const urls = [["callback_url", "the finished task is POSTed to"], ["image", "the image is"]]
+    .filter(([field]) => typeof request[field] === "string" && request[field] !== "")
+    .map(([field, what]) => ({ code: field, message: `${what[0].toUpperCase()}${what.slice(1)} ${request[field]} (${field}): check it is yours.` }));
   fillForm(request);
-  writeLines(note, lead, [], "ok");
+  editedByPerson = false;
+  writeLines(note, lead, urls, "ok");
 }
 
 $("share").addEventListener("click", async () => {
@@ -621,6 +636,7 @@ $("image-preview").addEventListener("error", () => {
 /** A person's edit: their part of the form shows its messages, and no preset is chosen any more. */
 const edited = (event) => {
   if (event.target.closest("[data-preset], #import")) return;
+  editedByPerson = true;
   touch(event.target);
   for (const button of document.querySelectorAll("[data-preset]")) button.setAttribute("aria-pressed", "false");
   update();

@@ -10,6 +10,8 @@ function watch(page, problems) {
     if (m.type() === "error") problems.push(`console: ${m.text()}`);
   });
   page.on("dialog", (d) => {
+    // A test that expects a dialog answers it itself.
+    if (page.answerDialog) return void page.answerDialog(d);
     problems.push(`dialog: ${d.message()}`);
     d.dismiss();
   });
@@ -108,6 +110,8 @@ test("a multi-shot request comes back from its link, read as typed input", async
   const link = await shareLink(page);
   await page.getByRole("button", { name: "Cinematic shot" }).click();
   expect((await formState(page)).multi).toBe(false);
+  // The form was edited here: the page asks before the link replaces it.
+  page.answerDialog = (dialog) => dialog.accept();
   await openFragment(page, new URL(link).hash);
   await expect(page.locator("#link-note")).toContainText("The form now holds the request from the link.");
   expect(await formState(page)).toEqual(before);
@@ -141,6 +145,23 @@ test("a link naming another server's API fills the request but does not move the
   await expect(page.locator("#link-note")).toContainText("It names the API at https://evil.example/api/v1; the Base URL was left as it was");
   await expect(page.locator("#prompt")).toHaveValue("Come to my server");
   await expect(page.locator("#base-url")).toHaveValue("/api/v1");
+});
+
+test("a link opened over an edited form asks first, and names where it would send things", async ({ page }) => {
+  await page.fill("#prompt", "Mine, typed here");
+  let asked = 0;
+  page.answerDialog = (dialog) => {
+    asked++;
+    dialog.dismiss();
+  };
+  await openFragment(page, fragmentOf({ prompt: "Theirs", callback_url: "https://hooks.evil.example/x" }));
+  await expect(page.locator("#link-note")).toContainText("The link's request was not loaded");
+  await expect(page.locator("#prompt")).toHaveValue("Mine, typed here");
+  expect(asked).toBe(1);
+  page.answerDialog = (dialog) => dialog.accept();
+  await openFragment(page, fragmentOf({ prompt: "Theirs", callback_url: "https://hooks.evil.example/x" }));
+  await expect(page.locator("#prompt")).toHaveValue("Theirs");
+  await expect(page.locator("#link-note")).toContainText("POSTed to https://hooks.evil.example/x (callback_url): check it is yours");
 });
 
 test("a link refuses a base URL with credentials, and leaves the form", async ({ page }) => {

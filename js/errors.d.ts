@@ -15,6 +15,12 @@ export declare class KlingError extends Error {
    * task may exist, and be charged. Look for it before sending the request again.
    */
   mayHaveCreated?: boolean;
+  /**
+   * `true` when the same call may well succeed later: no answer came, or the API answered 429
+   * or a 5xx the client retries (or a poll's answer could not be read), and the client's own
+   * tries (`maxRetries`) ran out. A page watching a task can go on polling.
+   */
+  retryable?: boolean;
 }
 
 /** The input breaks one or more rules: `errors` lists every problem, as `validateRequest` does. */

@@ -31,7 +31,9 @@ use crate::calls::{create_request, read_answer, task_url, CallOptions, Refusal, 
 use crate::error::Error;
 use crate::input::{Input, Value};
 use crate::response::ApiFailure;
-use crate::schedule::{next_retry_delay, parse_retry_after, parse_retry_after_ms, Method, Outcome, PollSchedule};
+use crate::schedule::{
+    is_retryable, next_retry_delay, parse_retry_after, parse_retry_after_ms, Method, Outcome, PollSchedule, MAX_RETRY_AFTER_MS,
+};
 use crate::task::{Status, Task};
 use crate::text::redact_key;
 
@@ -73,9 +75,11 @@ pub enum Failure {
     Aborted(JsValue),
     /// The caller's `onProgress` threw this.
     Callback(JsValue),
-    /// A create failed this way after it may have reached the API: the task may exist (and be
-    /// charged). The JS error says so in `mayHaveCreated`.
-    MayExist(Box<Failure>),
+    /// A failure with a fact the caller acts on, set `true` on the JS error under this name:
+    /// `mayHaveCreated` (a create failed after it may have reached the API: the task may exist,
+    /// and be charged) or `retryable` (the same call may well succeed later: no answer, a 429, a
+    /// 5xx the client retries; what the client's own retries are for, once they ran out).
+    Flagged(Box<Failure>, &'static str),
 }
 
 /// The hint every error of a create that may have reached the server carries.
@@ -323,7 +327,10 @@ impl Client {
         match wait {
             // A create that met anything but a refusal (4xx) may have made the task.
             None if post && !matches!(&failure, Failure::Api { failure, .. } if failure.status < 500) => {
-                Next::Done(Err(Failure::MayExist(Box::new(failure))))
+                Next::Done(Err(Failure::Flagged(Box::new(failure), "mayHaveCreated")))
+            }
+            None if !success && is_retryable(method, outcome) && retry_after_ms.is_none_or(|ms| ms <= MAX_RETRY_AFTER_MS) => {
+                Next::Done(Err(Failure::Flagged(Box::new(failure), "retryable")))
             }
             None => Next::Done(Err(failure)),
             Some(ms) => Next::Retry(ms as f64),

@@ -84,10 +84,10 @@ export function boundedJson(value, limit = RAW_CHARS, depth = RAW_DEPTH) {
 // ---- what errors mean -------------------------------------------------------------------
 
 /** Errors that say nothing about the task: the answer was lost or unreadable, or the server was
- *  busy. While watching, the page keeps going through them. */
+ *  busy (the package's `retryable`: what its own retries are for). While watching, the page
+ *  keeps going through them. */
 function passing(error) {
-  if (error instanceof ApiError) return error.status === 0 || error.status === 408 || error.status === 429 || error.status >= 500;
-  return error instanceof KlingError && ["network_error", "timeout", "invalid_json", "invalid_response"].includes(error.code);
+  return error?.retryable === true;
 }
 
 /**

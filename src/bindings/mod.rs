@@ -189,9 +189,9 @@ fn failure_to_js(failure: Failure) -> JsValue {
             )
         }
         Failure::Aborted(reason) | Failure::Callback(reason) => reason,
-        Failure::MayExist(failure) => {
+        Failure::Flagged(failure, flag) => {
             let error = failure_to_js(*failure);
-            set(&error, "mayHaveCreated", &JsValue::TRUE);
+            set(&error, flag, &JsValue::TRUE);
             error
         }
     }

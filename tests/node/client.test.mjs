@@ -489,6 +489,32 @@ describe("the fetch it calls", () => {
   });
 });
 
+describe("what an error says the caller can do", () => {
+  const answer = (status, body = { error: { code: status, message: `m${status}` } }) => async () => new Response(JSON.stringify(body), { status });
+  const tried = (fetch, call) => rejection(call(new KlingClient({ baseUrl: "https://api.test/api/v1", fetch, maxRetries: 1 })));
+
+  test("retryable: a GET that met a 5xx the client retries, a 429 or no answer, once its tries ran out", async () => {
+    for (const status of [429, 500, 502, 503, 504]) {
+      const error = await tried(answer(status), (c) => c.getTask("t_1"));
+      assert.equal(error.retryable, true, `${status}`);
+    }
+    const lost = await tried(async () => { throw new TypeError("fetch failed"); }, (c) => c.getTask("t_1"));
+    assert.equal(lost.code, "network_error");
+    assert.equal(lost.retryable, true);
+    for (const status of [400, 401, 404, 501]) {
+      const error = await tried(answer(status), (c) => c.getTask("t_1"));
+      assert.equal(error.retryable, undefined, `${status}`);
+    }
+  });
+
+  test("a create's 5xx may have made the task, and is not called retryable; a 429 was not processed, and is", async () => {
+    const failed = await tried(answer(500), (c) => c.createTask({ prompt: "x" }));
+    assert.deepEqual([failed.mayHaveCreated, failed.retryable, failed.message], [true, undefined, "m500"]);
+    const busy = await tried(answer(429), (c) => c.createTask({ prompt: "x" }));
+    assert.deepEqual([busy.mayHaveCreated, busy.retryable], [undefined, true]);
+  });
+});
+
 describe("the wait's own limits", () => {
   const running = () =>
     new Response(JSON.stringify({ code: 200, data: { task_id: "t_1", status: "IN_PROGRESS" } }), { status: 200, headers: { "Content-Type": "application/json" } });

@@ -455,7 +455,10 @@ mod tests {
             other => panic!("not a validation error: {other:?}"),
         };
         assert_eq!(message(e), "fetch must be a function like the global fetch, got a string");
-        assert_eq!(message(settings(&Input::default(), false).unwrap_err()), "fetch must be given: this runtime has no global fetch");
+        assert_eq!(
+            message(settings(&Input::default(), false).unwrap_err()),
+            "fetch must be given: this runtime has no global fetch"
+        );
     }
 
     #[test]

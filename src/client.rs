@@ -18,12 +18,12 @@ use std::rc::Rc;
 use std::task::{Poll, Waker};
 
 use gloo_net::http::{Request, RequestBuilder};
-use web_sys::RequestRedirect;
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Date, Function, Object, Promise};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+use web_sys::RequestRedirect;
 use web_sys::{AbortController, AbortSignal, AddEventListenerOptions};
 
 use crate::bindings::js::{call1, call_fetch, follow, genuine_response, global_fetch, reflect_get, set};
@@ -32,7 +32,8 @@ use crate::error::Error;
 use crate::input::{Input, Value};
 use crate::response::ApiFailure;
 use crate::schedule::{
-    is_retryable, next_retry_delay, parse_retry_after, parse_retry_after_ms, Method, Outcome, PollSchedule, MAX_RETRY_AFTER_MS,
+    is_retryable, next_retry_delay, parse_retry_after, parse_retry_after_ms, Method, Outcome, PollSchedule,
+    MAX_RETRY_AFTER_MS,
 };
 use crate::task::{Status, Task};
 use crate::text::redact_key;
@@ -329,7 +330,10 @@ impl Client {
             None if post && !matches!(&failure, Failure::Api { failure, .. } if failure.status < 500) => {
                 Next::Done(Err(Failure::Flagged(Box::new(failure), "mayHaveCreated")))
             }
-            None if !success && is_retryable(method, outcome) && retry_after_ms.is_none_or(|ms| ms <= MAX_RETRY_AFTER_MS) => {
+            None if !success
+                && is_retryable(method, outcome)
+                && retry_after_ms.is_none_or(|ms| ms <= MAX_RETRY_AFTER_MS) =>
+            {
                 Next::Done(Err(Failure::Flagged(Box::new(failure), "retryable")))
             }
             None => Next::Done(Err(failure)),

@@ -275,8 +275,8 @@ pub fn build_request(
     #[wasm_bindgen(unchecked_param_type = "RequestInput")] input: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "BuildOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let request =
-        crate::wire::build_request_with(&from_js::read(&input), &from_js::read_options(&options)).map_err(to_js_error)?;
+    let request = crate::wire::build_request_with(&from_js::read(&input), &from_js::read_options(&options))
+        .map_err(to_js_error)?;
     Ok(to_js(&request))
 }
 

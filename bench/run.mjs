@@ -35,15 +35,18 @@ const files = (dir) => readdirSync(join(pkg, dir), { recursive: true }).filter((
 for (const target of ["web", "bundler"]) {
   const all = files(target);
   const wasm = readFileSync(join(pkg, target, "kling3_wasm_bg.wasm"));
-  const glue = Buffer.concat(all.filter((f) => f.endsWith(".js")).map((f) => readFileSync(join(pkg, target, f))));
+  // (The wasm as base64, for a bundler that leaves the wasm behind, is the wasm, not glue.)
+  const glue = Buffer.concat(all.filter((f) => f.endsWith(".js") && !f.endsWith("wasm-inline.js")).map((f) => readFileSync(join(pkg, target, f))));
   results.size[target] = { wasm: wasm.length, wasmGzip: gz(wasm), glue: glue.length, glueGzip: gz(glue) };
   row("size", `${target}: wasm`, `${kb(wasm.length)} raw, ${kb(gz(wasm))} gzip`);
   row("size", `${target}: JS glue`, `${kb(glue.length)} raw, ${kb(gz(glue))} gzip`);
 }
 
-// What a page that creates and waits for a task ships, bundled with esbuild.
+// What a page that creates and waits for a task ships, bundled with esbuild. The package's
+// base64 copy of the wasm stays out: a page that ships the wasm beside its JS (Vite, webpack,
+// no bundler) never loads it; an esbuild bundle carries it instead of the wasm file.
 async function bundle(entry) {
-  const out = await build({ entryPoints: [join(root, "bench/pages", entry)], bundle: true, minify: true, format: "esm", platform: "browser", target: "es2022", write: false, outdir: "/tmp/kling3-bench", logLevel: "silent" });
+  const out = await build({ entryPoints: [join(root, "bench/pages", entry)], bundle: true, minify: true, format: "esm", platform: "browser", target: "es2022", write: false, outdir: "/tmp/kling3-bench", logLevel: "silent", external: ["*/wasm-inline.js"] });
   return Buffer.concat(out.outputFiles.filter((f) => f.path.endsWith(".js")).map((f) => Buffer.from(f.contents)));
 }
 const wasmWeb = readFileSync(join(pkg, "web/kling3_wasm_bg.wasm"));

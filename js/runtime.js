@@ -89,10 +89,29 @@ export function callFetch(f, request, url, init) {
       input = request;
       Object.defineProperty(request, "toString", { value: () => url });
     }
-    return [true, f(input, init)];
+    return [true, Promise.resolve(f(input, init)).then(asResponse)];
   } catch (error) {
     return [false, error];
   }
+}
+
+/**
+ * What a fetch resolved to, as a Response: a Response as it is, and a mock that only looks like
+ * one (`{ ok, status, headers, json() }` or `text()`, as test doubles are often written) made
+ * into one with its status, its `Retry-After` headers and its body. Anything else is left for
+ * the module to refuse.
+ */
+async function asResponse(v) {
+  if (v instanceof Response || v === null || typeof v !== "object") return v;
+  if (typeof v.text !== "function" && typeof v.json !== "function") return v;
+  const status = typeof v.status === "number" ? v.status : v.ok === false ? 500 : 200;
+  const body = typeof v.text === "function" ? String(await v.text()) : JSON.stringify(await v.json());
+  const headers = new Headers();
+  for (const name of ["retry-after", "retry-after-ms"]) {
+    const value = typeof v.headers?.get === "function" ? v.headers.get(name) : v.headers?.[name] ?? v.headers?.[name.replace(/\b\w/g, (c) => c.toUpperCase())];
+    if (typeof value === "string" || typeof value === "number") headers.set(name, String(value));
+  }
+  return new Response(body, { status, headers });
 }
 
 /**

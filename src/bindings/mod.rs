@@ -62,13 +62,24 @@ export interface ClientOptions {
    * Replaces the global fetch (edge runtimes, tests). It is called as the global one is,
    * `fetch(input, init)`: `input` a `Request` (whose text is its URL), or the URL itself for a
    * path such as `/api/v1` outside a page; `init` the same method, headers (a plain object),
-   * body, signal and redirect mode. It must resolve to a `Response`.
+   * body, signal and redirect mode. It must resolve to a `Response`, or to an object shaped
+   * like one, as test doubles often are.
    */
-  fetch?(input: Request | string, init: RequestInit & { headers: Record<string, string> }): Promise<Response>;
+  fetch?(input: Request | string, init: RequestInit & { headers: Record<string, string> }): Promise<Response | ResponseLike>;
   /** Tries after the first for a GET that met a network error, 429 or 5xx (default 2). */
   maxRetries?: number;
   /** Time limit of each HTTP request in ms (default 30000). */
   timeoutMs?: number;
+}
+/** What a test double of fetch may resolve to instead of a `Response`: read as one. */
+export interface ResponseLike {
+  /** Default 200 (500 when `ok` is false). */
+  status?: number;
+  ok?: boolean;
+  /** `Retry-After` and `retry-after-ms` are read from it. */
+  headers?: { get(name: string): string | null } | Record<string, string>;
+  text?(): Promise<string> | string;
+  json?(): Promise<unknown> | unknown;
 }
 /** Options of `getTask`. */
 export interface RequestOptions {

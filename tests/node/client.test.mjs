@@ -441,6 +441,25 @@ describe("the fetch it calls", () => {
     assert.ok(call.init.signal instanceof AbortSignal);
   });
 
+  test("a mock that only looks like a Response (status, headers, json() or text()) is read as one", async () => {
+    const created = { code: 200, data: { task_id: "t_9", status: "PENDING" } };
+    const viaJson = new KlingClient({ baseUrl: "https://api.test/api/v1", fetch: async () => ({ ok: true, status: 200, json: async () => created }) });
+    assert.equal((await viaJson.createTask({ prompt: "a" })).taskId, "t_9");
+    const noStatus = new KlingClient({ baseUrl: "https://api.test/api/v1", fetch: async () => ({ json: async () => created }) });
+    assert.equal((await noStatus.getTask("t_9")).taskId, "t_9");
+    const busy = new KlingClient({
+      baseUrl: "https://api.test/api/v1",
+      maxRetries: 0,
+      fetch: async () => ({ ok: false, status: 429, headers: { get: (name) => (name === "retry-after" ? "7" : null) }, text: async () => '{"error":{"code":429,"message":"slow down"}}' }),
+    });
+    const error = await rejection(busy.getTask("t_9"));
+    assert.ok(error instanceof ApiError);
+    assert.deepEqual([error.status, error.message, error.retryAfterMs], [429, "slow down", 7000]);
+    const nothing = await rejection(new KlingClient({ baseUrl: "https://api.test/api/v1", fetch: async () => ({ status: 200 }) }).getTask("t_9"));
+    assert.equal(nothing.code, "network_error");
+    assert.match(nothing.message, /not a Response/);
+  });
+
   test("with a path as the base URL outside a page, the injected fetch gets the path", async () => {
     const urls = [];
     const fetch = async (input, init) => {

@@ -105,7 +105,8 @@ async function useTheClient(): Promise<string | null> {
   // A mock written for fetch(url, init), and one written for fetch(request), both fit.
   const byUrl: ClientOptions = { fetch: async (url: string, init?: RequestInit) => new Response(String(init?.body ?? url)) };
   const byRequest: ClientOptions = { fetch: async (input: Request) => new Response(input.url) };
-  void [byUrl, byRequest];
+  const lookalike: ClientOptions = { fetch: async () => ({ ok: true, status: 200, json: async () => ({ data: { task_id: "t" } }) }) };
+  void [byUrl, byRequest, lookalike];
   const client = new KlingClient(options);
   const controller = new AbortController();
   const created: Task = await client.createTask(request, { signal: controller.signal, callbackUrl: "https://h.example/x" });

@@ -261,12 +261,13 @@ export function createProxyHandler({
     let answer;
     let text;
     // The browser's request may end (its signal), and the API has the client's time limit for
-    // each request to answer in. A redirect is not followed: a fetch that followed a 307 would
-    // send the create a second time, to a place the proxy was not told of.
+    // each request to answer in. A create's redirect is not followed: a fetch that followed a
+    // 307 would send it a second time, to a place the proxy was not told of.
     const limit = AbortSignal.timeout(upstreamTimeoutMs);
     const signal = typeof AbortSignal.any === "function" && request.signal ? AbortSignal.any([request.signal, limit]) : limit;
     try {
-      answer = await fetchFn(target, { ...init, signal, redirect: "manual" });
+      // A create is not redirected (see above); a poll follows, as the client's does.
+      answer = await fetchFn(target, { ...init, signal, ...(init.method === "POST" ? { redirect: "manual" } : {}) });
       text = await answer.text();
     } catch {
       // The task may exist all the same: what it cost stays counted.

@@ -76,6 +76,15 @@ export function attempt(f, arg) {
   }
 }
 
+/** `Promise.resolve(v)`, or a promise rejected with what that threw: it never throws. */
+export function toPromise(v) {
+  try {
+    return Promise.resolve(v);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 /**
  * `f(input, init)` as `[true, value]`, or `[false, what it threw]`: a fetch called the way code
  * written for the global one expects. `input` is the Request (its text is its URL, for a mock
@@ -87,7 +96,7 @@ export function callFetch(f, request, url, init) {
     let input = url;
     if (request !== undefined) {
       input = request;
-      Object.defineProperty(request, "toString", { value: () => url });
+      Object.defineProperty(request, "toString", { value: () => request.url });
     }
     return [true, Promise.resolve(f(input, init)).then(asResponse)];
   } catch (error) {
@@ -104,8 +113,11 @@ export function callFetch(f, request, url, init) {
 async function asResponse(v) {
   if (v instanceof Response || v === null || typeof v !== "object") return v;
   if (typeof v.text !== "function" && typeof v.json !== "function") return v;
-  const status = typeof v.status === "number" ? v.status : v.ok === false ? 500 : 200;
-  const body = typeof v.text === "function" ? String(await v.text()) : JSON.stringify(await v.json());
+  // A status is never made up: none means 200 only for a mock that does not say it failed.
+  const status = v.status === undefined && v.ok !== false ? 200 : v.status;
+  if (!Number.isInteger(status) || status < 200 || status > 599) return v;
+  const empty = status === 204 || status === 205 || status === 304;
+  const body = empty ? null : typeof v.text === "function" ? String(await v.text()) : JSON.stringify(await v.json());
   const headers = new Headers();
   for (const name of ["retry-after", "retry-after-ms"]) {
     const value = typeof v.headers?.get === "function" ? v.headers.get(name) : v.headers?.[name] ?? v.headers?.[name.replace(/\b\w/g, (c) => c.toUpperCase())];

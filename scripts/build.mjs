@@ -175,9 +175,11 @@ writeFileSync(
       `// A bundler that handles \`new URL("….wasm", import.meta.url)\` (Vite, webpack) puts the wasm\n` +
       `// beside its output and rewrites the URL. One that does not (esbuild) leaves the URL naming\n` +
       `// the package's own file beside an output that is not this one: the wasm is not there, so the\n` +
-      `// copy carried as base64 is used (and, should a fetch fail all the same, then too).\n` +
+      `// copy carried as base64 is used. So it is when the server has no such file (a 404, or a page\n` +
+      `// in its place); any other failure (offline, a CSP without wasm) is the page's to see.\n` +
       `const moved = !new URL(import.meta.url).pathname.endsWith("/web.js") && url.pathname.endsWith("/web/${crate}_bg.wasm");\n` +
-      `await (moved ? init({ module_or_path: await inline() }) : init({ module_or_path: url }).catch(async () => init({ module_or_path: await inline() })));\n`,
+      `const source = moved ? await inline() : await fetch(url).then(async (r) => (r.ok && !/^text\\/html/i.test(r.headers.get("Content-Type") ?? "") ? r : inline()));\n` +
+      `await init({ module_or_path: source });\n`,
   ),
 );
 // One module for a page to fetch instead of four (entry, glue and the two snippets). The glue

@@ -26,14 +26,14 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::RequestRedirect;
 use web_sys::{AbortController, AbortSignal, AddEventListenerOptions};
 
-use crate::bindings::js::{call1, call_fetch, follow, genuine_response, global_fetch, reflect_get, set};
+use crate::bindings::js::{call1, call_fetch, follow, genuine_response, global_fetch, reflect_get, set, to_promise};
 use crate::calls::{create_request, read_answer, task_url, CallOptions, Refusal, Settings};
 use crate::error::Error;
 use crate::input::{Input, Value};
 use crate::response::ApiFailure;
 use crate::schedule::{
     is_retryable, next_retry_delay, parse_retry_after, parse_retry_after_ms, Method, Outcome, PollSchedule,
-    MAX_RETRY_AFTER_MS,
+    LAST_POLL_GRACE_MS, MAX_RETRY_AFTER_MS,
 };
 use crate::task::{Status, Task};
 use crate::text::redact_key;
@@ -164,20 +164,21 @@ impl Client {
         Ok((url, id))
     }
 
-    /// Polls until the task ends, within the wait's `timeoutMs`: a poll still in flight at the
-    /// deadline (a slow answer, a retry's wait) is given up, and the wait rejects then.
+    /// Polls until the task ends, within the wait's `timeoutMs`: a poll still in flight past the
+    /// deadline (by more than [`LAST_POLL_GRACE_MS`]: a slow answer, a retry's wait) is given up,
+    /// and so is an `onProgress` promise at the deadline; the wait rejects then.
     async fn wait(&self, url: &str, task_id: &str, call: &Call, watch: &Watch) -> Result<Answered, Failure> {
         let started = Date::now();
         let schedule = match call.options.poll_interval_ms {
             Some(ms) => PollSchedule::Fixed(ms as u64),
             None => PollSchedule::Adaptive,
         };
+        let left = || call.options.timeout_ms - (Date::now() - started);
         let mut polls = 0u32;
         loop {
             watch.check()?;
-            let left = call.options.timeout_ms - (Date::now() - started);
-            let deadline = TimeoutFuture::new(left.clamp(0.0, f64::from(i32::MAX as u32)) as u32);
-            let answered = match race(self.exchange(Method::Get, url, None, Some(task_id), watch), deadline).await {
+            let poll = self.exchange(Method::Get, url, None, Some(task_id), watch);
+            let answered = match race(poll, timer(left().max(LAST_POLL_GRACE_MS))).await {
                 Either::Left(answered) => answered?,
                 Either::Right(()) => return Err(wait_timeout(task_id, None, Date::now() - started)),
             };
@@ -186,10 +187,14 @@ impl Client {
                 // A callback that returns a promise is waited for; its rejection, like a throw,
                 // rejects the wait.
                 if let Some(pending) = self.progress(on_progress, task_id, &answered, started, polls)? {
-                    match race(JsFuture::from(pending), watch.aborted()).await {
+                    match race(JsFuture::from(pending), race(watch.aborted(), timer(left()))).await {
                         Either::Left(Err(reason)) => return Err(Failure::Callback(reason)),
                         Either::Left(Ok(_)) => {}
-                        Either::Right(()) => return Err(Failure::Aborted(watch.reason())),
+                        Either::Right(Either::Left(())) => return Err(Failure::Aborted(watch.reason())),
+                        Either::Right(Either::Right(())) => {
+                            let state = answered.task.raw_status.as_deref();
+                            return Err(wait_timeout(task_id, state, Date::now() - started));
+                        }
                     }
                 }
             }
@@ -213,8 +218,8 @@ impl Client {
         let elapsed = (Date::now() - started).max(0.0);
         let progress = crate::bindings::progress_to_js(task_id, answered, elapsed.round(), polls);
         let returned = call1(on_progress, &progress).map_err(Failure::Callback)?;
-        // `Promise.resolve` takes any thenable (a `then` that throws makes a rejected promise).
-        Ok((!returned.is_undefined()).then(|| Promise::resolve(&returned)))
+        // Any thenable, as a promise made in JS where a throwing getter cannot reach the module.
+        Ok((!returned.is_undefined()).then(|| to_promise(&returned)))
     }
 
     /// What a poll's answer leads to: the task when it has ended, a timeout past the deadline,
@@ -326,8 +331,11 @@ impl Client {
             next_retry_delay(method, outcome, retries, self.settings.max_retries, retry_after_ms, random)
         };
         match wait {
-            // A create that met anything but a refusal (4xx) may have made the task.
-            None if post && !matches!(&failure, Failure::Api { failure, .. } if failure.status < 500) => {
+            // A create that met anything but a refusal (4xx) may have made the task: a 5xx, no
+            // answer, or a redirect (a 303 after a POST often means "made, see there").
+            None if post
+                && !matches!(&failure, Failure::Api { failure, .. } if (400..500).contains(&failure.status)) =>
+            {
                 Next::Done(Err(Failure::Flagged(Box::new(failure), "mayHaveCreated")))
             }
             None if !success
@@ -379,7 +387,7 @@ impl Client {
         let signal = controller.signal();
         // Stops the request however this attempt ends, given up by the wait's deadline too (a
         // fetch that honours its signal lets go at once; one that has answered is not touched).
-        let _stop = AbortOnDrop(controller);
+        let mut stop = AbortOnDrop(Some(controller));
         let exchange = self.send(method, url, body, &signal);
         let timeout = async {
             let ms = self.settings.timeout_ms;
@@ -389,9 +397,15 @@ impl Client {
                 std::future::pending::<()>().await
             }
         };
-        let stop = race(watch.aborted(), timeout);
-        let result = match race(exchange, stop).await {
-            Either::Left(result) => return result,
+        let stop_when = race(watch.aborted(), timeout);
+        let result = match race(exchange, stop_when).await {
+            Either::Left(result) => {
+                if result.is_ok() {
+                    // Answered in full: nothing to stop (a fetch's own listeners see no abort).
+                    stop.0 = None;
+                }
+                return result;
+            }
             Either::Right(Either::Left(())) => NoAnswer::Aborted,
             Either::Right(Either::Right(())) => NoAnswer::TimedOut,
         };
@@ -469,7 +483,7 @@ impl Client {
         };
         let returned = call_fetch(&fetch, request.as_ref(), url, &init)
             .map_err(|e| NoAnswer::Network(self.scrub(&describe_thrown(&e))))?;
-        let settled = JsFuture::from(Promise::resolve(&returned))
+        let settled = JsFuture::from(to_promise(&returned))
             .await
             .map_err(|e| NoAnswer::Network(self.scrub(&describe_thrown(&e))))?;
         let raw = genuine_response(&settled)
@@ -637,13 +651,20 @@ impl Drop for Watch {
     }
 }
 
-/// Aborts its controller when dropped.
-struct AbortOnDrop(AbortController);
+/// Aborts its controller when dropped, unless disarmed (the request has answered).
+struct AbortOnDrop(Option<AbortController>);
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {
-        self.0.abort();
+        if let Some(controller) = &self.0 {
+            controller.abort();
+        }
     }
+}
+
+/// A timer of `ms` (clamped to what a JS timer takes).
+fn timer(ms: f64) -> TimeoutFuture {
+    TimeoutFuture::new(ms.clamp(0.0, f64::from(i32::MAX as u32)) as u32)
 }
 
 enum Either<A, B> {

@@ -156,6 +156,10 @@ pub enum PollSchedule {
 /// The shortest fixed interval the client accepts, so a typo cannot flood the API.
 pub const MIN_POLL_INTERVAL_MS: u64 = 100;
 
+/// How long past a wait's deadline a poll sent at (or just before) it may take to answer: the
+/// wait then ends with that answer, so a task done at the last moment is not lost.
+pub const LAST_POLL_GRACE_MS: f64 = 1_000.0;
+
 impl PollSchedule {
     /// The wait before the next poll, `elapsed_ms` after the task was created.
     pub fn next_delay_ms(self, elapsed_ms: u64) -> u64 {

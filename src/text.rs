@@ -49,8 +49,9 @@ pub const REDACTED: &str = "[redacted]";
 
 /// `text` with the API key `key` replaced by [`REDACTED`] wherever it stands, written plainly or
 /// in any escaping a server may echo it in, character by character and in any mix: JSON's
-/// `\u00XX` (and `\"`, `\\`, `\/`), percent-encoding `%XX`, or an HTML character reference
-/// (`&#xXX;`, `&#NN;`, with leading zeros and without the `;`), hex digits in either case. So
+/// `\u00XX` (and `\"`, `\\`, `\/`), percent-encoding `%XX`, or a numeric HTML character
+/// reference (`&#xXX;`, `&#NN;`, with leading zeros and without the `;`), hex digits in either
+/// case. So
 /// neither the text nor what `JSON.parse` or a URL decoder makes of it shows the key. When the
 /// marker itself makes the key again (a key inside `[redacted]`, or `d]ab` in `d]abab`), nothing
 /// of the text is kept. A `key` that is not printable ASCII (no API key) leaves `text` as it is.
@@ -91,7 +92,12 @@ fn key_spans(text: &[u8], key: &[u8]) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let mut at = 0;
     while at < text.len() {
-        match spelled_all(text.get(at..).unwrap_or_default(), key) {
+        // A backslash that an odd run of backslashes escapes starts no JSON escape (`\\u0061`
+        // is a backslash and `u0061`, not an `a`).
+        let escaped = text.get(at) == Some(&b'\\')
+            && key.first() != Some(&b'\\')
+            && text.get(..at).unwrap_or_default().iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1;
+        match (!escaped).then(|| spelled_all(text.get(at..).unwrap_or_default(), key)).flatten() {
             Some(length) => {
                 spans.push((at, at + length));
                 at += length;
@@ -216,6 +222,17 @@ mod tests {
         let value: serde_json::Value = serde_json::from_str(&redacted).expect("still JSON");
         assert!(!value.to_string().contains("aio_Se"), "{value}");
         assert!(!value.to_string().contains("Se/cr"), "{value}");
+    }
+
+    #[test]
+    fn an_escaped_backslash_starts_no_escape_so_json_stays_json() {
+        // `\\u0061io_k` in JSON is a backslash, then `u0061io_k`: not the key, and left alone.
+        let text = r#"{"a":"\\u0061io_k","b":"\\\u0061io_k"}"#;
+        let redacted = redact_key(text, "aio_k");
+        assert_eq!(redacted, r#"{"a":"\\u0061io_k","b":"\\[redacted]"}"#);
+        let value: serde_json::Value = serde_json::from_str(&redacted).expect("still JSON");
+        assert_eq!(value["a"], "\\u0061io_k");
+        assert_eq!(value["b"], "\\[redacted]");
     }
 
     #[test]

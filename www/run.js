@@ -99,8 +99,14 @@ export function mayHaveCreated(error) {
   return error?.mayHaveCreated === true || error?.name === "AbortError";
 }
 
+/** The status an API error stands for: the HTTP status, or the code of an error inside an HTTP 200. */
+function apiStatus(error) {
+  return error.status === 200 && Number.isInteger(error.code) ? error.code : error.status;
+}
+
 /** "HTTP 502: a gateway … The API says: …", with no meaning said twice. */
 function apiProblem(error) {
+  error = { status: apiStatus(error), message: error.message };
   const meaning = error.status > 0 ? `HTTP ${error.status}: ${statusText(error.status)}` : statusText(error.status);
   // The package's message may begin with the same "HTTP 502:" and end with its own advice on
   // what to do, which the page gives in its own words.
@@ -120,7 +126,7 @@ function retryAdvice(ms) {
 
 /** What a person can do about an API error, by status: the page's own advice, or nothing. */
 function apiAdvice(error) {
-  switch (error.status) {
+  switch (apiStatus(error)) {
     case 401:
       return "Check the key; the sandbox takes any key like aio_test1234.";
     case 402:
@@ -353,11 +359,12 @@ async function watch(view, client, taskId, { signal, waitMs, started, onStatus }
           },
         });
       } catch (error) {
-        if (signal.aborted || !passing(error)) throw error;
+        if (signal.aborted) throw error;
         // The package's own wait limit (it was given what was left of the page's).
         if (error instanceof TimeoutError && performance.now() >= deadline - 50) {
           throw new TimeoutError(`Stopped waiting after ${span(waitMs)} (the wait limit): the task goes on, and it may still finish`, { taskId });
         }
+        if (!passing(error)) throw error;
         misses++;
         const what = error instanceof ApiError ? `HTTP ${error.status}` : error.code === "network_error" ? "no answer" : error.code === "timeout" ? "no answer in time" : "an unreadable answer";
         view.line(`${seconds(performance.now() - started)} — ${what}; the task was not lost: still watching`);

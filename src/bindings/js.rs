@@ -37,6 +37,9 @@ extern "C" {
     fn guarded_parse(text: &str) -> JsValue;
     #[wasm_bindgen(js_name = attempt)]
     fn guarded_call(f: &Function, arg: &JsValue) -> Array;
+    /// `Promise.resolve(v)`, or a promise rejected with what it threw (a `constructor` getter).
+    #[wasm_bindgen(js_name = toPromise)]
+    pub(crate) fn to_promise(v: &JsValue) -> js_sys::Promise;
     #[wasm_bindgen(js_name = callFetch)]
     fn guarded_fetch(f: &Function, request: Option<&web_sys::Request>, url: &str, init: &js_sys::Object) -> Array;
     #[wasm_bindgen(js_name = genuineResponse)]

@@ -72,15 +72,13 @@ export interface ClientOptions {
   timeoutMs?: number;
 }
 /** What a test double of fetch may resolve to instead of a `Response`: read as one. */
-export interface ResponseLike {
-  /** Default 200 (500 when `ok` is false). */
+export type ResponseLike = {
+  /** From 200 to 599; 200 when left out, unless `ok` is false (then it is refused). */
   status?: number;
   ok?: boolean;
   /** `Retry-After` and `retry-after-ms` are read from it. */
   headers?: { get(name: string): string | null } | Record<string, string>;
-  text?(): Promise<string> | string;
-  json?(): Promise<unknown> | unknown;
-}
+} & ({ text(): Promise<string> | string } | { json(): Promise<unknown> | unknown });
 /** Options of `getTask`. */
 export interface RequestOptions {
   signal?: AbortSignal;

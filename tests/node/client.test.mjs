@@ -3,6 +3,7 @@
 // of every error and URL.
 import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import * as k from "kling3-wasm";
 import { ApiError, buildRequest, KlingClient, KlingError, TaskFailedError, TimeoutError, ValidationError } from "kling3-wasm";
 import { startDevServer } from "../../server/dev-server.mjs";
 
@@ -458,6 +459,15 @@ describe("the fetch it calls", () => {
     const nothing = await rejection(new KlingClient({ baseUrl: "https://api.test/api/v1", fetch: async () => ({ status: 200 }) }).getTask("t_9"));
     assert.equal(nothing.code, "network_error");
     assert.match(nothing.message, /not a Response/);
+    // No status is made up: a mock that says it failed without saying how, or gives a status
+    // no Response can have, is refused, not read as a 500 (which would be retried).
+    for (const mock of [{ ok: false, text: async () => "" }, { status: 0, text: async () => "" }, { status: 99, json: async () => ({}) }]) {
+      let calls = 0;
+      const c = new KlingClient({ baseUrl: "https://api.test/api/v1", maxRetries: 0, fetch: async () => (calls++, mock) });
+      const refused = await rejection(c.createTask({ prompt: "a" }));
+      assert.match(refused.message, /not a Response/, JSON.stringify(mock));
+      assert.equal(calls, 1);
+    }
   });
 
   test("with a path as the base URL outside a page, the injected fetch gets the path", async () => {
@@ -490,7 +500,8 @@ describe("the fetch it calls", () => {
       assert.ok(error instanceof ApiError, String(error));
       assert.equal(error.status, 307);
       assert.match(error.message, /redirect/);
-      assert.equal(error.mayHaveCreated, undefined, "a redirect is not a create");
+      // A redirect after a POST (a 303 often means "made, see there") may stand for a task.
+      assert.equal(error.mayHaveCreated, true);
       assert.equal(posts, 1);
     } finally {
       server.close();
@@ -538,7 +549,7 @@ describe("the wait's own limits", () => {
   const running = () =>
     new Response(JSON.stringify({ code: 200, data: { task_id: "t_1", status: "IN_PROGRESS" } }), { status: 200, headers: { "Content-Type": "application/json" } });
 
-  test("waitForTask's timeoutMs bounds a poll in flight: it rejects at the deadline and the poll is aborted", async () => {
+  test("waitForTask's timeoutMs bounds a poll in flight: it rejects at the deadline (a last poll gets 1 s) and the poll is aborted", async () => {
     let aborted = 0;
     const hang = (input, init) =>
       new Promise((_, reject) =>
@@ -553,10 +564,50 @@ describe("the wait's own limits", () => {
     const took = Date.now() - started;
     assert.ok(error instanceof TimeoutError, String(error));
     assert.equal(error.taskId, "t_1");
-    assert.match(error.message, /t_1 had not finished after 0 s; it may still finish/);
-    assert.ok(took >= 250 && took < 2000, `rejected after ${took} ms`);
+    assert.match(error.message, /t_1 had not finished after 1 s; it may still finish/);
+    assert.ok(took >= 950 && took < 2500, `rejected after ${took} ms`);
     await new Promise((r) => setTimeout(r, 20));
     assert.equal(aborted, 1, "the poll in flight is aborted");
+  });
+
+  test("a poll sent at the deadline that answers at once is used: a task done at the last moment is not lost", async () => {
+    let calls = 0;
+    const late = async () => {
+      calls++;
+      await new Promise((r) => setTimeout(r, 5));
+      return new Response(JSON.stringify({ code: 200, data: { task_id: "t_1", status: calls >= 2 ? "COMPLETED" : "IN_PROGRESS", video_url: "https://v.example/a.mp4" } }));
+    };
+    const c = new KlingClient({ baseUrl: "https://api.test/api/v1", fetch: late });
+    const task = await c.waitForTask("t_1", { timeoutMs: 150, pollIntervalMs: 150 });
+    assert.equal(task.status, "succeeded");
+    assert.equal(calls, 2);
+    const first = await new KlingClient({ baseUrl: "https://api.test/api/v1", fetch: async () => new Response('{"data":{"task_id":"t_1","status":"COMPLETED","video_url":"https://v.example/a.mp4"}}') }).waitForTask("t_1", { timeoutMs: 0 });
+    assert.equal(first.status, "succeeded", "timeoutMs 0 still looks once");
+  });
+
+  test("a completed request's signal is not aborted afterwards (a fetch's own listeners see nothing)", async () => {
+    let aborts = 0;
+    const fetch = async (input, init) => {
+      init.signal.addEventListener("abort", () => aborts++);
+      return new Response('{"data":{"task_id":"t_1","status":"IN_PROGRESS"}}');
+    };
+    await new KlingClient({ baseUrl: "https://api.test/api/v1", fetch }).getTask("t_1");
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(aborts, 0);
+  });
+
+  test("an onProgress promise is bounded by the wait's deadline too, and one whose constructor throws rejects the wait", async () => {
+    const c = new KlingClient({ baseUrl: "https://api.test/api/v1", fetch: async () => running() });
+    const started = Date.now();
+    const slow = await rejection(c.waitForTask("t_1", { timeoutMs: 300, onProgress: () => new Promise(() => {}) }));
+    assert.ok(slow instanceof TimeoutError, String(slow));
+    assert.ok(Date.now() - started < 2000);
+    const hostile = Promise.resolve();
+    Object.defineProperty(hostile, "constructor", { get() { throw new Error("constructor getter"); } });
+    const thrown = await rejection(c.waitForTask("t_1", { timeoutMs: 2000, onProgress: () => hostile }));
+    assert.equal(thrown.message, "constructor getter");
+    // The module is still sound afterwards.
+    assert.equal(k.isTaskId("t_1"), true);
   });
 
   test("a Retry-After longer than what is left of the wait does not hold it past its deadline", async () => {

@@ -635,8 +635,7 @@ impl Watch {
 
     /// Waits `ms`, or rejects at once with the reason when the signal aborts.
     async fn sleep(&self, ms: f64) -> Result<(), Failure> {
-        let timer = TimeoutFuture::new(ms.clamp(0.0, f64::from(i32::MAX as u32)) as u32);
-        match race(timer, self.aborted()).await {
+        match race(timer(ms), self.aborted()).await {
             Either::Left(()) => Ok(()),
             Either::Right(()) => Err(Failure::Aborted(self.reason())),
         }

@@ -102,14 +102,18 @@ pub(crate) fn json_parse(text: &str) -> Result<JsValue, ()> {
     checked(guarded_parse(text))
 }
 
+/// A guarded call's `[true, value]` as `Ok(value)`, and its `[false, thrown]` as `Err(thrown)`.
+fn outcome(pair: Array) -> Result<JsValue, JsValue> {
+    if pair.get(0).is_truthy() {
+        Ok(pair.get(1))
+    } else {
+        Err(pair.get(1))
+    }
+}
+
 /// Calls a user's function with one argument; whatever it throws comes back as `Err`.
 pub(crate) fn call1(f: &Function, arg: &JsValue) -> Result<JsValue, JsValue> {
-    let outcome = guarded_call(f, arg);
-    if outcome.get(0).is_truthy() {
-        Ok(outcome.get(1))
-    } else {
-        Err(outcome.get(1))
-    }
+    outcome(guarded_call(f, arg))
 }
 
 /// Calls a fetch function as `fetch(request, init)` (see `callFetch` in runtime.js); whatever it
@@ -120,12 +124,7 @@ pub(crate) fn call_fetch(
     url: &str,
     init: &js_sys::Object,
 ) -> Result<JsValue, JsValue> {
-    let outcome = guarded_fetch(f, request, url, init);
-    if outcome.get(0).is_truthy() {
-        Ok(outcome.get(1))
-    } else {
-        Err(outcome.get(1))
-    }
+    outcome(guarded_fetch(f, request, url, init))
 }
 
 /// A genuine `Response` with what `v` holds, or `Err` when `v` is not one.

@@ -279,15 +279,12 @@ export function createProxyHandler({
       return apiError(502, `The API answered with a redirect (HTTP ${answer.status}), which the proxy does not follow`, "upstream_redirect", cors);
     }
     if (spend?.entry && refused(answer.status, text)) budget.refund(spend.entry);
-    const headers = { ...cors };
+    // Served from the page's own origin: whatever the API answered is data, never a page.
+    const headers = { ...cors, "Content-Type": "application/json", "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox" };
     for (const name of COPIED_HEADERS) {
       const value = answer.headers.get(name);
       if (value !== null) headers[name] = scrub(value);
     }
-    // Served from the page's own origin: whatever the API answered is data, never a page.
-    headers["Content-Type"] = "application/json";
-    headers["X-Content-Type-Options"] = "nosniff";
-    headers["Content-Security-Policy"] = "default-src 'none'; sandbox";
     return new Response(scrub(text), { status: answer.status, headers });
   };
 }

@@ -3,7 +3,8 @@
 # quick when everything is there already.
 #   bash scripts/setup.sh            Rust wasm target, wasm-bindgen CLI, npm dependencies
 #   bash scripts/setup.sh --test     the same, plus what the tests run in: Debian's Chromium and
-#                                    ChromeDriver, and Bun and workerd from their npm packages
+#                                    ChromeDriver, and each consumer's lockfile (Bun, workerd,
+#                                    the frameworks and bundlers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,12 +52,16 @@ fi
 # 4. For the tests: Debian's Chromium and its driver (no browser download), and the runtimes
 #    the consumer tests use, whose npm packages carry their binaries (Linux x64).
 if [ "${1:-}" = "--test" ]; then
-  runtimes=tests/consumers/runtimes
-  if [ ! -f "$runtimes/node_modules/.setup-stamp" ] || [ "$runtimes/package-lock.json" -nt "$runtimes/node_modules/.setup-stamp" ]; then
-    say "installing the test runtimes (Bun, workerd) from npm"
-    npm ci --prefix "$runtimes" --no-audit --no-fund --loglevel=error
-    touch "$runtimes/node_modules/.setup-stamp"
-  fi
+  # Each consumer with a lockfile of its own (the runtimes, and the frameworks and bundlers it
+  # builds with), installed from the registry as the lockfile says.
+  for lock in tests/consumers/*/package-lock.json; do
+    dir=$(dirname "$lock")
+    if [ ! -f "$dir/node_modules/.setup-stamp" ] || [ "$lock" -nt "$dir/node_modules/.setup-stamp" ]; then
+      say "installing $dir's packages from npm"
+      PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+      touch "$dir/node_modules/.setup-stamp"
+    fi
+  done
   if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     command -v apt-get >/dev/null || die "Chromium is missing and apt-get is not there: install chromium and chromium-driver"
     sudo=""

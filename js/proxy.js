@@ -182,11 +182,19 @@ export function createProxyHandler({
 
   return async function handle(request) {
     const url = new URL(request.url);
-    if (hosts && !hosts.includes(url.hostname.toLowerCase())) {
-      return apiError(403, `This proxy does not answer to the host name ${url.hostname.slice(0, 100)}`, "host_not_allowed");
+    // The host the browser asked for is its Host header. Most runtimes build request.url from it;
+    // Next.js's route handlers do not (their URL names Next's own host, such as localhost).
+    let self = url;
+    try {
+      self = new URL(`${url.protocol}//${request.headers.get("Host") ?? url.host}`);
+    } catch {
+      // A Host header no browser sends: the URL's host stands.
+    }
+    if (hosts && !hosts.includes(self.hostname.toLowerCase())) {
+      return apiError(403, `This proxy does not answer to the host name ${self.hostname.slice(0, 100)}`, "host_not_allowed");
     }
     const origin = request.headers.get("Origin");
-    const allowed = origin === null || origin === url.origin || (allowedOrigins ?? []).includes(origin) || (allowedOrigins ?? []).includes("*");
+    const allowed = origin === null || origin === self.origin || (allowedOrigins ?? []).includes(origin) || (allowedOrigins ?? []).includes("*");
     const cors = origin && allowed
       ? { "Access-Control-Allow-Origin": origin, Vary: "Origin", "Access-Control-Expose-Headers": COPIED_HEADERS.join(", ") }
       : {};

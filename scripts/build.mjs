@@ -216,7 +216,11 @@ writeFileSync(
   entry(
     "web",
     `// Edge runtimes import the .wasm as a WebAssembly.Module (\`?module\`), instantiated here.\n` +
-      `import wasmModule from "./web/${crate}_bg.wasm?module";\nimport { initSync } from "./web/${crate}.js";\ninitSync({ module: wasmModule });\n`,
+      `import wasmModule from "./web/${crate}_bg.wasm?module";\nimport { initSync } from "./web/${crate}.js";\n` +
+      `// Next.js's edge sandbox (next start, next dev, and its build) compiles the module in another\n` +
+      `// realm, where \`instanceof WebAssembly.Module\` is false and the glue would compile it again.\n` +
+      `if (!(wasmModule instanceof WebAssembly.Module)) Object.setPrototypeOf(wasmModule, WebAssembly.Module.prototype);\n` +
+      `initSync({ module: wasmModule });\n`,
   ),
 );
 // Any bundler, no configuration: the wasm travels inside the JS as base64, and is instantiated

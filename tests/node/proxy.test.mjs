@@ -62,6 +62,21 @@ test("only allowed origins may call it, and they get CORS headers", async () => 
   assert.equal(other.status, 403, "by default only the proxy's own origin");
 });
 
+test("its own origin and host name are the Host the browser asked for, not a URL naming another (Next.js)", async () => {
+  // Next.js's route handlers get a request.url naming Next's own host (localhost) whatever the
+  // browser asked for; the Host header keeps what it asked for.
+  const nextLike = (h, headers) =>
+    h(new Request("http://localhost:3000/api/v1/videos/generations", { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify({ prompt: "x" }) }));
+  const asked = { Host: "app.example:8080" };
+  assert.equal((await nextLike(handler(), { ...asked, Origin: "http://app.example:8080" })).status, 200);
+  const localhost = await nextLike(handler(), { ...asked, Origin: "http://localhost:3000" });
+  assert.equal(localhost.status, 403);
+  assert.equal((await localhost.json()).error.type, "origin_not_allowed");
+  assert.equal((await nextLike(handler({ allowedHosts: ["app.example"] }), asked)).status, 200);
+  const elsewhere = await nextLike(handler({ allowedHosts: ["localhost"] }), asked);
+  assert.equal((await elsewhere.json()).error.type, "host_not_allowed");
+});
+
 test("an upstream that echoes the key has it scrubbed", async () => {
   const echo = async (url, init) => new Response(JSON.stringify({ error: { code: 401, message: `bad key ${init.headers.Authorization}` } }), { status: 401 });
   const response = await create(handler({ fetch: echo }), { prompt: "x" });

@@ -1,0 +1,162 @@
+// A Next.js 16 App Router app (tests/consumers/nextjs/) that uses the package as a new user
+// would, installed from its packed tarball: `next build` with Turbopack and with webpack, then
+// `next start` and Chromium through every path (a prerendered and a request-time server
+// component, a client component that prices as the user types and runs generate() through the
+// proxy in the Node.js and the edge runtime, under a basePath), and `next dev`.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { startDevServer } from "../../server/dev-server.mjs";
+import { launchChromium } from "../browser/helpers.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "../..");
+const app = join(here, "nextjs");
+const next = join(app, "node_modules/next/dist/bin/next");
+const run = promisify(execFile);
+const KEY = "aio_next_secret";
+
+let sandbox;
+let scratch;
+before(async () => {
+  assert.ok(existsSync(next), "Next.js is missing: run `bash scripts/setup.sh --test`");
+  sandbox = await startDevServer({ port: 0, sandbox: { timeScale: 0.002 } });
+  // The package as npm installs it: the packed tarball, unpacked into the app's node_modules.
+  scratch = mkdtempSync(join(tmpdir(), "kling3-next-"));
+  const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", scratch], { cwd: root });
+  const installed = join(app, "node_modules/kling3-wasm");
+  rmSync(installed, { recursive: true, force: true });
+  await run("mkdir", ["-p", installed]);
+  await run("tar", ["xzf", join(scratch, JSON.parse(stdout)[0].filename), "-C", installed, "--strip-components=1"]);
+});
+after(async () => {
+  await sandbox?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+async function freePort() {
+  const probe = createServer();
+  await new Promise((r) => probe.listen(0, "127.0.0.1", r));
+  const { port } = probe.address();
+  await new Promise((r) => probe.close(r));
+  return port;
+}
+
+const env = (distDir) => ({
+  ...process.env,
+  NEXT_TELEMETRY_DISABLED: "1",
+  NEXT_DIST_DIR: distDir,
+  KLING_API_KEY: KEY,
+  KLING_UPSTREAM: `${sandbox.url}/api/v1`,
+});
+
+/** `next start` or `next dev` on a free port; resolves once it answers. */
+async function serve(command, distDir) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [next, command, "-p", String(port), "-H", "127.0.0.1"], { cwd: app, env: env(distDir), stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  child.stdout.on("data", (c) => (log += c));
+  child.stderr.on("data", (c) => (log += c));
+  const url = `http://127.0.0.1:${port}/studio`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`next ${command} exited: ${log}`);
+    if (await fetch(url).then((r) => r.ok, () => false)) break;
+    if (i > 600) throw new Error(`next ${command} did not answer: ${log}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    log: () => log,
+    async close() {
+      child.kill();
+      await once(child, "exit");
+    },
+  };
+}
+
+/** Types into the client component and runs a task through one proxy route. */
+async function throughThePage(base, t) {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(base);
+    // The server-rendered price is there before any script runs; then the client takes over.
+    assert.equal(await page.textContent("#static-price"), "180");
+    await page.fill("#prompt", "");
+    await page.waitForFunction(() => document.querySelector("#price").textContent === "prompt");
+    assert.equal(await page.isDisabled("#send"), true);
+    await page.fill("#prompt", "A dog in a Next.js app");
+    await page.fill("#duration", "5");
+    await page.waitForFunction(() => document.querySelector("#price").textContent === "300");
+
+    for (const runtime of ["nodejs", "edge"]) {
+      await page.goto(runtime === "edge" ? `${base}?runtime=edge` : base);
+      await page.fill("#prompt", `A dog through the ${runtime} route`);
+      await page.click("#send");
+      await page.waitForFunction(() => document.querySelector("#outcome").textContent !== "", null, { timeout: 20_000 });
+      const outcome = await page.textContent("#outcome");
+      assert.match(outcome, /^succeeded \S+ http:\/\/127\.0\.0\.1:\d+\/sandbox\/video\.mp4/, `${runtime}: ${outcome}`);
+      const task = sandbox.sandbox.tasks.get(outcome.split(" ")[1]);
+      assert.ok(task, `${runtime}: the sandbox made the task`);
+      assert.equal(task.key, KEY, `${runtime}: the route added its key`);
+      t.diagnostic(`${runtime} route: ${outcome}`);
+    }
+
+    // The proxy's own rules hold inside Next.js: a task over maxCreditsPerTask is refused.
+    await page.goto(base);
+    await page.fill("#duration", "10");
+    await page.click("#send");
+    await page.waitForFunction(() => document.querySelector("#outcome").textContent !== "", null, { timeout: 20_000 });
+    assert.match(await page.textContent("#outcome"), /^ApiError 403 credit_cap: /);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+}
+
+for (const bundler of ["turbopack", "webpack"]) {
+  test(`Next.js 16 with ${bundler}: next build, next start, and a browser through every path`, async (t) => {
+    const distDir = `.next-${bundler}`;
+    rmSync(join(app, distDir), { recursive: true, force: true });
+    await run(process.execPath, [next, "build", ...(bundler === "webpack" ? ["--webpack"] : [])], { cwd: app, env: env(distDir), maxBuffer: 1 << 24 });
+    // Prerendered at build time: the price is in the static HTML.
+    assert.match(readFileSync(join(app, distDir, "server/app/index.html"), "utf8"), /<p id="static-price">180<\/p>/);
+    const server = await serve("start", distDir);
+    try {
+      // Rendered at request time from the query: pro, 10 s, with sound is 80 credits a second.
+      const priced = await fetch(`${server.url}/priced?duration=10&mode=pro`).then((r) => r.text());
+      assert.match(priced, /<p id="ssr-price">800<\/p>/);
+      assert.match(await fetch(`${server.url}/priced?duration=20`).then((r) => r.text()), /<p id="ssr-price">duration<\/p>/);
+      await throughThePage(server.url, t);
+    } catch (e) {
+      e.message += `\nnext start said: ${server.log()}`;
+      throw e;
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+test("Next.js 16: next dev serves the same app", async (t) => {
+  const distDir = ".next-dev";
+  rmSync(join(app, distDir), { recursive: true, force: true });
+  const server = await serve("dev", distDir);
+  try {
+    assert.match(await fetch(`${server.url}/priced?duration=3`).then((r) => r.text()), /<p id="ssr-price">180<\/p>/);
+    await throughThePage(server.url, t);
+  } catch (e) {
+    e.message += `\nnext dev said: ${server.log()}`;
+    throw e;
+  } finally {
+    await server.close();
+  }
+});

@@ -9,6 +9,7 @@
 //   pkg/index.d.ts, pkg/types/                the types, generated from the Rust types
 //   pkg/workerd.js                            Cloudflare Workers: the wasm imported as a module
 //   pkg/edge.js                               edge runtimes (`edge-light`): the same, with `?module`
+//   pkg/web.webpack.js                        webpack and Rspack: web.js without the base64 fallback
 //   pkg/inline.js                             `kling3-wasm/inline`: the wasm inlined, for any bundler
 //   pkg/proxy.*.js                            `kling3-wasm/proxy`, from js/proxy.js
 import { execFileSync } from "node:child_process";
@@ -188,17 +189,27 @@ writeFileSync(
       `await init({ module_or_path: source });\n`,
   ),
 );
+// webpack and Rspack (the `webpack` condition) emit the wasm that `new URL("….wasm",
+// import.meta.url)` names, and rewrite the URL: their entry fetches it with no fallback. With
+// web.js's, they also emitted the 260 KB base64 copy as a chunk (with a size warning) and wrote
+// the build machine's file:// path into the bundle, for the moved-file check.
+writeFileSync(
+  join(pkg, "web.webpack.js"),
+  entry("web", `// The bundler emits the wasm; top-level await fetches and instantiates it here.\nimport init from "./web/${crate}.js";\nawait init();\n`),
+);
 // One module for a page to fetch instead of four (entry, glue and the two snippets). The glue
 // names its wasm relative to itself (`new URL("…", import.meta.url)`, as bundlers expect): in
 // pkg/web.js, that is one folder down. The base64 copy stays a module of its own, fetched only
 // when it is needed.
-buildSync({ entryPoints: [join(pkg, "web.js")], bundle: true, format: "esm", platform: "browser", target: "es2022", minify: true, legalComments: "none", outfile: join(pkg, "web.js"), allowOverwrite: true, logLevel: "error", external: ["./web/wasm-inline.js"] });
-{
-  const bundled = readFileSync(join(pkg, "web.js"), "utf8");
+for (const name of ["web.js", "web.webpack.js"]) {
+  const file = join(pkg, name);
+  buildSync({ entryPoints: [file], bundle: true, format: "esm", platform: "browser", target: "es2022", minify: true, legalComments: "none", outfile: file, allowOverwrite: true, logLevel: "error", external: ["./web/wasm-inline.js"] });
+  const bundled = readFileSync(file, "utf8");
   const [from, to] = [`new URL("${crate}_bg.wasm",import.meta.url)`, `new URL("./web/${crate}_bg.wasm",import.meta.url)`];
-  if (bundled.split(from).length !== 2) throw new Error(`build: expected the glue's wasm URL once in pkg/web.js`);
-  if (!bundled.includes(`import("./web/wasm-inline.js")`)) throw new Error("build: pkg/web.js must import the base64 copy lazily");
-  writeFileSync(join(pkg, "web.js"), bundled.replace(from, to));
+  if (bundled.split(from).length !== 2) throw new Error(`build: expected the glue's wasm URL once in pkg/${name}`);
+  const lazy = bundled.includes(`import("./web/wasm-inline.js")`);
+  if (lazy !== (name === "web.js")) throw new Error(`build: only pkg/web.js imports the base64 copy, and lazily`);
+  writeFileSync(file, bundled.replace(from, to));
 }
 // Cloudflare Workers (workerd) import a .wasm file as a compiled WebAssembly.Module.
 writeFileSync(

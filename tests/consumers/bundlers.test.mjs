@@ -136,15 +136,11 @@ for (const { id, name, make } of bundlers) {
   });
 }
 
-// What a clean build of these bundlers would be and the package does not give yet: pkg/web.js
-// keeps a base64 copy of the wasm behind `import("./web/wasm-inline.js")` for bundlers that leave
-// the wasm behind (esbuild), and webpack and Rspack emit that import as a lazy chunk of its own
-// (about 260 KB, never loaded by the page above), which webpack warns about ("asset size
-// limit"); and its check `new URL(import.meta.url).pathname.endsWith("/web.js")` makes both
-// write the build machine's file:// path of web.js into the bundle. A `webpack` export condition
-// naming an entry without that fallback closes all three; until then these are todo.
+// A clean build: webpack and Rspack take the `webpack` condition's entry, which has none of
+// pkg/web.js's base64 fallback (emitted by them as a 260 KB lazy chunk, with webpack's size
+// warning) nor its moved-file check (which wrote the build machine's file:// path in).
 for (const { id, name } of bundlers) {
-  test(`${name}: the build emits no base64 copy of the wasm, no path of the build machine, and no warning`, { todo: "pkg/web.js's base64 fallback is emitted as a lazy chunk" }, () => {
+  test(`${name}: the build emits no base64 copy of the wasm, no path of the build machine, and no warning`, () => {
     const built = outputs.get(id);
     assert.ok(built, `the ${name} build above did not finish`);
     const js = built.files.filter((f) => f.endsWith(".js"));

@@ -56,8 +56,10 @@ node_test=(--test --test-concurrency=1 --test-timeout=180000 --test-reporter=tap
 step "the package, client, sandbox and proxy from Node, the package in Chromium, and every consumer (node --test, Node $(node --version))"
 node "${node_test[@]}" "${suites[@]}"
 
-# The README promises Node 20 and newer: the same suites under 22 and 24, the current LTS lines.
+# The README promises Node 20 and newer: the Node-facing suites (the package, client, sandbox and
+# proxy in Node) under 22 and 24, the current LTS lines. The browser, bundler and runtime
+# consumers ran above; a Node version does not change what a browser or another runtime does.
 for bin in $(bash scripts/other-nodes.sh); do
-  step "the same suites under Node $("$bin/node" --version)"
-  PATH="$bin:$PATH" node "${node_test[@]}" "${suites[@]}"
+  step "the Node suites under Node $("$bin/node" --version)"
+  PATH="$bin:$PATH" node "${node_test[@]}" tests/node/*.test.mjs
 done

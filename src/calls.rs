@@ -65,6 +65,9 @@ pub struct ClientDefaults {
     /// The answer headers a browser page may read (and a proxy passes on): the waits a 429
     /// asks for, and whether an idempotent repeat was answered from the first.
     pub exposed_headers: &'static [&'static str],
+    /// The fetch `cache` mode of every request the client sends and the proxy forwards (see
+    /// [`REQUEST_CACHE`]).
+    pub request_cache: &'static str,
 }
 
 /// The values above, as one.
@@ -85,7 +88,13 @@ pub const CLIENT_DEFAULTS: ClientDefaults = ClientDefaults {
     body_timeout_ms: 5_000,
     spend_window_ms: 3_600_000,
     exposed_headers: &["Retry-After", "retry-after-ms", "Idempotent-Replayed"],
+    request_cache: REQUEST_CACHE,
 };
+
+/// The fetch `cache` mode of every request: each goes to the network, so that no cache (the
+/// browser's HTTP cache, one in between, Next.js's fetch cache) answers a poll with a status it
+/// kept, which would freeze a wait until its deadline, or a create with a task made before.
+pub const REQUEST_CACHE: &str = "no-store";
 
 /// See [`ClientDefaults::max_body_bytes`].
 pub const MAX_BODY_BYTES: u32 = 1_000_000;

@@ -15,6 +15,7 @@ use std::cell::RefCell;
 use std::future::{poll_fn, Future};
 use std::pin::pin;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::task::{Poll, Waker};
 
 use gloo_net::http::{Request, RequestBuilder};
@@ -23,11 +24,11 @@ use js_sys::{Date, Function, Object, Promise};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::RequestRedirect;
 use web_sys::{AbortController, AbortSignal, AddEventListenerOptions};
+use web_sys::{RequestCache, RequestRedirect};
 
 use crate::bindings::js::{call1, call_fetch, follow, genuine_response, global_fetch, reflect_get, set, to_promise};
-use crate::calls::{create_request, read_answer, task_url, CallOptions, Refusal, Settings};
+use crate::calls::{create_request, read_answer, task_url, CallOptions, Refusal, Settings, REQUEST_CACHE};
 use crate::error::Error;
 use crate::input::{Input, Value};
 use crate::response::ApiFailure;
@@ -37,6 +38,10 @@ use crate::schedule::{
 };
 use crate::task::{Status, Task};
 use crate::text::redact_key;
+
+/// Set once a Request could be made only without a `cache` field (see [`Client::prepare`]): the
+/// runtime refuses one, for every client.
+static CACHE_REFUSED: AtomicBool = AtomicBool::new(false);
 
 /// What a client is: its checked settings, and the fetch it calls (the global one when `None`).
 pub struct Client {
@@ -414,6 +419,11 @@ impl Client {
 
     /// The request gloo-net builds (`None` for a path such as `/api/v1` outside a page, where
     /// no Request can be made: the fetch then gets the URL), and the same as `fetch`'s `init`.
+    /// Both ask for [`REQUEST_CACHE`], unless the runtime refuses a `cache` field: workerd with a
+    /// compatibility date before 2024-11-11 throws on any ("The 'cache' field on
+    /// 'RequestInitializerDict' is not implemented"). A Request that can be made only without
+    /// one tells: the module remembers, and from then on sends without, in that runtime only
+    /// (better a request a cache might answer than none at all).
     fn prepare(
         &self,
         method: Method,
@@ -421,10 +431,6 @@ impl Client {
         body: Option<Body<'_>>,
         signal: &AbortSignal,
     ) -> (Option<web_sys::Request>, Object) {
-        let mut builder: RequestBuilder = match method {
-            Method::Get => Request::get(url),
-            Method::Post => Request::post(url).redirect(RequestRedirect::Manual),
-        };
         let mut pairs: Vec<(&str, String)> = vec![("Accept", "application/json".into())];
         if let Some(body) = &body {
             pairs.push(("Content-Type", "application/json".into()));
@@ -435,10 +441,39 @@ impl Client {
         if let Some(key) = &self.settings.api_key {
             pairs.push(("Authorization", format!("Bearer {key}")));
         }
+        let text = body.and_then(|b| b.text);
+        let refused = CACHE_REFUSED.load(Relaxed);
+        let mut cache = !refused;
+        let request = loop {
+            let mut builder: RequestBuilder = match method {
+                Method::Get => Request::get(url),
+                Method::Post => Request::post(url).redirect(RequestRedirect::Manual),
+            };
+            for (name, value) in &pairs {
+                builder = builder.header(name, value);
+            }
+            if cache {
+                // REQUEST_CACHE, as web-sys names it.
+                builder = builder.cache(RequestCache::NoStore);
+            }
+            let builder = builder.abort_signal(Some(signal));
+            let request = match text {
+                Some(text) => builder.body(text),
+                None => builder.build(),
+            }
+            .ok();
+            if request.is_some() || !cache {
+                break request.map(web_sys::Request::from);
+            }
+            // Once more without `cache`: if that works, the runtime refuses the field.
+            cache = false;
+        };
+        if request.is_some() && !cache {
+            CACHE_REFUSED.store(true, Relaxed);
+        }
         let init = Object::new();
         let headers = Object::new();
         for (name, value) in &pairs {
-            builder = builder.header(name, value);
             set(&headers, name, &JsValue::from_str(value));
         }
         set(&init, "method", &JsValue::from_str(verb(method)));
@@ -447,24 +482,19 @@ impl Client {
         if method == Method::Post {
             set(&init, "redirect", &JsValue::from_str("manual"));
         }
-        let builder = builder.abort_signal(Some(signal));
-        let text = body.and_then(|b| b.text);
+        if !CACHE_REFUSED.load(Relaxed) {
+            set(&init, "cache", &JsValue::from_str(REQUEST_CACHE));
+        }
         if let Some(text) = text {
             set(&init, "body", &JsValue::from_str(text));
         }
-        let request = match text {
-            Some(text) => builder.body(text),
-            None => builder.build(),
-        }
-        .ok()
-        .map(web_sys::Request::from);
         (request, init)
     }
 
     /// Sends one request and reads the answer. The request is built by gloo-net; the fetch is
     /// called as code written for the global one expects, `fetch(request, init)`, with `init`
-    /// holding the same method, headers, body and signal (a mock may read either). A create is
-    /// not redirected: a fetch that followed a 307 would send the POST a second time.
+    /// holding the same method, headers, body, signal and cache mode (a mock may read either). A
+    /// create is not redirected: a fetch that followed a 307 would send the POST a second time.
     async fn send(
         &self,
         method: Method,

@@ -442,6 +442,27 @@ describe("the fetch it calls", () => {
     assert.ok(call.init.signal instanceof AbortSignal);
   });
 
+  test("every request asks for no cache: the create, each poll and each retry, in init and in the Request", async () => {
+    const calls = [];
+    let polls = 0;
+    const fetch = async (input, init) => {
+      calls.push({ method: init.method, init: init.cache, request: input.cache });
+      if (init.method === "POST") return created();
+      polls++;
+      if (polls === 2) return new Response('{"error":{"code":503,"message":"busy"}}', { status: 503, headers: { "Retry-After-Ms": "1" } });
+      const status = polls >= 4 ? "COMPLETED" : "IN_PROGRESS";
+      return new Response(JSON.stringify({ code: 200, data: { task_id: "t_1", status, output: { video_url: "https://v.example/a.mp4" } } }));
+    };
+    const task = await new KlingClient({ apiKey: KEY, baseUrl: "https://api.test/api/v1", fetch }).generate({ prompt: "a cat" }, { pollIntervalMs: 100 });
+    assert.equal(task.status, "succeeded");
+    assert.deepEqual(calls.map((c) => c.method), ["POST", "GET", "GET", "GET", "GET"], "a create, three polls and a retry");
+    assert.deepEqual(calls.filter((c) => c.init !== "no-store" || c.request !== "no-store"), []);
+    // Outside a page a path makes no Request: the fetch gets the path, and init still says it.
+    const paths = [];
+    await new KlingClient({ baseUrl: "/api/v1", fetch: async (input, init) => (paths.push([input, init.cache]), created()) }).createTask({ prompt: "a cat" });
+    assert.deepEqual(paths, [["/api/v1/videos/generations", "no-store"]]);
+  });
+
   test("a mock that only looks like a Response (status, headers, json() or text()) is read as one", async () => {
     const created = { code: 200, data: { task_id: "t_9", status: "PENDING" } };
     const viaJson = new KlingClient({ baseUrl: "https://api.test/api/v1", fetch: async () => ({ ok: true, status: 200, json: async () => created }) });

@@ -17,7 +17,24 @@ const {
   requestTimeoutMs: UPSTREAM_TIMEOUT_MS,
   // The answer's headers passed back to the browser (each scrubbed of the key); no others.
   exposedHeaders: COPIED_HEADERS,
+  // The fetch `cache` mode of every upstream request, as the client's: "no-store", so that no
+  // cache (Next.js's, which patches the global fetch in route handlers and keeps what it may,
+  // or an HTTP cache) answers a poll with a status it kept.
+  requestCache: REQUEST_CACHE,
 } = clientDefaults();
+
+/**
+ * `{ cache }` where this runtime's fetch takes the field, `{}` where it refuses it (workerd with
+ * a compatibility date before 2024-11-11 throws on any: there the upstream requests go without).
+ */
+function cacheField(url) {
+  try {
+    new Request(url, { cache: REQUEST_CACHE });
+    return { cache: REQUEST_CACHE };
+  } catch {
+    return {};
+  }
+}
 
 function json(status, body, headers = {}) {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
@@ -179,6 +196,7 @@ export function createProxyHandler({
   const budget = maxCreditsPerWindow === undefined ? null : spendBudget(maxCreditsPerWindow, windowMs);
   const createPath = `${basePath}${CREATE_PATH}`;
   const tasksPath = `${basePath}${TASKS_PATH}`;
+  let cache; // cacheField(), decided at the first request
 
   return async function handle(request) {
     const url = new URL(request.url);
@@ -275,7 +293,8 @@ export function createProxyHandler({
     const signal = typeof AbortSignal.any === "function" && request.signal ? AbortSignal.any([request.signal, limit]) : limit;
     try {
       // A create is not redirected (see above); a poll follows, as the client's does.
-      answer = await fetchFn(target, { ...init, signal, ...(init.method === "POST" ? { redirect: "manual" } : {}) });
+      cache ??= cacheField(target);
+      answer = await fetchFn(target, { ...init, signal, ...cache, ...(init.method === "POST" ? { redirect: "manual" } : {}) });
       text = await answer.text();
     } catch {
       // The task may exist all the same: what it cost stays counted.

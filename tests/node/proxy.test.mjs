@@ -84,6 +84,21 @@ test("an upstream that echoes the key has it scrubbed", async () => {
   assert.ok(!(await response.text()).includes(KEY));
 });
 
+test("its upstream requests ask for no cache (Next.js's fetch cache is left by it too), create and poll", async () => {
+  const seen = [];
+  const record = async (url, init) => {
+    seen.push([init.method, init.cache]);
+    return fetch(url, init);
+  };
+  const h = handler({ fetch: record });
+  const { data } = await (await create(h, { prompt: "a cat" })).json();
+  assert.equal((await h(new Request(`http://proxy.local/api/v1/tasks/${data.task_id}`))).status, 200);
+  assert.deepEqual(seen, [
+    ["POST", "no-store"],
+    ["GET", "no-store"],
+  ]);
+});
+
 test("bad options are refused when the handler is made", () => {
   assert.throws(() => createProxyHandler({}), /apiKey/);
   assert.throws(() => createProxyHandler({ apiKey: KEY, maxCreditsPerTask: -5 }), /maxCreditsPerTask/);

@@ -1,0 +1,102 @@
+// Vite SSR server builds of the package as a new user gets it: installed from the packed
+// tarball, imported by name from a server entry, built with the repository's Vite and only the
+// `ssr` entry. The default build keeps the package external (the server imports it from
+// node_modules); the `ssr.noExternal: true` build bundles it in, as serverless adapters do, and
+// runs from a folder where the package cannot be resolved. Each runs the consumers' scenario
+// against the sandbox and renders a page priced with estimateCost.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { startDevServer } from "../../server/dev-server.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "../..");
+const dir = join(here, "vite-ssr");
+const installed = join(dir, "node_modules/kling3-wasm");
+const run = promisify(execFile);
+
+let server;
+let api;
+let scratch;
+
+before(async () => {
+  assert.ok(existsSync(join(root, "pkg/node.js")), "pkg/ is missing: run `node scripts/build.mjs`");
+  scratch = mkdtempSync(join(tmpdir(), "kling3-vite-ssr-"));
+  // The package as npm would install it: `npm pack`, unpacked where a dependency goes.
+  const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", scratch], { cwd: root });
+  const [{ filename }] = JSON.parse(stdout);
+  rmSync(installed, { force: true, recursive: true });
+  mkdirSync(installed, { recursive: true });
+  await run("tar", ["xzf", join(scratch, filename), "-C", installed, "--strip-components=1"]);
+  server = await startDevServer({ port: 0, sandbox: { timeScale: 0.002 } });
+  api = `${server.url}/api/v1`;
+});
+after(async () => {
+  await server?.close();
+  if (scratch) rmSync(scratch, { force: true, recursive: true });
+});
+
+// The same checks as every consumer's (consumers.test.mjs), and the page's price.
+function checkScenario(result) {
+  assert.equal(result.error, undefined, result.error);
+  assert.equal(result.valid, true);
+  assert.equal(result.credits, 180);
+  assert.equal(result.invalid, "prompt,duration");
+  assert.equal(result.status, "succeeded");
+  assert.match(result.videoUrl, /^http:\/\/127\.0\.0\.1:\d+\/sandbox\/video\.mp4/);
+  assert.match(result.html, /“A cat in a &#60;Vite&#62; server”, 3 s: <strong data-credits="180">180 credits<\/strong>/);
+}
+
+/** Builds server.js with Vite's SSR build into `outDir`; resolves to the built files' names and their JS. */
+async function viteSsrBuild(outDir, ssr = {}) {
+  const { build } = await import("vite");
+  await build({ root: dir, configFile: false, logLevel: "warn", ssr, build: { ssr: "server.js", outDir, emptyOutDir: true } });
+  const files = readdirSync(outDir, { recursive: true }).filter((f) => f.endsWith(".js") || f.endsWith(".mjs"));
+  return { files, js: files.map((f) => readFileSync(join(outDir, f), "utf8")).join("\n") };
+}
+
+/** Runs the built entry with Node from `cwd` (a child process); resolves to its JSON result. */
+async function runBuilt(cwd, entry) {
+  const { stdout } = await run(process.execPath, [join(dir, "run.mjs"), entry, api], { cwd, timeout: 60_000 }).catch((e) => {
+    throw new Error(`node run.mjs ${entry} failed: ${e.stderr || e.message}`);
+  });
+  return JSON.parse(stdout);
+}
+
+test("Vite SSR, the default build: the package stays external, and the server imports it from node_modules and runs a task", async () => {
+  const out = join(dir, "dist");
+  const { files, js } = await viteSsrBuild(out);
+  assert.deepEqual(files, ["server.js"]);
+  assert.match(js, /from "kling3-wasm"/, "the package is imported by name, not bundled");
+  assert.ok(!js.includes("WebAssembly"), "no part of the package is in the build");
+  checkScenario(await runBuilt(dir, join(out, "server.js")));
+});
+
+test("Vite SSR with ssr.noExternal: the node entry is bundled in, wasm and all, and the output runs alone from a folder without node_modules", async () => {
+  const out = join(scratch, "dist-bundled");
+  const { files, js } = await viteSsrBuild(out, { noExternal: true });
+  assert.doesNotMatch(js, /from "kling3-wasm|import\("kling3-wasm/, "the package is bundled in");
+  // Vite resolved the package with the "node" condition: pkg/node.js, the wasm in it as base64.
+  assert.match(js, /^\/\/ (.*\/)?node_modules\/kling3-wasm\/pkg\/node\.js$/m, "the bundle holds pkg/node.js (Rolldown names each module it bundles)");
+  const base64Head = readFileSync(join(installed, "pkg/web/kling3_wasm_bg.wasm")).toString("base64").slice(0, 64);
+  assert.ok(js.includes(base64Head), "the bundle carries the package's wasm as base64");
+  assert.ok(!js.includes("file://"), "the build names no file:// path of the build machine");
+  assert.ok(!/\.wasm["']/.test(js), "the build refers to no .wasm file: the wasm travels inside it");
+  // Deployed alone: the output and a package.json saying ES module, nothing else.
+  const deployed = mkdtempSync(join(tmpdir(), "kling3-vite-ssr-deployed-"));
+  try {
+    cpSync(out, deployed, { recursive: true });
+    writeFileSync(join(deployed, "package.json"), '{ "private": true, "type": "module" }\n');
+    await assert.rejects(run(process.execPath, ["--input-type=module", "-e", 'await import("kling3-wasm")'], { cwd: deployed }), /ERR_MODULE_NOT_FOUND/, "kling3-wasm is not resolvable there");
+    const entry = files.find((f) => f === "server.js");
+    assert.ok(entry, `server.js among ${files.join(", ")}`);
+    checkScenario(await runBuilt(deployed, join(deployed, entry)));
+  } finally {
+    rmSync(deployed, { force: true, recursive: true });
+  }
+});

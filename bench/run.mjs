@@ -15,6 +15,7 @@ import { inputs, makeTimer, race } from "./race.mjs";
 import { startDevServer } from "../server/dev-server.mjs";
 import { seeded } from "../tests/support/random.mjs";
 import { measureFloor, measureSafeFloor, safeFloorPkg, wasmByCrate } from "./floor.mjs";
+import { measurePageBundles } from "./bundlers.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "pkg");
@@ -61,6 +62,18 @@ for (const [name, entry, wasm] of pages) {
   const total = gz(js) + (wasm ? gz(wasm) : 0);
   results.pages[name] = { js: js.length, jsGzip: gz(js), wasmGzip: wasm ? gz(wasm) : 0, totalGzip: total };
   row("page bundle", name, `${kb(total)} gzip`, wasm ? `JS ${kb(gz(js))} + wasm ${kb(gz(wasm))}` : `JS ${kb(js.length)} raw`);
+}
+
+// The same page as each bundler we support builds it (bench/bundlers.mjs), the package imported
+// by name from node_modules; esbuild's is the bundle above, with the wasm file beside it.
+{
+  const { webpack, rspack, vite } = await measurePageBundles();
+  const { js, jsGzip, wasmGzip, totalGzip } = results.pages["kling3-wasm"];
+  results.pageBundles = { webpack, rspack, vite, esbuild: { js, jsGzip, wasm: wasmWeb.length, wasmGzip, totalGzip, resolved: "pkg/web.js" } };
+  for (const [name, b] of Object.entries(results.pageBundles)) {
+    if (b.skipped) row("page bundle by bundler", name, "(skipped)", b.skipped);
+    else row("page bundle by bundler", name, `${kb(b.totalGzip)} gzip`, `JS ${kb(b.jsGzip)} + wasm ${kb(b.wasmGzip)}; ${b.resolved ?? "?"}`);
+  }
 }
 
 // Where the wasm's bytes go, by crate: the release module run through wasm-bindgen and wasm-opt
@@ -275,8 +288,12 @@ for (const [where, throughput] of [["Node", results.throughput], ["Chromium", re
 goal("Node: import adds", `${results.instantiate.nodeAddsMs.toFixed(1)} ms`, "≤ 5 ms", results.instantiate.nodeAddsMs <= 5);
 goal("Chromium: compile + init, wasm from the HTTP cache", `${results.instantiate.chromiumCachedMs.toFixed(1)} ms`, "≤ 5 ms", results.instantiate.chromiumCachedMs <= 5);
 goal("tester: time to interactive", `${results.page.timeToInteractiveMs.toFixed(0)} ms`, "≤ 300 ms", results.page.timeToInteractiveMs <= 300);
-const page = results.pages["kling3-wasm"].totalGzip;
-goal("page bundle (gzip -9)", kb(page), "≤ 50 KB", page <= 50 * 1024);
+// The largest page bundle of the bundlers we support: the one the goal has to hold for.
+const [pageBy, page] = Object.entries(results.pageBundles)
+  .filter(([, b]) => !b.skipped)
+  .map(([name, b]) => [name, b.totalGzip])
+  .reduce((a, b) => (b[1] > a[1] ? b : a));
+goal("page bundle (gzip -9)", kb(page), "≤ 50 KB", page <= 50 * 1024, `largest of the bundlers: ${pageBy}`);
 results.goals = goals;
 for (const g of goals) row("goal", g.what, g.figure, `goal ${g.target}: ${g.met ? "met" : "not met"}${g.beside ? ` (${g.beside})` : ""}`);
 

@@ -6,22 +6,20 @@
 // diagnostic and written to dist-<bundler>/page-bundle.json for the bench.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { startDevServer } from "../../server/dev-server.mjs";
 import { launchChromium } from "../browser/helpers.mjs";
+import { checkScenario, pack, unpack } from "./support.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../..");
 const dir = join(here, "bundlers");
 const installed = join(dir, "node_modules/kling3-wasm");
-const run = promisify(execFile);
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 
 let server;
@@ -36,11 +34,7 @@ before(async () => {
   assert.ok(existsSync(join(root, "pkg/web.js")), "pkg/ is missing: run `node scripts/build.mjs`");
   // The package as npm would install it: `npm pack`, unpacked where a dependency goes.
   packDir = mkdtempSync(join(tmpdir(), "kling3-pack-"));
-  const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", packDir], { cwd: root });
-  const [{ filename }] = JSON.parse(stdout);
-  rmSync(installed, { force: true, recursive: true });
-  mkdirSync(installed, { recursive: true });
-  await run("tar", ["xzf", join(packDir, filename), "-C", installed, "--strip-components=1"]);
+  await unpack((await pack(packDir)).tarball, installed);
   wasm = readFileSync(join(installed, "pkg/web/kling3_wasm_bg.wasm"));
   base64Head = wasm.toString("base64").slice(0, 64);
   server = await startDevServer({ port: 0, mounts: [["/bundlers/", dir]], sandbox: { timeScale: 0.002 } });
@@ -49,16 +43,6 @@ after(async () => {
   await server?.close();
   if (packDir) rmSync(packDir, { force: true, recursive: true });
 });
-
-// The same checks as every consumer's (consumers.test.mjs).
-function checkScenario(result) {
-  assert.equal(result.error, undefined, result.error);
-  assert.equal(result.valid, true);
-  assert.equal(result.credits, 180);
-  assert.equal(result.invalid, "prompt,duration");
-  assert.equal(result.status, "succeeded");
-  assert.match(result.videoUrl, /^http:\/\/127\.0\.0\.1:\d+\/sandbox\/video\.mp4/);
-}
 
 /** Opens a page; resolves to its window.__result and the paths of what it fetched under `prefix`. */
 async function inChromium(path, prefix) {

@@ -7,7 +7,6 @@ import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { copyFileSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -15,6 +14,7 @@ import { build as esbuild } from "esbuild";
 import { ApiError, KlingClient } from "kling3-wasm";
 import { startDevServer } from "../../server/dev-server.mjs";
 import { launchChromium } from "../browser/helpers.mjs";
+import { checkScenario, freePort } from "./support.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../..");
@@ -38,14 +38,6 @@ before(async () => {
 });
 after(() => server?.close());
 
-function checkScenario(result) {
-  assert.equal(result.error, undefined, result.error);
-  assert.equal(result.valid, true);
-  assert.equal(result.credits, 180);
-  assert.equal(result.invalid, "prompt,duration");
-  assert.equal(result.status, "succeeded");
-  assert.match(result.videoUrl, /^http:\/\/127\.0\.0\.1:\d+\/sandbox\/video\.mp4/);
-}
 
 async function inChromium(path) {
   const browser = await launchChromium();
@@ -106,13 +98,6 @@ test("a page with no bundler: the web build through an import map", async () => 
   checkScenario(await inChromium("/consumers/no-bundler/index.html"));
 });
 
-async function freePort() {
-  const probe = createServer();
-  await new Promise((r) => probe.listen(0, "127.0.0.1", r));
-  const { port } = probe.address();
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 test("Cloudflare workerd: the proxy in a worker forwards to the API and refuses a task over its cap", async () => {
   needs(WORKERD);

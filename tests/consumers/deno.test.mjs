@@ -13,6 +13,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { startDevServer } from "../../server/dev-server.mjs";
+import { checkScenario, pack as packTarball, unpack } from "./support.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../..");
@@ -33,30 +34,22 @@ before(async () => {
   assert.ok(existsSync(join(root, "pkg/node.js")), "pkg/ is missing: run `node scripts/build.mjs`");
   scratch = mkdtempSync(join(tmpdir(), "kling3-deno-"));
   // The package as npm would publish it.
-  const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", scratch], { cwd: root });
-  [pack] = JSON.parse(stdout);
-  tarball = join(scratch, pack.filename);
+  ({ info: pack, tarball } = await packTarball(scratch));
   server = await startDevServer({ port: 0, sandbox: { timeScale: 0.002 } });
   api = `${server.url}/api/v1`;
   app = join(scratch, "app");
   cpSync(join(dir, "app"), app, { recursive: true });
   cpSync(join(here, "scenario.js"), join(app, "scenario.js"));
   const installed = join(app, "node_modules/kling3-wasm");
-  mkdirSync(installed, { recursive: true });
-  await run("tar", ["xzf", tarball, "-C", installed, "--strip-components=1"]);
+  await unpack(tarball, installed);
 });
 after(async () => {
   await server?.close();
   if (scratch) rmSync(scratch, { force: true, recursive: true });
 });
 
-function checkScenario(result) {
-  assert.equal(result.error, undefined, result.error);
-  assert.equal(result.valid, true);
-  assert.equal(result.credits, 180);
-  assert.equal(result.invalid, "prompt,duration");
-  assert.equal(result.status, "succeeded");
-  assert.match(result.videoUrl, /^http:\/\/127\.0\.0\.1:\d+\/sandbox\/video\.mp4/);
+function checkDeno(result) {
+  checkScenario(result);
   assert.match(result.runtime, /^deno 2\./);
 }
 
@@ -78,7 +71,7 @@ async function deno(cwd, script, { env = {}, permissions = [`--allow-net=${new U
 
 test("Deno 2, node_modules project: the package by name takes the node entry, runs a task, and the proxy forwards with its key", async () => {
   const { result } = await deno(app, "main.js");
-  checkScenario(result);
+  checkDeno(result);
   // Deno 2.9 matches the conditions "deno", "node", "import", "module-sync" and "default" (not
   // "browser", "worker", "edge-light" nor "workerd"): the package's first match is "node".
   assert.equal(result.entry, new URL("node_modules/kling3-wasm/pkg/node.js", `file://${app}/`).href);
@@ -124,7 +117,7 @@ test("Deno 2, npm:kling3-wasm with no package.json: Deno downloads the package f
     cpSync(join(dir, "npm.js"), join(work, "main.js"));
     cpSync(join(here, "scenario.js"), join(work, "scenario.js"));
     const { result, denoDir } = await deno(work, "main.js", { env: { NPM_CONFIG_REGISTRY: registry.url } });
-    checkScenario(result);
+    checkDeno(result);
     // The same resolution inside Deno's cache: the "node" condition's entry.
     assert.ok(result.entry.startsWith(`file://${join(denoDir, "npm")}/`), result.entry);
     assert.match(result.entry, /\/kling3-wasm\/0\.1\.0\/pkg\/node\.js$/);

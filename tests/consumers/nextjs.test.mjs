@@ -8,16 +8,15 @@ import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { startDevServer } from "../../server/dev-server.mjs";
 import { launchChromium } from "../browser/helpers.mjs";
+import { freePort, pack, unpack } from "./support.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "../..");
 const app = join(here, "nextjs");
 const next = join(app, "node_modules/next/dist/bin/next");
 const run = promisify(execFile);
@@ -30,24 +29,12 @@ before(async () => {
   sandbox = await startDevServer({ port: 0, sandbox: { timeScale: 0.002 } });
   // The package as npm installs it: the packed tarball, unpacked into the app's node_modules.
   scratch = mkdtempSync(join(tmpdir(), "kling3-next-"));
-  const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", scratch], { cwd: root });
-  const installed = join(app, "node_modules/kling3-wasm");
-  rmSync(installed, { recursive: true, force: true });
-  await run("mkdir", ["-p", installed]);
-  await run("tar", ["xzf", join(scratch, JSON.parse(stdout)[0].filename), "-C", installed, "--strip-components=1"]);
+  await unpack((await pack(scratch)).tarball, join(app, "node_modules/kling3-wasm"));
 });
 after(async () => {
   await sandbox?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
-
-async function freePort() {
-  const probe = createServer();
-  await new Promise((r) => probe.listen(0, "127.0.0.1", r));
-  const { port } = probe.address();
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 const env = (distDir) => ({
   ...process.env,

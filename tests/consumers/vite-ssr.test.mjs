@@ -7,12 +7,13 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { startDevServer } from "../../server/dev-server.mjs";
+import { checkScenario, pack, unpack } from "./support.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../..");
@@ -28,11 +29,7 @@ before(async () => {
   assert.ok(existsSync(join(root, "pkg/node.js")), "pkg/ is missing: run `node scripts/build.mjs`");
   scratch = mkdtempSync(join(tmpdir(), "kling3-vite-ssr-"));
   // The package as npm would install it: `npm pack`, unpacked where a dependency goes.
-  const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", scratch], { cwd: root });
-  const [{ filename }] = JSON.parse(stdout);
-  rmSync(installed, { force: true, recursive: true });
-  mkdirSync(installed, { recursive: true });
-  await run("tar", ["xzf", join(scratch, filename), "-C", installed, "--strip-components=1"]);
+  await unpack((await pack(scratch)).tarball, installed);
   server = await startDevServer({ port: 0, sandbox: { timeScale: 0.002 } });
   api = `${server.url}/api/v1`;
 });
@@ -41,14 +38,9 @@ after(async () => {
   if (scratch) rmSync(scratch, { force: true, recursive: true });
 });
 
-// The same checks as every consumer's (consumers.test.mjs), and the page's price.
-function checkScenario(result) {
-  assert.equal(result.error, undefined, result.error);
-  assert.equal(result.valid, true);
-  assert.equal(result.credits, 180);
-  assert.equal(result.invalid, "prompt,duration");
-  assert.equal(result.status, "succeeded");
-  assert.match(result.videoUrl, /^http:\/\/127\.0\.0\.1:\d+\/sandbox\/video\.mp4/);
+// The same checks as every consumer's, and the page's price.
+function checkPage(result) {
+  checkScenario(result);
   assert.match(result.html, /“A cat in a &#60;Vite&#62; server”, 3 s: <strong data-credits="180">180 credits<\/strong>/);
 }
 
@@ -74,7 +66,7 @@ test("Vite SSR, the default build: the package stays external, and the server im
   assert.deepEqual(files, ["server.js"]);
   assert.match(js, /from "kling3-wasm"/, "the package is imported by name, not bundled");
   assert.ok(!js.includes("WebAssembly"), "no part of the package is in the build");
-  checkScenario(await runBuilt(dir, join(out, "server.js")));
+  checkPage(await runBuilt(dir, join(out, "server.js")));
 });
 
 test("Vite SSR with ssr.noExternal: the node entry is bundled in, wasm and all, and the output runs alone from a folder without node_modules", async () => {
@@ -95,7 +87,7 @@ test("Vite SSR with ssr.noExternal: the node entry is bundled in, wasm and all, 
     await assert.rejects(run(process.execPath, ["--input-type=module", "-e", 'await import("kling3-wasm")'], { cwd: deployed }), /ERR_MODULE_NOT_FOUND/, "kling3-wasm is not resolvable there");
     const entry = files.find((f) => f === "server.js");
     assert.ok(entry, `server.js among ${files.join(", ")}`);
-    checkScenario(await runBuilt(deployed, join(deployed, entry)));
+    checkPage(await runBuilt(deployed, join(deployed, entry)));
   } finally {
     rmSync(deployed, { force: true, recursive: true });
   }

@@ -78,6 +78,8 @@ async function throughThePage(base, t) {
     await page.goto(base);
     // The server-rendered price is there before any script runs; then the client takes over.
     assert.equal(await page.textContent("#static-price"), "180");
+    // Typing before React hydrates is lost when it does: wait for the client to take over.
+    await page.waitForSelector("form[data-hydrated]");
     await page.fill("#prompt", "");
     await page.waitForFunction(() => document.querySelector("#price").textContent === "prompt");
     assert.equal(await page.isDisabled("#send"), true);
@@ -87,6 +89,7 @@ async function throughThePage(base, t) {
 
     for (const runtime of ["nodejs", "edge"]) {
       await page.goto(runtime === "edge" ? `${base}?runtime=edge` : base);
+      await page.waitForSelector("form[data-hydrated]");
       await page.fill("#prompt", `A dog through the ${runtime} route`);
       await page.click("#send");
       await page.waitForFunction(() => document.querySelector("#outcome").textContent !== "", null, { timeout: 20_000 });
@@ -100,6 +103,7 @@ async function throughThePage(base, t) {
 
     // The proxy's own rules hold inside Next.js: a task over maxCreditsPerTask is refused.
     await page.goto(base);
+    await page.waitForSelector("form[data-hydrated]");
     await page.fill("#duration", "10");
     await page.click("#send");
     await page.waitForFunction(() => document.querySelector("#outcome").textContent !== "", null, { timeout: 20_000 });

@@ -16,6 +16,7 @@ import { startDevServer } from "../server/dev-server.mjs";
 import { seeded } from "../tests/support/random.mjs";
 import { measureFloor, measureSafeFloor, safeFloorPkg, wasmByCrate } from "./floor.mjs";
 import { measurePageBundles } from "./bundlers.mjs";
+import { ESBUILD_WASM_FILE } from "../tests/support/bundlers.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "pkg");
@@ -25,6 +26,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = [];
 const results = { date: new Date().toISOString(), node: process.version, size: {}, pages: {}, instantiate: {}, throughput: {}, polling: {}, page: {} };
 const row = (group, what, value, note = "") => rows.push({ group, what, value, note });
+/** The fixed page-bundle ceiling, the same the tests hold every bundler to. */
+const sizeBudget = JSON.parse(readFileSync(join(root, "bench/size-budget.json"), "utf8"));
 
 if (!existsSync(join(pkg, "web.js"))) {
   console.error("bench: pkg/ is missing: run `npm run build` (or `npm test`) first");
@@ -43,11 +46,10 @@ for (const target of ["web", "bundler"]) {
   row("size", `${target}: JS glue`, `${kb(glue.length)} raw, ${kb(gz(glue))} gzip`);
 }
 
-// What a page that creates and waits for a task ships, bundled with esbuild. The package's
-// base64 copy of the wasm stays out: a page that ships the wasm beside its JS (Vite, webpack,
-// no bundler) never loads it; an esbuild bundle carries it instead of the wasm file.
-async function bundle(entry) {
-  const out = await build({ entryPoints: [join(root, "bench/pages", entry)], bundle: true, minify: true, format: "esm", platform: "browser", target: "es2022", write: false, outdir: "/tmp/kling3-bench", logLevel: "silent", external: ["*/wasm-inline.js"] });
+// What a page that creates and waits for a task ships, bundled with esbuild: ours with the
+// setting the README gives (the wasm emitted as a file beside the bundle), the peers as they are.
+async function bundle(entry, settings = {}) {
+  const out = await build({ entryPoints: [join(root, "bench/pages", entry)], bundle: true, minify: true, format: "esm", platform: "browser", target: "es2022", write: false, outdir: "/tmp/kling3-bench", logLevel: "silent", ...settings });
   return Buffer.concat(out.outputFiles.filter((f) => f.path.endsWith(".js")).map((f) => Buffer.from(f.contents)));
 }
 const wasmWeb = readFileSync(join(pkg, "web/kling3_wasm_bg.wasm"));
@@ -58,18 +60,16 @@ const pages = [
   ["@runwayml/sdk", "runway.js", null],
 ];
 for (const [name, entry, wasm] of pages) {
-  const js = await bundle(entry);
+  const js = await bundle(entry, wasm ? ESBUILD_WASM_FILE : {});
   const total = gz(js) + (wasm ? gz(wasm) : 0);
   results.pages[name] = { js: js.length, jsGzip: gz(js), wasmGzip: wasm ? gz(wasm) : 0, totalGzip: total };
   row("page bundle", name, `${kb(total)} gzip`, wasm ? `JS ${kb(gz(js))} + wasm ${kb(gz(wasm))}` : `JS ${kb(js.length)} raw`);
 }
 
 // The same page as each bundler we support builds it (bench/bundlers.mjs), the package imported
-// by name from node_modules; esbuild's is the bundle above, with the wasm file beside it.
+// by name from node_modules.
 {
-  const { webpack, rspack, vite } = await measurePageBundles();
-  const { js, jsGzip, wasmGzip, totalGzip } = results.pages["kling3-wasm"];
-  results.pageBundles = { webpack, rspack, vite, esbuild: { js, jsGzip, wasm: wasmWeb.length, wasmGzip, totalGzip, resolved: "pkg/web.js" } };
+  results.pageBundles = await measurePageBundles();
   for (const [name, b] of Object.entries(results.pageBundles)) {
     if (b.skipped) row("page bundle by bundler", name, "(skipped)", b.skipped);
     else row("page bundle by bundler", name, `${kb(b.totalGzip)} gzip`, `JS ${kb(b.jsGzip)} + wasm ${kb(b.wasmGzip)}; ${b.resolved ?? "?"}`);
@@ -293,7 +293,7 @@ const [pageBy, page] = Object.entries(results.pageBundles)
   .filter(([, b]) => !b.skipped)
   .map(([name, b]) => [name, b.totalGzip])
   .reduce((a, b) => (b[1] > a[1] ? b : a));
-goal("page bundle (gzip -9)", kb(page), "≤ 50 KB", page <= 50 * 1024, `largest of the bundlers: ${pageBy}`);
+goal("page bundle (gzip -9)", kb(page), `≤ ${kb(sizeBudget.webTotalGzip)}`, page <= sizeBudget.webTotalGzip, `largest of the bundlers: ${pageBy}`);
 results.goals = goals;
 for (const g of goals) row("goal", g.what, g.figure, `goal ${g.target}: ${g.met ? "met" : "not met"}${g.beside ? ` (${g.beside})` : ""}`);
 

@@ -9,7 +9,7 @@
 //   pkg/index.d.ts, pkg/types/                the types, generated from the Rust types
 //   pkg/workerd.js                            Cloudflare Workers: the wasm imported as a module
 //   pkg/edge.js                               edge runtimes (`edge-light`): the same, with `?module`
-//   pkg/web.webpack.js                        webpack and Rspack: web.js without the base64 fallback
+//   pkg/web.file.js                           esbuild's file loader (the `wasm-file` condition)
 //   pkg/inline.js                             `kling3-wasm/inline`: the wasm inlined, for any bundler
 //   pkg/proxy.*.js                            `kling3-wasm/proxy`, from js/proxy.js
 import { execFileSync } from "node:child_process";
@@ -124,7 +124,7 @@ function entry(dir, prelude = "") {
   );
 }
 // The wasm as base64, for the builds that cannot fetch it or read it from a file: Node's entry,
-// `kling3-wasm/inline`, and `web.js` when a bundler left the wasm behind.
+// and `kling3-wasm/inline`.
 const wasmBase64 = readFileSync(join(pkg, "web", `${crate}_bg.wasm`)).toString("base64");
 writeFileSync(
   join(pkg, "web", "wasm-inline.js"),
@@ -171,6 +171,9 @@ writeFileSync(
 buildSync({ entryPoints: [join(pkg, "node.js")], bundle: true, format: "esm", platform: "node", target: "node20", minify: true, legalComments: "none", outfile: join(pkg, "node.js"), allowOverwrite: true, logLevel: "error" });
 if (/new URL\("[^"]*\.wasm"/.test(readFileSync(join(pkg, "node.js"), "utf8"))) throw new Error("build: pkg/node.js must name no wasm file by URL");
 writeFileSync(join(pkg, "bundler.js"), entry("bundler"));
+// Browsers and the bundlers that follow `new URL("….wasm", import.meta.url)` (Vite, webpack,
+// Rspack, Turbopack): the bundler emits the wasm and rewrites the URL; a page with no bundler
+// finds it beside this file. There is no base64 fallback: every bundler would emit it too.
 writeFileSync(
   join(pkg, "web.js"),
   entry(
@@ -178,37 +181,35 @@ writeFileSync(
     `// The web build needs its wasm fetched and instantiated once: top-level await does it here.\n` +
       `import init from "./web/${crate}.js";\n` +
       `const url = new URL("./web/${crate}_bg.wasm", import.meta.url);\n` +
-      `const inline = async () => Uint8Array.from(atob((await import("./web/wasm-inline.js")).wasm), (c) => c.charCodeAt(0));\n` +
-      `// A bundler that handles \`new URL("….wasm", import.meta.url)\` (Vite, webpack) puts the wasm\n` +
-      `// beside its output and rewrites the URL. One that does not (esbuild) leaves the URL naming\n` +
-      `// the package's own file beside an output that is not this one: the wasm is not there, so the\n` +
-      `// copy carried as base64 is used. So it is when the server has no such file (a 404, or a page\n` +
-      `// in its place); any other failure (offline, a CSP without wasm) is the page's to see.\n` +
-      `const moved = !new URL(import.meta.url).pathname.endsWith("/web.js") && url.pathname.endsWith("/web/${crate}_bg.wasm");\n` +
-      `const source = moved ? await inline() : await fetch(url).then(async (r) => (r.ok && !/^text\\/html/i.test(r.headers.get("Content-Type") ?? "") ? r : inline()));\n` +
-      `await init({ module_or_path: source });\n`,
+      `const response = await fetch(url);\n` +
+      `// A bundler that does not follow the URL above (esbuild) leaves no file there: the server\n` +
+      `// answers 404, or a single-page app's page. Say what to do, before the wasm could say it.\n` +
+      `if (!response.ok || /^text\\/html/i.test(response.headers.get("Content-Type") ?? ""))\n` +
+      `  throw new Error(\`kling3-wasm: its WebAssembly is not at \${url} (HTTP \${response.status}). A bundler that does not emit the file named by new URL(…, import.meta.url) needs a setting (esbuild: loader { ".wasm": "file" } and conditions ["wasm-file"]), or import "kling3-wasm/inline", which carries it inside the JS.\`);\n` +
+      `await init({ module_or_path: response });\n`,
   ),
 );
-// webpack and Rspack (the `webpack` condition) emit the wasm that `new URL("….wasm",
-// import.meta.url)` names, and rewrite the URL: their entry fetches it with no fallback. With
-// web.js's, they also emitted the 260 KB base64 copy as a chunk (with a size warning) and wrote
-// the build machine's file:// path into the bundle, for the moved-file check.
+// esbuild, with `loader: { ".wasm": "file" }` and the `wasm-file` condition: the wasm is
+// imported, so esbuild copies it beside the bundle and gives its path relative to the bundle.
 writeFileSync(
-  join(pkg, "web.webpack.js"),
-  entry("web", `// The bundler emits the wasm; top-level await fetches and instantiates it here.\nimport init from "./web/${crate}.js";\nawait init();\n`),
+  join(pkg, "web.file.js"),
+  entry(
+    "web",
+    `// The bundler copies the imported wasm and gives its path; top-level await instantiates it.\n` +
+      `import init from "./web/${crate}.js";\nimport wasm from "./web/${crate}_bg.wasm";\n` +
+      `await init({ module_or_path: new URL(wasm, import.meta.url) });\n`,
+  ),
 );
 // One module for a page to fetch instead of four (entry, glue and the two snippets). The glue
 // names its wasm relative to itself (`new URL("…", import.meta.url)`, as bundlers expect): in
-// pkg/web.js, that is one folder down. The base64 copy stays a module of its own, fetched only
-// when it is needed.
-for (const name of ["web.js", "web.webpack.js"]) {
+// pkg/web.js, that is one folder down.
+for (const name of ["web.js", "web.file.js"]) {
   const file = join(pkg, name);
-  buildSync({ entryPoints: [file], bundle: true, format: "esm", platform: "browser", target: "es2022", minify: true, legalComments: "none", outfile: file, allowOverwrite: true, logLevel: "error", external: ["./web/wasm-inline.js"] });
+  buildSync({ entryPoints: [file], bundle: true, format: "esm", platform: "browser", target: "es2022", minify: true, legalComments: "none", outfile: file, allowOverwrite: true, logLevel: "error", external: [`./web/${crate}_bg.wasm`] });
   const bundled = readFileSync(file, "utf8");
   const [from, to] = [`new URL("${crate}_bg.wasm",import.meta.url)`, `new URL("./web/${crate}_bg.wasm",import.meta.url)`];
   if (bundled.split(from).length !== 2) throw new Error(`build: expected the glue's wasm URL once in pkg/${name}`);
-  const lazy = bundled.includes(`import("./web/wasm-inline.js")`);
-  if (lazy !== (name === "web.js")) throw new Error(`build: only pkg/web.js imports the base64 copy, and lazily`);
+  if (bundled.includes("wasm-inline")) throw new Error(`build: pkg/${name} must not import the base64 copy`);
   writeFileSync(file, bundled.replace(from, to));
 }
 // Cloudflare Workers (workerd) import a .wasm file as a compiled WebAssembly.Module.

@@ -1,6 +1,5 @@
-// Every place the README says the package works, proven: Node ESM and CommonJS, Bun, an
-// esbuild bundle and a Vite build loaded in Chromium, a page with no bundler, and the proxy in
-// Cloudflare's workerd. Each consumer depends on the package by path and runs the same scenario
+// Every place the README says the package works, proven: Node ESM and CommonJS, Bun, a page
+// with no bundler, and the proxy in Cloudflare's workerd (the bundlers: bundlers.test.mjs). Each consumer depends on the package by path and runs the same scenario
 // (scenario.js) against the sandbox.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -29,7 +28,7 @@ before(async () => {
   server = await startDevServer({ port: 0, mounts: [["/consumers/", here]], sandbox: { timeScale: 0.002 } });
   api = `${server.url}/api/v1`;
   // Each consumer depends on the package by path.
-  for (const dir of ["node-esm", "node-cjs", "bun", "esbuild", "vite", "workerd"]) {
+  for (const dir of ["node-esm", "node-cjs", "bun", "workerd"]) {
     const modules = join(here, dir, "node_modules");
     mkdirSync(modules, { recursive: true });
     rmSync(join(modules, "kling3-wasm"), { force: true, recursive: true });
@@ -77,21 +76,6 @@ test("Bun: import by name", async () => {
   const result = JSON.parse(stdout);
   assert.match(result.runtime, /^bun \d/);
   checkScenario(result);
-});
-
-test("esbuild: a browser bundle of the plain import, and one of kling3-wasm/inline, each run a task in Chromium", async () => {
-  await esbuild({
-    entryPoints: [join(here, "esbuild/main.js"), join(here, "esbuild/inline.js")], bundle: true, minify: true, format: "esm",
-    platform: "browser", target: "es2022", outdir: join(here, "esbuild/dist"), logLevel: "error",
-  });
-  checkScenario(await inChromium("/consumers/esbuild/index.html"));
-  checkScenario(await inChromium("/consumers/esbuild/inline.html"));
-});
-
-test("Vite: a production build finds and loads the wasm, and runs a task in Chromium", async () => {
-  const { build } = await import("vite");
-  await build({ root: join(here, "vite"), configFile: join(here, "vite/vite.config.mjs") });
-  checkScenario(await inChromium("/consumers/vite/dist/index.html"));
 });
 
 test("a page with no bundler: the web build through an import map", async () => {

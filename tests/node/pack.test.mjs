@@ -28,7 +28,7 @@ test("the tarball holds the build, the types, the README and the licence, and no
     assert.ok(/^(package\.json|README\.md|LICENSE|pkg\/.+)$/.test(f), `${f} should not be packed`);
     assert.ok(!f.includes(".build-hash") && !f.startsWith("pkg/bundler"), `${f} should not be packed`);
   }
-  for (const needed of ["pkg/node.js", "pkg/web.js", "pkg/inline.js", "pkg/workerd.js", "pkg/edge.js", "pkg/web.webpack.js", "pkg/proxy.edge.js", "pkg/index.d.ts", "pkg/errors.d.ts", "pkg/proxy.d.ts", "pkg/proxy.node.js", "pkg/types/kling3_wasm.d.ts", "pkg/web/kling3_wasm_bg.wasm", "README.md", "LICENSE"]) {
+  for (const needed of ["pkg/node.js", "pkg/web.js", "pkg/inline.js", "pkg/workerd.js", "pkg/edge.js", "pkg/web.file.js", "pkg/proxy.edge.js", "pkg/index.d.ts", "pkg/errors.d.ts", "pkg/proxy.d.ts", "pkg/proxy.node.js", "pkg/types/kling3_wasm.d.ts", "pkg/web/kling3_wasm_bg.wasm", "README.md", "LICENSE"]) {
     assert.ok(files.includes(needed), `${needed} is packed`);
   }
   // Node, browsers and Workers share one wasm.

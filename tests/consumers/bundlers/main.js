@@ -1,6 +1,6 @@
-// Bundled for the browser by webpack 5 and by Rspack with no configuration beyond entry, output
-// and mode: the package's plain import, whose `new URL("….wasm", import.meta.url)` each bundler
-// follows and emits as an asset file beside the bundle.
+// A browser page of an app that imports the package by name: each bundler builds it with no
+// configuration beyond entry, output and mode (esbuild: its documented setting), follows the
+// package to its wasm, and emits that as a file beside the bundle.
 import * as k from "kling3-wasm";
 import { scenario } from "../scenario.js";
 

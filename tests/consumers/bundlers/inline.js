@@ -1,5 +1,5 @@
-// Bundled by esbuild for the browser: `kling3-wasm/inline` carries the wasm inside the JS and
-// instantiates it at import, with no fetch.
+// `kling3-wasm/inline`: the wasm travels inside the JS as base64 and is instantiated at import,
+// with no fetch and no setting, in any bundler.
 import * as k from "kling3-wasm/inline";
 import { scenario } from "../scenario.js";
 

@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,9 +45,9 @@ const env = (distDir) => ({
 });
 
 /** `next start` or `next dev` on a free port; resolves once it answers. */
-async function serve(command, distDir) {
+async function serve(command, distDir, flags = []) {
   const port = await freePort();
-  const child = spawn(process.execPath, [next, command, "-p", String(port), "-H", "127.0.0.1"], { cwd: app, env: env(distDir), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [next, command, ...flags, "-p", String(port), "-H", "127.0.0.1"], { cwd: app, env: env(distDir), stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   child.stdout.on("data", (c) => (log += c));
   child.stderr.on("data", (c) => (log += c));
@@ -121,6 +121,15 @@ for (const bundler of ["turbopack", "webpack"]) {
     await run(process.execPath, [next, "build", ...(bundler === "webpack" ? ["--webpack"] : [])], { cwd: app, env: env(distDir), maxBuffer: 1 << 24 });
     // Prerendered at build time: the price is in the static HTML.
     assert.match(readFileSync(join(app, distDir, "server/app/index.html"), "utf8"), /<p id="static-price">180<\/p>/);
+    // The browser's chunks: the wasm as a file of its own, and no base64 copy of it in any script.
+    const wasm = readFileSync(join(app, "node_modules/kling3-wasm/pkg/web/kling3_wasm_bg.wasm"));
+    const base64Head = wasm.toString("base64").slice(0, 64);
+    const statics = readdirSync(join(app, distDir, "static"), { recursive: true }).map(String);
+    const wasmFiles = statics.filter((f) => f.endsWith(".wasm"));
+    assert.equal(wasmFiles.length, 1, `one .wasm among the browser's files: ${wasmFiles.join(", ")}`);
+    assert.ok(readFileSync(join(app, distDir, "static", wasmFiles[0])).equals(wasm), "the emitted wasm is the package's");
+    const carriers = statics.filter((f) => f.endsWith(".js") && readFileSync(join(app, distDir, "static", f), "latin1").includes(base64Head));
+    assert.deepEqual(carriers, [], "browser chunks carrying the wasm as base64");
     const server = await serve("start", distDir);
     try {
       // Rendered at request time from the query: pro, 10 s, with sound is 80 credits a second.
@@ -137,17 +146,19 @@ for (const bundler of ["turbopack", "webpack"]) {
   });
 }
 
-test("Next.js 16: next dev serves the same app", async (t) => {
-  const distDir = ".next-dev";
-  rmSync(join(app, distDir), { recursive: true, force: true });
-  const server = await serve("dev", distDir);
-  try {
-    assert.match(await fetch(`${server.url}/priced?duration=3`).then((r) => r.text()), /<p id="ssr-price">180<\/p>/);
-    await throughThePage(server.url, t);
-  } catch (e) {
-    e.message += `\nnext dev said: ${server.log()}`;
-    throw e;
-  } finally {
-    await server.close();
-  }
-});
+for (const bundler of ["turbopack", "webpack"]) {
+  test(`Next.js 16: next dev with ${bundler} serves the same app`, async (t) => {
+    const distDir = `.next-dev-${bundler}`;
+    rmSync(join(app, distDir), { recursive: true, force: true });
+    const server = await serve("dev", distDir, bundler === "webpack" ? ["--webpack"] : []);
+    try {
+      assert.match(await fetch(`${server.url}/priced?duration=3`).then((r) => r.text()), /<p id="ssr-price">180<\/p>/);
+      await throughThePage(server.url, t);
+    } catch (e) {
+      e.message += `\nnext dev said: ${server.log()}`;
+      throw e;
+    } finally {
+      await server.close();
+    }
+  });
+}

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { KlingClient } from "kling3-wasm";
 import { startDevServer } from "../../server/dev-server.mjs";
 import { launchChromium } from "../browser/helpers.mjs";
 import { freePort, pack, unpack } from "./support.mjs";
@@ -114,6 +115,33 @@ async function throughThePage(base, t) {
   }
 }
 
+/**
+ * Under `fetchCache = "default-cache"`, Next.js keeps every fetch that names no cache mode: the
+ * plain fetch's second render does not reach the sandbox. The client's reads ask for no-store,
+ * so each render of the task page does, and shows the task's status as it is then.
+ */
+async function noFetchCacheHoldsAPoll(base) {
+  const created = await new KlingClient({ apiKey: KEY, baseUrl: `${sandbox.url}/api/v1` }).createTask({ prompt: "A dog under a fetch cache", duration: 3 });
+  const gets = () => sandbox.sandbox.counts.gets;
+  const render = (path) => fetch(`${base}/${path}?taskId=${encodeURIComponent(created.taskId)}`).then((r) => r.text());
+
+  await render("task-plain-fetch");
+  const before = gets();
+  await render("task-plain-fetch");
+  assert.equal(gets(), before, "the control: Next.js answered the plain fetch from its cache");
+
+  const statuses = [];
+  for (let i = 0; i < 200 && statuses.at(-1) !== "succeeded"; i++) {
+    const start = gets();
+    const html = await render("task");
+    assert.equal(gets(), start + 1, `render ${i} of the task page reached the sandbox`);
+    statuses.push(html.match(/<p id="task-status">(\w+)<\/p>/)?.[1]);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(statuses.at(-1), "succeeded", `statuses seen: ${statuses.join(", ")}`);
+  assert.ok(statuses.length > 1 && statuses[0] !== "succeeded", `the task was seen running first: ${statuses.join(", ")}`);
+}
+
 for (const bundler of ["turbopack", "webpack"]) {
   test(`Next.js 16 with ${bundler}: next build, next start, and a browser through every path`, async (t) => {
     const distDir = `.next-${bundler}`;
@@ -136,6 +164,7 @@ for (const bundler of ["turbopack", "webpack"]) {
       const priced = await fetch(`${server.url}/priced?duration=10&mode=pro`).then((r) => r.text());
       assert.match(priced, /<p id="ssr-price">800<\/p>/);
       assert.match(await fetch(`${server.url}/priced?duration=20`).then((r) => r.text()), /<p id="ssr-price">duration<\/p>/);
+      await noFetchCacheHoldsAPoll(server.url);
       await throughThePage(server.url, t);
     } catch (e) {
       e.message += `\nnext start said: ${server.log()}`;

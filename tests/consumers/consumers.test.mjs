@@ -3,24 +3,21 @@
 // (scenario.js) against the sandbox.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, spawn } from "node:child_process";
-import { once } from "node:events";
-import { copyFileSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { build as esbuild } from "esbuild";
 import { ApiError, KlingClient } from "kling3-wasm";
 import { startDevServer } from "../../server/dev-server.mjs";
 import { launchChromium } from "../browser/helpers.mjs";
-import { checkScenario, freePort } from "./support.mjs";
+import { bundleWorker, checkScenario, startWorkerd, WORKERD } from "./support.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../..");
 const run = promisify(execFile);
 const runtimes = join(here, "runtimes/node_modules");
 const BUN = join(runtimes, "@oven/bun-linux-x64/bin/bun");
-const WORKERD = join(runtimes, "@cloudflare/workerd-linux-64/bin/workerd");
 
 let server;
 let api;
@@ -85,48 +82,20 @@ test("a page with no bundler: the web build through an import map", async () => 
 
 test("Cloudflare workerd: the proxy in a worker forwards to the API and refuses a task over its cap", async () => {
   needs(WORKERD);
-  const dir = join(here, "workerd");
-  const dist = join(dir, "dist");
-  mkdirSync(dist, { recursive: true });
-  await esbuild({
-    entryPoints: [join(dir, "worker.js")], bundle: true, format: "esm", platform: "neutral", target: "es2022",
-    conditions: ["workerd", "worker", "browser"], mainFields: ["module", "main"], outfile: join(dist, "worker.js"), logLevel: "error",
-    // The wasm stays a module of its own, as Workers load it.
-    plugins: [{ name: "wasm-module", setup(b) { b.onResolve({ filter: /\.wasm$/ }, () => ({ path: "./kling3_wasm_bg.wasm", external: true })); } }],
-  });
-  copyFileSync(join(root, "pkg/web/kling3_wasm_bg.wasm"), join(dist, "kling3_wasm_bg.wasm"));
-  const port = await freePort();
-  writeFileSync(join(dist, "config.capnp"), `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker), (name = "internet", network = (allow = ["public", "private", "local"])) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const worker :Workerd.Worker = (
-  modules = [ (name = "worker.js", esModule = embed "worker.js"), (name = "kling3_wasm_bg.wasm", wasm = embed "kling3_wasm_bg.wasm") ],
-  compatibilityDate = "2026-11-01",
-  bindings = [ (name = "KLING_API_KEY", text = "aio_worker_secret"), (name = "UPSTREAM", text = "${api}") ],
-);
-`);
-  const worker = spawn(WORKERD, ["serve", join(dist, "config.capnp")], { stdio: ["ignore", "pipe", "pipe"] });
-  let log = "";
-  worker.stderr.on("data", (c) => (log += c));
+  const dist = join(here, "workerd/dist");
+  await bundleWorker(join(here, "workerd/worker.js"), join(root, "pkg/web/kling3_wasm_bg.wasm"), dist);
+  const worker = await startWorkerd(dist, { date: "2026-11-01", bindings: { KLING_API_KEY: "aio_worker_secret", UPSTREAM: api } });
   try {
-    const base = `http://127.0.0.1:${port}/api/v1`;
-    for (let i = 0; i < 100; i++) {
-      const up = await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false);
-      if (up) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const base = `${worker.url}/api/v1`;
     const client = new KlingClient({ baseUrl: base });
     const task = await client.generate({ prompt: "through a worker", duration: 3 }, { pollIntervalMs: 50 });
-    assert.equal(task.status, "succeeded", log);
+    assert.equal(task.status, "succeeded", worker.log());
     assert.equal(server.sandbox.tasks.get(task.taskId).key, "aio_worker_secret", "the worker added its key");
     assert.ok(!JSON.stringify(task.raw).includes("aio_worker_secret"));
     const refused = await client.createTask({ prompt: "too dear", mode: "pro", duration: 10 }).catch((e) => e);
     assert.ok(refused instanceof ApiError, String(refused));
     assert.deepEqual([refused.status, refused.type], [403, "credit_cap"]);
   } finally {
-    worker.kill();
-    await once(worker, "exit");
+    await worker.stop();
   }
 });

@@ -9,23 +9,20 @@
 // client and the proxy send without it, and still wait well.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, spawn } from "node:child_process";
-import { once } from "node:events";
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { build as esbuild } from "esbuild";
-import { freePort, pack, unpack } from "./support.mjs";
+import { bundleWorker, pack, startWorkerd, unpack, WORKERD } from "./support.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../..");
 const run = promisify(execFile);
 const runtimes = join(here, "runtimes/node_modules");
 const BUN = join(runtimes, "@oven/bun-linux-x64/bin/bun");
-const WORKERD = join(runtimes, "@cloudflare/workerd-linux-64/bin/workerd");
 const DENO = join(here, "deno/node_modules/@deno/linux-x64-glibc/deno");
 
 /** The poll whose answer is the first to say the task succeeded. */
@@ -163,60 +160,12 @@ test("Deno: a wait against answers a cache may keep for an hour sends every poll
   t.diagnostic(`${result.runtime} sent ${sent(api.requests("deno"))}`);
 });
 
-/** The worker bundled as wrangler would, with the wasm a module of its own; built once. */
+/** The worker, bundled once for every row. */
 let bundled;
-function bundleWorker() {
-  bundled ??= (async () => {
-    const dist = join(scratch, "worker");
-    mkdirSync(dist);
-    await esbuild({
-      entryPoints: [join(app, "worker.js")], bundle: true, format: "esm", platform: "neutral", target: "es2022",
-      conditions: ["workerd", "worker", "browser"], mainFields: ["module", "main"], outfile: join(dist, "worker.js"), logLevel: "error",
-      plugins: [{ name: "wasm-module", setup(b) { b.onResolve({ filter: /\.wasm$/ }, () => ({ path: "./kling3_wasm_bg.wasm", external: true })); } }],
-    });
-    copyFileSync(join(app, "node_modules/kling3-wasm/pkg/web/kling3_wasm_bg.wasm"), join(dist, "kling3_wasm_bg.wasm"));
-    return dist;
-  })();
-  return bundled;
-}
-
-/** workerd serving the worker with this compatibility date and flags; resolves once it answers. */
-async function startWorkerd(name, { date, flags }, upstream) {
-  const dist = await bundleWorker();
-  const port = await freePort();
-  const config = join(dist, `${name}.capnp`);
-  writeFileSync(config, `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker), (name = "internet", network = (allow = ["public", "private", "local"])) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const worker :Workerd.Worker = (
-  modules = [ (name = "worker.js", esModule = embed "worker.js"), (name = "kling3_wasm_bg.wasm", wasm = embed "kling3_wasm_bg.wasm") ],
-  compatibilityDate = "${date}",
-  compatibilityFlags = [${flags.map((f) => `"${f}"`).join(", ")}],
-  bindings = [ (name = "KLING_API_KEY", text = "${WORKER_KEY}"), (name = "UPSTREAM", text = "${upstream}") ],
-);
-`);
-  const worker = spawn(WORKERD, ["serve", config], { stdio: ["ignore", "pipe", "pipe"] });
-  let log = "";
-  worker.stdout.on("data", (c) => (log += c));
-  worker.stderr.on("data", (c) => (log += c));
-  const exited = once(worker, "exit");
-  const stop = async () => {
-    if (worker.exitCode === null && worker.signalCode === null) worker.kill();
-    await exited;
-  };
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (await fetch(`${url}/`).then(() => true, () => false)) break;
-    if (worker.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`workerd did not answer on ${url}: ${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { url, log: () => log, stop };
+function workerDist() {
+  const dist = join(scratch, "worker");
+  bundled ??= bundleWorker(join(app, "worker.js"), join(app, "node_modules/kling3-wasm/pkg/web/kling3_wasm_bg.wasm"), dist);
+  return bundled.then(() => dist);
 }
 
 const WORKERD_VERSION = existsSync(WORKERD) ? (await run(WORKERD, ["--version"])).stdout.trim() : "workerd (missing)";
@@ -236,7 +185,7 @@ for (const [i, row] of WORKERD_ROWS.entries()) {
   test(`workerd, ${setting} (${row.why}): the client in a worker, and Node's through the proxy in one, see every poll reach the server`, async (t) => {
     const inWorker = `workerd-${i}-client`;
     const viaProxy = `workerd-${i}-proxy`;
-    const worker = await startWorkerd(`row-${i}`, row, api.base(viaProxy));
+    const worker = await startWorkerd(await workerDist(), { name: `row-${i}`, date: row.date, flags: row.flags, bindings: { KLING_API_KEY: WORKER_KEY, UPSTREAM: api.base(viaProxy) } });
     try {
       // Where the field is taken, the client asks for no-store and workerd says so upstream;
       // where refused, the client (and the proxy) send without it, so no such header goes.

@@ -3,7 +3,7 @@
 // `npm run build`) first so pkg/ is built.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { tmpdir } from "node:os";
 import { gzipSync } from "node:zlib";
@@ -100,7 +100,7 @@ function showByCrate(group, byCrate, most = 14) {
 }
 {
   // Counted once, our crate by module; the crate rows add its modules up.
-  const counted = wasmByCrate(join(root, "target/wasm32-unknown-unknown/release/kling3_wasm.wasm"), "/tmp/kling3-bench-names", "kling3_wasm");
+  const counted = wasmByCrate(join(process.env.CARGO_TARGET_DIR ? resolve(root, process.env.CARGO_TARGET_DIR) : join(root, "target"), "wasm32-unknown-unknown/release/kling3_wasm.wasm"), "/tmp/kling3-bench-names", "kling3_wasm");
   if (counted) {
     const byCrate = new Map();
     const byModule = {};

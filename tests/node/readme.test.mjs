@@ -83,7 +83,7 @@ export function slug(heading) {
 export function anchors(markdown) {
   const seen = new Map();
   const found = new Set();
-  for (const [, heading] of withoutCode(markdown).matchAll(/^#{1,6} +(.+?) *#*$/gm)) {
+  for (const [, heading] of withoutFences(markdown).matchAll(/^#{1,6} +(.+?) *#*$/gm)) {
     const base = slug(heading);
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
@@ -92,9 +92,14 @@ export function anchors(markdown) {
   return found;
 }
 
-/** The text with its fenced code blocks and inline code blanked, so links in code are not read. */
+/** The text without its fenced code blocks, whose lines are not headings. */
+function withoutFences(markdown) {
+  return markdown.replace(/^```[\s\S]*?^```/gm, "");
+}
+
+/** The text with its code blanked, fenced and inline, so links in code are not read. */
 function withoutCode(markdown) {
-  return markdown.replace(/^```[\s\S]*?^```/gm, "").replace(/`[^`\n]*`/g, "``");
+  return withoutFences(markdown).replace(/`[^`\n]*`/g, "``");
 }
 
 /**

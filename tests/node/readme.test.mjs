@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { startDevServer } from "../../server/dev-server.mjs";
 import { launchChromium } from "../browser/helpers.mjs";
+import { performancePage } from "../../bench/report.mjs";
 
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -138,6 +139,12 @@ test("a link to a missing page or heading is reported", () => {
     "gone.md (no file docs/gone.md)",
     "#y (no heading #y in docs/x.md)",
   ]);
+});
+
+test("docs/performance.md is what the bench writes from bench/results.json, not edited by hand", () => {
+  const results = JSON.parse(readFileSync(join(root, "bench/results.json"), "utf8"));
+  const budget = JSON.parse(readFileSync(join(root, "bench/size-budget.json"), "utf8"));
+  assert.equal(text["docs/performance.md"], performancePage(results, budget), "run `node bench/report.mjs` to render it again");
 });
 
 let server;

@@ -1,4 +1,4 @@
-// `npm pack` ships exactly the build, the types, the README and the licence; the tarball
+// `npm pack` ships exactly the build, the types, the README, the docs it links to and the licence; the tarball
 // installs into an empty project and imports there, as ESM, as CommonJS, and as the proxy.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -23,12 +23,12 @@ before(async () => {
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
-test("the tarball holds the build, the types, the README and the licence, and nothing else", () => {
+test("the tarball holds the build, the types, the README, its docs and the licence, and nothing else", () => {
   for (const f of files) {
-    assert.ok(/^(package\.json|README\.md|LICENSE|pkg\/.+)$/.test(f), `${f} should not be packed`);
+    assert.ok(/^(package\.json|README\.md|LICENSE|docs\/[a-z]+\.md|pkg\/.+)$/.test(f), `${f} should not be packed`);
     assert.ok(!f.includes(".build-hash") && !f.startsWith("pkg/bundler"), `${f} should not be packed`);
   }
-  for (const needed of ["pkg/node.js", "pkg/web.js", "pkg/inline.js", "pkg/workerd.js", "pkg/edge.js", "pkg/web.file.js", "pkg/proxy.edge.js", "pkg/index.d.ts", "pkg/errors.d.ts", "pkg/proxy.d.ts", "pkg/proxy.node.js", "pkg/types/kling3_wasm.d.ts", "pkg/web/kling3_wasm_bg.wasm", "README.md", "LICENSE"]) {
+  for (const needed of ["pkg/node.js", "pkg/web.js", "pkg/inline.js", "pkg/workerd.js", "pkg/edge.js", "pkg/web.file.js", "pkg/proxy.edge.js", "pkg/index.d.ts", "pkg/errors.d.ts", "pkg/proxy.d.ts", "pkg/proxy.node.js", "pkg/types/kling3_wasm.d.ts", "pkg/web/kling3_wasm_bg.wasm", "README.md", "docs/api.md", "docs/client.md", "docs/proxy.md", "LICENSE"]) {
     assert.ok(files.includes(needed), `${needed} is packed`);
   }
   // Node, browsers and Workers share one wasm.

@@ -5,7 +5,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -15,7 +16,9 @@ import { performancePage } from "../../bench/report.mjs";
 
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
-const out = join(root, "tests/.readme-run");
+// A folder of this run's own, where the examples import the package by name as a user's code
+// does: its node_modules holds the repository as kling3-wasm.
+const out = mkdtempSync(join(tmpdir(), "kling3-readme-"));
 /** The pages a reader reads: the README, CONTRIBUTING.md and every page of docs/. */
 const pages = ["README.md", "CONTRIBUTING.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`)].filter((f) => existsSync(join(root, f)));
 const text = Object.fromEntries(pages.map((page) => [page, readFileSync(join(root, page), "utf8")]));
@@ -150,15 +153,17 @@ test("docs/performance.md is what the bench writes from bench/results.json, not 
 let server;
 let proxied;
 before(async () => {
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
-  server = await startDevServer({ port: 0, mounts: [["/tests/", join(root, "tests")]], sandbox: { timeScale: 0.002 } });
+  mkdirSync(join(out, "node_modules"));
+  symlinkSync(root, join(out, "node_modules/kling3-wasm"), "dir");
+  const mounts = [["/tests/", join(root, "tests")], ["/readme-run/", out]];
+  server = await startDevServer({ port: 0, mounts, sandbox: { timeScale: 0.002 } });
   // Browser examples talk to a same-origin proxy that adds the key, as the README advises.
-  proxied = await startDevServer({ port: 0, mounts: [["/tests/", join(root, "tests")]], proxy: { apiKey: "aio_readme_test", upstream: `${server.url}/api/v1` } });
+  proxied = await startDevServer({ port: 0, mounts, proxy: { apiKey: "aio_readme_test", upstream: `${server.url}/api/v1` } });
 });
 after(async () => {
   await proxied?.close();
   await server?.close();
+  rmSync(out, { recursive: true, force: true });
 });
 
 test("the README and the docs have examples to run, and values they show to check", () => {
@@ -199,7 +204,7 @@ for (const example of examples.filter((e) => e.kind === "example-browser")) {
       const src = await page.evaluate(async (path) => {
         await import(path);
         return globalThis.video.src;
-      }, `/tests/.readme-run/${example.file.split("/").pop()}`);
+      }, `/readme-run/${example.file.split("/").pop()}`);
       assert.deepEqual(errors, []);
       assert.match(src, /\/sandbox\/video\.mp4/);
     } finally {

@@ -4,6 +4,7 @@
 //! with `cargo test`. The `bindings` module, built only for wasm, is the JavaScript surface: it
 //! reads JS values into an [`input::Input`], asks the core, and converts the answer back.
 
+pub mod attempt;
 pub mod calls;
 pub mod error;
 pub mod input;
@@ -17,6 +18,7 @@ pub mod snippet;
 pub mod task;
 pub mod text;
 pub mod validate;
+pub mod wait;
 pub mod wire;
 
 #[cfg(target_arch = "wasm32")]

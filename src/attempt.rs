@@ -32,6 +32,8 @@ pub enum NoAnswer<'a> {
     BodyUnreadable(&'a str),
     /// The runtime has no fetch to call.
     NoFetch,
+    /// The runtime has no `AbortController`, which every request needs.
+    NoAbortController,
     /// No answer within the request's time limit, in ms.
     TimedOut(u64),
     /// The caller's signal aborted.
@@ -225,6 +227,7 @@ pub fn settle(attempt: &Attempt<'_>, answer: Answer<'_>) -> Verdict {
                 NoAnswer::NotAResponse => "fetch resolved to something that is not a Response (a test double must resolve to a `new Response(body, { status, headers })`)".into(),
                 NoAnswer::BodyUnreadable(said) => format!("the answer's body could not be read: {said}"),
                 NoAnswer::NoFetch => "this runtime has no fetch".into(),
+                NoAnswer::NoAbortController => "this runtime has no AbortController".into(),
                 NoAnswer::TimedOut(_) | NoAnswer::Aborted => String::new(),
             };
             (

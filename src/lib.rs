@@ -1,8 +1,11 @@
 //! Validate, price, build and send Kling 3.0 video-generation requests.
 //!
-//! The core (every module but `bindings`) is plain Rust: it compiles and is tested on the host
-//! with `cargo test`. The `bindings` module, built only for wasm, is the JavaScript surface: it
-//! reads JS values into an [`input::Input`], asks the core, and converts the answer back.
+//! The core (every module but `interop`, `client` and `bindings`) is plain Rust: it compiles and
+//! is tested on the host with `cargo test`. Built only for wasm, and each standing only on those
+//! before it: `interop` (the imports that catch what JS throws, and the value converters),
+//! `client` (sends, waits, and applies the core's verdicts), and `bindings`, the JavaScript
+//! surface: it reads JS values into an [`input::Input`], asks the core or the client, and
+//! converts the answer back.
 
 pub mod attempt;
 pub mod calls;
@@ -26,6 +29,8 @@ pub mod bindings;
 /// The async client over `fetch` (wasm only).
 #[cfg(target_arch = "wasm32")]
 pub mod client;
+#[cfg(target_arch = "wasm32")]
+pub(crate) mod interop;
 
 // The wasm module's allocator (single-threaded wasm: no atomics).
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]

@@ -159,14 +159,21 @@ describe("retries", () => {
       assert.ok(error instanceof KlingError, `${error}`);
       assert.equal(posts(), 1);
       assert.equal(error.mayHaveCreated, true, "it says the task may exist");
-      if (error instanceof ApiError) {
-        // The message is the body's own (or, for a body with none, what the status means).
-        const own = { "status-500": "Internal server error", "envelope-error": "Internal error, please retry" }[fault];
-        if (own) assert.equal(error.message, own);
-        else assert.match(error.message, /^HTTP 50\d: /);
-      } else {
-        assert.match(error.message, /the task may have been created .*look for it .*before sending again/, "it says what to do");
-      }
+      assert.equal(error.retryable, false, "sending it again may charge twice");
+      // What to do is the hint; the message says only what happened.
+      assert.equal(error.hint, "The task may have been created (and charged): look for it (the dashboard, or your callback_url) before sending the request again.");
+      assert.doesNotMatch(error.message, /may have been created/);
+      // An ApiError's status is its field, not the start of its message.
+      if (error instanceof ApiError) assert.doesNotMatch(error.message, /^HTTP /);
+      const said = {
+        "html-502": "a gateway in front of the API got a bad answer from it (an HTML page, not the API's JSON: a proxy or gateway answered)",
+        "status-500": "Internal server error",
+        "status-504": "a gateway in front of the API timed out (empty response)",
+        "malformed-json": "HTTP 200 came with a body that is not JSON",
+        "envelope-error": "Internal error, please retry",
+      }[fault];
+      if (said) assert.equal(error.message, said);
+      else assert.equal(error.message, `POST ${base}/videos/generations failed before an answer came: fetch failed`);
     });
   }
 
@@ -174,17 +181,19 @@ describe("retries", () => {
     const refused = await rejection(client({ apiKey: "not-a-key" }).createTask({ prompt: "x" }));
     assert.equal(refused.status, 401);
     assert.ok(refused instanceof ApiError);
-    assert.equal(refused.mayHaveCreated, undefined);
+    assert.deepEqual([refused.mayHaveCreated, refused.retryable, refused.hint], [false, false, null]);
     const invalid = await rejection(client().createTask({ prompt: "" }));
     assert.ok(invalid instanceof ValidationError);
-    assert.equal(invalid.mayHaveCreated, undefined);
+    assert.deepEqual([invalid.mayHaveCreated, invalid.retryable, invalid.hint], [false, false, null]);
   });
 
   test("a POST that times out is not sent again, and the error says the task may exist", async () => {
     sandbox.addFault({ fault: "slow", route: "create", ms: 600 });
     const error = await rejection(client({ timeoutMs: 100 }).createTask({ prompt: "x" }));
     assert.ok(error instanceof TimeoutError);
-    assert.match(error.message, /may have been created/);
+    assert.equal(error.message, `POST ${base}/videos/generations got no answer within 100 ms`);
+    assert.equal(error.mayHaveCreated, true);
+    assert.match(error.hint, /^The task may have been created \(and charged\)/);
     assert.equal(posts(), 1);
   });
 
@@ -399,7 +408,9 @@ describe("abort and timeouts", () => {
     const error = await rejection(client().waitForTask(taskId, { timeoutMs: 50, pollIntervalMs: 20 }));
     assert.ok(error instanceof TimeoutError);
     assert.equal(error.taskId, taskId);
-    assert.match(error.message, /may still finish/);
+    assert.match(error.message, new RegExp(`^task ${taskId} was still IN_PROGRESS after \\d+ s$`));
+    assert.equal(error.hint, `The task may still finish: call waitForTask("${taskId}") again.`);
+    assert.deepEqual([error.mayHaveCreated, error.retryable], [false, false]);
     const task = await client().waitForTask(error.taskId, { pollIntervalMs: 50 });
     assert.equal(task.status, "succeeded");
   });
@@ -554,15 +565,17 @@ describe("what an error says the caller can do", () => {
     assert.equal(lost.retryable, true);
     for (const status of [400, 401, 404, 501]) {
       const error = await tried(answer(status), (c) => c.getTask("t_1"));
-      assert.equal(error.retryable, undefined, `${status}`);
+      assert.equal(error.retryable, false, `${status}`);
+      assert.equal(error.hint, null, `${status}`);
     }
   });
 
   test("a create's 5xx may have made the task, and is not called retryable; a 429 was not processed, and is", async () => {
     const failed = await tried(answer(500), (c) => c.createTask({ prompt: "x" }));
-    assert.deepEqual([failed.mayHaveCreated, failed.retryable, failed.message], [true, undefined, "m500"]);
+    assert.deepEqual([failed.mayHaveCreated, failed.retryable, failed.message], [true, false, "m500"]);
     const busy = await tried(answer(429), (c) => c.createTask({ prompt: "x" }));
-    assert.deepEqual([busy.mayHaveCreated, busy.retryable], [undefined, true]);
+    assert.deepEqual([busy.mayHaveCreated, busy.retryable, busy.message], [false, true, "m429"]);
+    assert.equal(busy.hint, "The same call may well succeed later: try it again in a moment.");
   });
 });
 
@@ -585,7 +598,8 @@ describe("the wait's own limits", () => {
     const took = Date.now() - started;
     assert.ok(error instanceof TimeoutError, String(error));
     assert.equal(error.taskId, "t_1");
-    assert.match(error.message, /t_1 had not finished after 1 s; it may still finish/);
+    assert.equal(error.message, "task t_1 had not finished after 1 s");
+    assert.equal(error.hint, 'The task may still finish: call waitForTask("t_1") again.');
     assert.ok(took >= 950 && took < 2500, `rejected after ${took} ms`);
     await new Promise((r) => setTimeout(r, 20));
     assert.equal(aborted, 1, "the poll in flight is aborted");

@@ -13,6 +13,7 @@ node scripts/build.mjs
 
 step "cargo fmt --check and clippy"
 cargo fmt --check
+node scripts/check-layers.mjs
 cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --lib -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --lib --features bench-floor -- -D warnings

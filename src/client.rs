@@ -1,8 +1,8 @@
 //! The HTTP client: creates tasks and waits for them, over `fetch`.
 //!
-//! Requests are built with gloo-net (`gloo_net::http::Request`) and answers read through
-//! `gloo_net::http::Response`; aborting uses web-sys' `AbortController`/`AbortSignal`; waits are
-//! gloo-timers futures; the futures become JS Promises in the binding layer through
+//! Requests go through `fetch(url, init)` and answers are read from web-sys' `Response`;
+//! aborting uses web-sys' `AbortController`/`AbortSignal`; waits are gloo-timers futures, raced
+//! with futures' `select`; the futures become JS Promises in the binding layer through
 //! wasm-bindgen-futures. Every decision (what is valid, where a request goes, what an attempt
 //! came to and whether and when to try again, what a failure means for the caller, when to
 //! poll) is the core's ([`crate::calls`], [`crate::attempt`], [`crate::wait`]); this module only
@@ -16,17 +16,16 @@ use std::cell::RefCell;
 use std::future::{poll_fn, Future};
 use std::pin::pin;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
 use std::task::{Poll, Waker};
 
-use gloo_net::http::{Request, RequestBuilder};
+use futures_util::future::{select, Either};
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Date, Function, Object, Promise};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, AddEventListenerOptions};
-use web_sys::{RequestCache, RequestRedirect};
 
 use crate::attempt::{self, settle, Answer, Attempt, NoAnswer, Verdict};
 use crate::calls::{create_request, task_url, CallOptions, Settings, REQUEST_CACHE};
@@ -34,14 +33,37 @@ use crate::error::Error;
 use crate::input::{Input, Value};
 use crate::interop::js::{call1, call_fetch, follow, genuine_response, global_fetch, reflect_get, set, to_promise};
 use crate::interop::to_js::progress_to_js;
-use crate::schedule::{parse_retry_after, parse_retry_after_ms, Method, PollSchedule, LAST_POLL_GRACE_MS};
+use crate::schedule::{wait_asked, Method, PollSchedule, LAST_POLL_GRACE_MS};
 use crate::task::Task;
 use crate::text::redact_key;
 use crate::wait::{after_poll, task_failed, wait_timeout, AfterPoll};
 
-/// Set once a Request could be made only without a `cache` field (see [`Client::prepare`]): the
-/// runtime refuses one, for every client.
-static CACHE_REFUSED: AtomicBool = AtomicBool::new(false);
+/// Whether the runtime refuses a `cache` field, once known: 0 not yet, 1 no, 2 yes.
+static CACHE_REFUSED: AtomicU8 = AtomicU8::new(0);
+
+/// Whether the runtime refuses a fetch's `cache` field: workerd with a compatibility date before
+/// 2024-11-11 throws on any ("The 'cache' field on 'RequestInitializerDict' is not
+/// implemented"). Asked once, of a `Request` made with one and without: when only the one
+/// without can be made, every request is sent without, in that runtime only (better a request a
+/// cache might answer than none at all).
+fn cache_refused() -> bool {
+    match CACHE_REFUSED.load(Relaxed) {
+        1 => false,
+        2 => true,
+        _ => {
+            let probe = |cache: bool| {
+                let init = web_sys::RequestInit::new();
+                if cache {
+                    init.set_cache(web_sys::RequestCache::NoStore);
+                }
+                web_sys::Request::new_with_str_and_init("https://cache.probe.invalid/", &init).is_ok()
+            };
+            let refused = !probe(true) && probe(false);
+            CACHE_REFUSED.store(if refused { 2 } else { 1 }, Relaxed);
+            refused
+        }
+    }
+}
 
 /// What a client is: its checked settings, and the fetch it calls (the global one when `None`).
 pub struct Client {
@@ -171,20 +193,21 @@ impl Client {
         loop {
             watch.check()?;
             let poll = self.exchange(Method::Get, url, None, Some(task_id), watch);
-            let answered = match race(poll, timer(left().max(LAST_POLL_GRACE_MS))).await {
-                Either::Left(answered) => answered?,
-                Either::Right(()) => return Err(wait_timeout(task_id, None, elapsed()).into()),
+            let answered = match select(pin!(poll), timer(left().max(LAST_POLL_GRACE_MS))).await {
+                Either::Left((answered, _)) => answered?,
+                Either::Right(((), _)) => return Err(wait_timeout(task_id, None, elapsed()).into()),
             };
             polls += 1;
             if let Some(on_progress) = &call.on_progress {
                 // A callback that returns a promise is waited for; its rejection, like a throw,
                 // rejects the wait.
                 if let Some(pending) = self.progress(on_progress, task_id, &answered, started, polls)? {
-                    match race(JsFuture::from(pending), race(watch.aborted(), timer(left()))).await {
-                        Either::Left(Err(reason)) => return Err(Failure::Callback(reason)),
-                        Either::Left(Ok(_)) => {}
-                        Either::Right(Either::Left(())) => return Err(Failure::Aborted(watch.reason())),
-                        Either::Right(Either::Right(())) => {
+                    let aborted = pin!(watch.aborted());
+                    match select(JsFuture::from(pending), select(aborted, timer(left()))).await {
+                        Either::Left((Err(reason), _)) => return Err(Failure::Callback(reason)),
+                        Either::Left((Ok(_), _)) => {}
+                        Either::Right((Either::Left(_), _)) => return Err(Failure::Aborted(watch.reason())),
+                        Either::Right((Either::Right(_), _)) => {
                             let state = answered.task.raw_status.as_deref();
                             return Err(wait_timeout(task_id, state, elapsed()).into());
                         }
@@ -297,79 +320,35 @@ impl Client {
                 std::future::pending::<()>().await
             }
         };
-        let stop_when = race(watch.aborted(), timeout);
-        let result = match race(exchange, stop_when).await {
-            Either::Left(result) => {
+        let (aborted, timeout) = (pin!(watch.aborted()), pin!(timeout));
+        let result = match select(pin!(exchange), select(aborted, timeout)).await {
+            Either::Left((result, _)) => {
                 if result.is_ok() {
                     // Answered in full: nothing to stop (a fetch's own listeners see no abort).
                     stop.0 = None;
                 }
                 return result;
             }
-            Either::Right(Either::Left(())) => Unanswered::Aborted,
-            Either::Right(Either::Right(())) => Unanswered::TimedOut,
+            Either::Right((Either::Left(_), _)) => Unanswered::Aborted,
+            Either::Right((Either::Right(_), _)) => Unanswered::TimedOut,
         };
         Err(result)
     }
 
-    /// The request gloo-net builds (`None` for a path such as `/api/v1` outside a page, where
-    /// no Request can be made: the fetch then gets the URL), and the same as `fetch`'s `init`.
-    /// Both ask for [`REQUEST_CACHE`], unless the runtime refuses a `cache` field: workerd with a
-    /// compatibility date before 2024-11-11 throws on any ("The 'cache' field on
-    /// 'RequestInitializerDict' is not implemented"). A Request that can be made only without
-    /// one tells: the module remembers, and from then on sends without, in that runtime only
-    /// (better a request a cache might answer than none at all).
-    fn prepare(
-        &self,
-        method: Method,
-        url: &str,
-        body: Option<Body<'_>>,
-        signal: &AbortSignal,
-    ) -> (Option<web_sys::Request>, Object) {
-        let mut pairs: Vec<(&str, String)> = vec![("Accept", "application/json".into())];
+    /// The `init` of a request: method, headers, body, signal, redirect mode, and the cache mode
+    /// [`REQUEST_CACHE`], unless the runtime refuses a `cache` field (see [`cache_refused`]).
+    fn prepare(&self, method: Method, body: Option<Body<'_>>, signal: &AbortSignal) -> Object {
+        let init = Object::new();
+        let headers = Object::new();
+        set(&headers, "Accept", &JsValue::from_str("application/json"));
         if let Some(body) = &body {
-            pairs.push(("Content-Type", "application/json".into()));
+            set(&headers, "Content-Type", &JsValue::from_str("application/json"));
             if let Some(key) = body.idempotency_key {
-                pairs.push(("Idempotency-Key", key.into()));
+                set(&headers, "Idempotency-Key", &JsValue::from_str(key));
             }
         }
         if let Some(key) = &self.settings.api_key {
-            pairs.push(("Authorization", format!("Bearer {key}")));
-        }
-        let text = body.and_then(|b| b.text);
-        let refused = CACHE_REFUSED.load(Relaxed);
-        let mut cache = !refused;
-        let request = loop {
-            let mut builder: RequestBuilder = match method {
-                Method::Get => Request::get(url),
-                Method::Post => Request::post(url).redirect(RequestRedirect::Manual),
-            };
-            for (name, value) in &pairs {
-                builder = builder.header(name, value);
-            }
-            if cache {
-                // REQUEST_CACHE, as web-sys names it.
-                builder = builder.cache(RequestCache::NoStore);
-            }
-            let builder = builder.abort_signal(Some(signal));
-            let request = match text {
-                Some(text) => builder.body(text),
-                None => builder.build(),
-            }
-            .ok();
-            if request.is_some() || !cache {
-                break request.map(web_sys::Request::from);
-            }
-            // Once more without `cache`: if that works, the runtime refuses the field.
-            cache = false;
-        };
-        if request.is_some() && !cache {
-            CACHE_REFUSED.store(true, Relaxed);
-        }
-        let init = Object::new();
-        let headers = Object::new();
-        for (name, value) in &pairs {
-            set(&headers, name, &JsValue::from_str(value));
+            set(&headers, "Authorization", &JsValue::from_str(&format!("Bearer {key}")));
         }
         set(&init, "method", &JsValue::from_str(attempt::verb(method)));
         set(&init, "headers", &headers);
@@ -377,19 +356,18 @@ impl Client {
         if method == Method::Post {
             set(&init, "redirect", &JsValue::from_str("manual"));
         }
-        if !CACHE_REFUSED.load(Relaxed) {
+        if !cache_refused() {
             set(&init, "cache", &JsValue::from_str(REQUEST_CACHE));
         }
-        if let Some(text) = text {
+        if let Some(text) = body.and_then(|b| b.text) {
             set(&init, "body", &JsValue::from_str(text));
         }
-        (request, init)
+        init
     }
 
-    /// Sends one request and reads the answer. The request is built by gloo-net; the fetch is
-    /// called as code written for the global one expects, `fetch(request, init)`, with `init`
-    /// holding the same method, headers, body, signal and cache mode (a mock may read either). A
-    /// create is not redirected: a fetch that followed a 307 would send the POST a second time.
+    /// Sends one request and reads the answer. The fetch is called as `fetch(url, init)`, the
+    /// way code written for the global one calls it. A create is not redirected: a fetch that
+    /// followed a 307 would send the POST a second time.
     async fn send(
         &self,
         method: Method,
@@ -397,37 +375,31 @@ impl Client {
         body: Option<Body<'_>>,
         signal: &AbortSignal,
     ) -> Result<Http, Unanswered> {
-        let (request, init) = self.prepare(method, url, body, signal);
-        // gloo-net's `send` takes the global fetch and assumes it can only give a Response; a
-        // page may have replaced it, and an injected fetch may give anything. So the module
-        // calls either one itself, through an import that catches, and keeps only a genuine
+        let init = self.prepare(method, body, signal);
+        // A page may have replaced the global fetch, and an injected fetch may give anything: the
+        // module calls either one through an import that catches, and keeps only a genuine
         // Response.
         let fetch = match &self.fetch {
             Some(f) => f.clone(),
             None => global_fetch().ok_or(Unanswered::NoFetch)?,
         };
-        let returned = call_fetch(&fetch, request.as_ref(), url, &init)
-            .map_err(|e| Unanswered::Network(self.scrub(&describe_thrown(&e))))?;
+        let returned =
+            call_fetch(&fetch, url, &init).map_err(|e| Unanswered::Network(self.scrub(&describe_thrown(&e))))?;
         let settled = JsFuture::from(to_promise(&returned))
             .await
             .map_err(|e| Unanswered::Network(self.scrub(&describe_thrown(&e))))?;
-        let raw = genuine_response(&settled).map_err(|_| Unanswered::NotAResponse)?;
-        let response = gloo_net::http::Response::from(Clone::clone(&raw));
-        let status = response.status();
+        let response = genuine_response(&settled).map_err(|_| Unanswered::NotAResponse)?;
         let headers = response.headers();
-        let retry_after_ms = headers
-            .get("retry-after-ms")
-            .and_then(|v| parse_retry_after_ms(&v))
-            .or_else(|| headers.get("retry-after").and_then(|v| parse_retry_after(&v, Date::now())));
-        // The body through web-sys: gloo-net's `text` cannot be told that a stream may fail
-        // with something that is not an Error.
-        let text = match raw.text() {
+        let header = |name: &str| headers.get(name).ok().flatten();
+        let retry_after_ms =
+            wait_asked(header("retry-after-ms").as_deref(), header("retry-after").as_deref(), Date::now());
+        let text = match response.text() {
             Ok(promise) => JsFuture::from(promise).await,
             Err(e) => Err(e),
         }
         .map_err(|e| Unanswered::BodyUnreadable(self.scrub(&describe_thrown(&e))))?;
         let text = self.scrub(&text.as_string().unwrap_or_default());
-        Ok(Http { status, text, retry_after_ms })
+        Ok(Http { status: response.status(), text, retry_after_ms })
     }
 
     /// Removes the key from text that came back from a server, in case it echoed it: wherever
@@ -530,9 +502,9 @@ impl Watch {
 
     /// Waits `ms`, or rejects at once with the reason when the signal aborts.
     async fn sleep(&self, ms: f64) -> Result<(), Failure> {
-        match race(timer(ms), self.aborted()).await {
-            Either::Left(()) => Ok(()),
-            Either::Right(()) => Err(Failure::Aborted(self.reason())),
+        match select(timer(ms), pin!(self.aborted())).await {
+            Either::Left(_) => Ok(()),
+            Either::Right(_) => Err(Failure::Aborted(self.reason())),
         }
     }
 }
@@ -559,25 +531,4 @@ impl Drop for AbortOnDrop {
 /// A timer of `ms` (clamped to what a JS timer takes).
 fn timer(ms: f64) -> TimeoutFuture {
     TimeoutFuture::new(ms.clamp(0.0, f64::from(i32::MAX as u32)) as u32)
-}
-
-enum Either<A, B> {
-    Left(A),
-    Right(B),
-}
-
-/// Whichever of two futures is ready first (the other is dropped).
-async fn race<A: Future, B: Future>(a: A, b: B) -> Either<A::Output, B::Output> {
-    let mut a = pin!(a);
-    let mut b = pin!(b);
-    poll_fn(move |cx| {
-        if let Poll::Ready(x) = a.as_mut().poll(cx) {
-            return Poll::Ready(Either::Left(x));
-        }
-        if let Poll::Ready(y) = b.as_mut().poll(cx) {
-            return Poll::Ready(Either::Right(y));
-        }
-        Poll::Pending
-    })
-    .await
 }

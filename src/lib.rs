@@ -13,6 +13,8 @@ pub mod error;
 pub mod input;
 pub mod json_text;
 pub mod normalize;
+#[cfg(feature = "ts")]
+pub mod options;
 pub mod pricing;
 pub mod request;
 pub mod response;
@@ -21,6 +23,7 @@ pub mod snippet;
 pub mod task;
 pub mod text;
 pub mod validate;
+pub mod verdict;
 pub mod wait;
 pub mod wire;
 
@@ -58,5 +61,19 @@ pub fn typescript_declarations() -> Vec<&'static str> {
         task::Task::DECL,
         task::Status::DECL,
         calls::ClientDefaults::DECL,
+        verdict::AttemptVerdict::DECL,
+        verdict::VerdictOutcome::DECL,
+        options::ClientOptions::DECL,
+        options::BuildOptions::DECL,
+        options::RequestOptions::DECL,
+        options::CreateOptions::DECL,
+        options::CreateTaskOptions::DECL,
+        options::WaitOptions::DECL,
+        options::GenerateOptions::DECL,
+        options::Progress::DECL,
+        options::CurlOptions::DECL,
+        snippet::SnippetLanguage::DECL,
+        options::SnippetOptions::DECL,
+        options::AttemptAnswer::DECL,
     ]
 }

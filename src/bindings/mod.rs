@@ -17,6 +17,8 @@ mod floor;
 mod functions;
 mod kling_client;
 mod types;
+mod verdicts;
 
 pub use functions::*;
 pub use kling_client::KlingClient;
+pub use verdicts::*;

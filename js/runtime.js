@@ -85,45 +85,13 @@ export function toPromise(v) {
   }
 }
 
-/**
- * `f(input, init)` as `[true, value]`, or `[false, what it threw]`: a fetch called the way code
- * written for the global one expects. `input` is the Request (its text is its URL, for a mock
- * that reads it as one), or the URL when no Request could be made (a path such as `/api/v1`
- * outside a page); `init` holds the same method, headers, body, signal and redirect mode.
- */
-export function callFetch(f, request, url, init) {
+/** `f(url, init)` as `[true, value]`, or `[false, what it threw]`: a fetch, called as code written for the global one calls it. */
+export function callFetch(f, url, init) {
   try {
-    let input = url;
-    if (request !== undefined) {
-      input = request;
-      Object.defineProperty(request, "toString", { value: () => request.url });
-    }
-    return [true, Promise.resolve(f(input, init)).then(asResponse)];
+    return [true, f(url, init)];
   } catch (error) {
     return [false, error];
   }
-}
-
-/**
- * What a fetch resolved to, as a Response: a Response as it is, and a mock that only looks like
- * one (`{ ok, status, headers, json() }` or `text()`, as test doubles are often written) made
- * into one with its status, its `Retry-After` headers and its body. Anything else is left for
- * the module to refuse.
- */
-async function asResponse(v) {
-  if (v instanceof Response || v === null || typeof v !== "object") return v;
-  if (typeof v.text !== "function" && typeof v.json !== "function") return v;
-  // A status is never made up: none means 200 only for a mock that does not say it failed.
-  const status = v.status === undefined && v.ok !== false ? 200 : v.status;
-  if (!Number.isInteger(status) || status < 200 || status > 599) return v;
-  const empty = status === 204 || status === 205 || status === 304;
-  const body = empty ? null : typeof v.text === "function" ? String(await v.text()) : JSON.stringify(await v.json());
-  const headers = new Headers();
-  for (const name of ["retry-after", "retry-after-ms"]) {
-    const value = typeof v.headers?.get === "function" ? v.headers.get(name) : v.headers?.[name] ?? v.headers?.[name.replace(/\b\w/g, (c) => c.toUpperCase())];
-    if (typeof value === "string" || typeof value === "number") headers.set(name, String(value));
-  }
-  return new Response(body, { status, headers });
 }
 
 /**
@@ -135,6 +103,26 @@ export function genuineResponse(v) {
     return Response.prototype.clone.call(v);
   } catch {
     return THREW;
+  }
+}
+
+/**
+ * The value of the header `name` (lower case) in `headers`: a `Headers` (or anything with a
+ * `get` method), or a plain object whose keys are matched in any case; undefined when it is not
+ * there, is not text, or reading it threw.
+ */
+export function headerOf(headers, name) {
+  try {
+    if (headers === null || typeof headers !== "object") return undefined;
+    let value;
+    if (typeof headers.get === "function") value = headers.get(name);
+    else {
+      const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+      value = key === undefined ? undefined : headers[key];
+    }
+    return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -17,6 +17,7 @@ node scripts/build.mjs
 
 step "cargo fmt --check and clippy"
 cargo fmt --check
+node scripts/check-layers.mjs
 # The features only add code: the host with `ts` (the example that writes the types needs it),
 # the wasm with `bench-floor` (the bench's safe floor) and its tests.
 cargo clippy --quiet --all-targets --features ts -- -D warnings

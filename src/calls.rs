@@ -259,11 +259,7 @@ pub fn call_options(options: &Input, signal_ok: bool, creates: bool, waits: bool
         match option(options, "idempotencyKey") {
             None | Some(Seen::Json(Value::Null)) => {}
             Some(Seen::Json(Value::String(k))) if is_idempotency_key(k) => out.idempotency_key = Some(k.clone()),
-            Some(_) => problems.push(issue(
-                "idempotencyKey",
-                Code::InvalidValue,
-                "idempotencyKey must be 1 to 255 printable ASCII characters without spaces (a UUID, say)".into(),
-            )),
+            Some(_) => problems.push(idempotency_key_issue()),
         }
     }
     if !signal_ok {
@@ -274,6 +270,16 @@ pub fn call_options(options: &Input, signal_ok: bool, creates: bool, waits: bool
     } else {
         Err(Error::invalid(problems))
     }
+}
+
+/// The one message for an idempotency key that cannot be sent (the client's `idempotencyKey`
+/// option, or a header a proxy or the sandbox got).
+pub fn idempotency_key_issue() -> Issue {
+    issue(
+        "idempotencyKey",
+        Code::InvalidValue,
+        "Idempotency-Key must be 1 to 255 printable ASCII characters without spaces (a UUID, say)".into(),
+    )
 }
 
 /// Whether `key` can be sent as an `Idempotency-Key` header: 1 to 255 printable ASCII
@@ -335,7 +341,7 @@ pub fn check_task_id(task_id: &Value) -> Result<&str, Error> {
         return Err(Error::invalid(vec![issue(
             "taskId",
             Code::InvalidValue,
-            "taskId must be the id the API gave (letters, digits, - _ . ~ :, not dots alone)".into(),
+            "taskId must be the id the API gave (letters, digits, - _ . ~ :, not dots alone, at most 256)".into(),
         )]));
     }
     Ok(id)

@@ -1,47 +1,69 @@
 //! The HTTP client: creates tasks and waits for them, over `fetch`.
 //!
-//! Requests are built with gloo-net (`gloo_net::http::Request`) and answers read through
-//! `gloo_net::http::Response`; aborting uses web-sys' `AbortController`/`AbortSignal`; waits are
-//! gloo-timers futures; the futures become JS Promises in the binding layer through
-//! wasm-bindgen-futures. Every decision (what is valid, where a request goes, whether and when
-//! to try again, what an answer means, when to poll) is the core's ([`crate::calls`],
-//! [`crate::schedule`]); this module only sends, waits and listens.
+//! Requests go through `fetch(url, init)` and answers are read from web-sys' `Response`;
+//! aborting uses web-sys' `AbortController`/`AbortSignal`; waits are gloo-timers futures, raced
+//! with futures' `select`; the futures become JS Promises in the binding layer through
+//! wasm-bindgen-futures. Every decision (what is valid, where a request goes, what an attempt
+//! came to and whether and when to try again, what a failure means for the caller, when to
+//! poll) is the core's ([`crate::calls`], [`crate::attempt`], [`crate::wait`]); this module only
+//! sends, waits, listens and applies the core's verdicts.
 //!
 //! No JS exception may unwind through the module, so every call into user-reachable JS goes
-//! through an import that catches (`crate::bindings::js`), and answers are only read from a
+//! through an import that catches (`crate::interop::js`), and answers are only read from a
 //! genuine `Response`.
 
 use std::cell::RefCell;
 use std::future::{poll_fn, Future};
 use std::pin::pin;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
 use std::task::{Poll, Waker};
 
-use gloo_net::http::{Request, RequestBuilder};
+use futures_util::future::{select, Either};
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Date, Function, Object, Promise};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, AddEventListenerOptions};
-use web_sys::{RequestCache, RequestRedirect};
 
-use crate::bindings::js::{call1, call_fetch, follow, genuine_response, global_fetch, reflect_get, set, to_promise};
-use crate::calls::{create_request, read_answer, task_url, CallOptions, Refusal, Settings, REQUEST_CACHE};
+use crate::attempt::{self, settle, Answer, Attempt, NoAnswer, Verdict};
+use crate::calls::{create_request, task_url, CallOptions, Settings, REQUEST_CACHE};
 use crate::error::Error;
 use crate::input::{Input, Value};
-use crate::response::ApiFailure;
-use crate::schedule::{
-    is_retryable, next_retry_delay, parse_retry_after, parse_retry_after_ms, Method, Outcome, PollSchedule,
-    LAST_POLL_GRACE_MS, MAX_RETRY_AFTER_MS,
-};
-use crate::task::{Status, Task};
+use crate::interop::js::{call1, call_fetch, follow, genuine_response, global_fetch, reflect_get, set, to_promise};
+use crate::interop::to_js::progress_to_js;
+use crate::schedule::{wait_asked, Method, PollSchedule, LAST_POLL_GRACE_MS};
+use crate::task::Task;
 use crate::text::redact_key;
+use crate::wait::{after_poll, task_failed, wait_timeout, AfterPoll};
 
-/// Set once a Request could be made only without a `cache` field (see [`Client::prepare`]): the
-/// runtime refuses one, for every client.
-static CACHE_REFUSED: AtomicBool = AtomicBool::new(false);
+/// Whether the runtime refuses a `cache` field, once known: 0 not yet, 1 no, 2 yes.
+static CACHE_REFUSED: AtomicU8 = AtomicU8::new(0);
+
+/// Whether the runtime refuses a fetch's `cache` field: workerd with a compatibility date before
+/// 2024-11-11 throws on any ("The 'cache' field on 'RequestInitializerDict' is not
+/// implemented"). Asked once, of a `Request` made with one and without: when only the one
+/// without can be made, every request is sent without, in that runtime only (better a request a
+/// cache might answer than none at all).
+fn cache_refused() -> bool {
+    match CACHE_REFUSED.load(Relaxed) {
+        1 => false,
+        2 => true,
+        _ => {
+            let probe = |cache: bool| {
+                let init = web_sys::RequestInit::new();
+                if cache {
+                    init.set_cache(web_sys::RequestCache::NoStore);
+                }
+                web_sys::Request::new_with_str_and_init("https://cache.probe.invalid/", &init).is_ok()
+            };
+            let refused = !probe(true) && probe(false);
+            CACHE_REFUSED.store(if refused { 2 } else { 1 }, Relaxed);
+            refused
+        }
+    }
+}
 
 /// What a client is: its checked settings, and the fetch it calls (the global one when `None`).
 pub struct Client {
@@ -66,34 +88,28 @@ pub struct Answered {
 pub enum Failure {
     /// Nothing was sent: the input, an option or the task id is not valid.
     Invalid(Error),
-    /// The API answered with an error (`http_status`: the answer's; `failure.status` is that of
-    /// an HTTP 200's error envelope, when it held one).
-    Api { failure: ApiFailure, http_status: u16, text: String, retry_after_ms: Option<u64>, task_id: Option<String> },
-    /// A successful answer that is not a task (`invalid_json`, `invalid_response`).
-    Unusable { code: &'static str, message: String, cause: Option<String>, task_id: Option<String> },
-    /// No answer came (DNS, refused connection, CORS...).
-    Network { message: String, task_id: Option<String> },
-    /// No answer within `timeoutMs`, or the task did not finish within the wait's `timeoutMs`.
-    Timeout { message: String, task_id: Option<String> },
-    /// The task ended in failure.
-    TaskFailed { task_id: String, answered: Answered },
+    /// The core's verdict: the API refused, no answer came, the task failed... with every fact
+    /// the caller acts on.
+    Failed(Box<attempt::Failure>),
     /// The caller's signal aborted: its reason.
     Aborted(JsValue),
     /// The caller's `onProgress` threw this.
     Callback(JsValue),
-    /// A failure with a fact the caller acts on, set `true` on the JS error under this name:
-    /// `mayHaveCreated` (a create failed after it may have reached the API: the task may exist,
-    /// and be charged) or `retryable` (the same call may well succeed later: no answer, a 429, a
-    /// 5xx the client retries; what the client's own retries are for, once they ran out).
-    Flagged(Box<Failure>, &'static str),
 }
 
-/// The hint every error of a create that may have reached the server carries.
-const MAY_EXIST: &str = "; the task may have been created (and charged): look for it (the dashboard, or your callback_url) before sending again";
+impl From<attempt::Failure> for Failure {
+    fn from(failure: attempt::Failure) -> Failure {
+        Failure::Failed(Box::new(failure))
+    }
+}
 
-/// Why an attempt got no answer.
-enum NoAnswer {
+/// Why an attempt got no answer (owned: [`NoAnswer`] borrows its text).
+enum Unanswered {
     Network(String),
+    NotAResponse,
+    BodyUnreadable(String),
+    NoFetch,
+    NoAbortController,
     TimedOut,
     Aborted,
 }
@@ -103,14 +119,6 @@ enum NoAnswer {
 struct Body<'a> {
     text: Option<&'a str>,
     idempotency_key: Option<&'a str>,
-}
-
-/// What an attempt leads to.
-enum Next {
-    /// The call's result.
-    Done(Result<Answered, Failure>),
-    /// Trying again after this many ms.
-    Retry(f64),
 }
 
 /// An HTTP answer: its status, body text and the wait it asked for.
@@ -171,41 +179,49 @@ impl Client {
 
     /// Polls until the task ends, within the wait's `timeoutMs`: a poll still in flight past the
     /// deadline (by more than [`LAST_POLL_GRACE_MS`]: a slow answer, a retry's wait) is given up,
-    /// and so is an `onProgress` promise at the deadline; the wait rejects then.
+    /// and so is an `onProgress` promise at the deadline; the wait rejects then. What each poll
+    /// leads to is the core's ([`after_poll`]).
     async fn wait(&self, url: &str, task_id: &str, call: &Call, watch: &Watch) -> Result<Answered, Failure> {
         let started = Date::now();
         let schedule = match call.options.poll_interval_ms {
             Some(ms) => PollSchedule::Fixed(ms as u64),
             None => PollSchedule::Adaptive,
         };
-        let left = || call.options.timeout_ms - (Date::now() - started);
+        let elapsed = || Date::now() - started;
+        let left = || call.options.timeout_ms - elapsed();
         let mut polls = 0u32;
         loop {
             watch.check()?;
             let poll = self.exchange(Method::Get, url, None, Some(task_id), watch);
-            let answered = match race(poll, timer(left().max(LAST_POLL_GRACE_MS))).await {
-                Either::Left(answered) => answered?,
-                Either::Right(()) => return Err(wait_timeout(task_id, None, Date::now() - started)),
+            let answered = match select(pin!(poll), timer(left().max(LAST_POLL_GRACE_MS))).await {
+                Either::Left((answered, _)) => answered?,
+                Either::Right(((), _)) => return Err(wait_timeout(task_id, None, elapsed()).into()),
             };
             polls += 1;
             if let Some(on_progress) = &call.on_progress {
                 // A callback that returns a promise is waited for; its rejection, like a throw,
                 // rejects the wait.
                 if let Some(pending) = self.progress(on_progress, task_id, &answered, started, polls)? {
-                    match race(JsFuture::from(pending), race(watch.aborted(), timer(left()))).await {
-                        Either::Left(Err(reason)) => return Err(Failure::Callback(reason)),
-                        Either::Left(Ok(_)) => {}
-                        Either::Right(Either::Left(())) => return Err(Failure::Aborted(watch.reason())),
-                        Either::Right(Either::Right(())) => {
+                    let aborted = pin!(watch.aborted());
+                    match select(JsFuture::from(pending), select(aborted, timer(left()))).await {
+                        Either::Left((Err(reason), _)) => return Err(Failure::Callback(reason)),
+                        Either::Left((Ok(_), _)) => {}
+                        Either::Right((Either::Left(_), _)) => return Err(Failure::Aborted(watch.reason())),
+                        Either::Right((Either::Right(_), _)) => {
                             let state = answered.task.raw_status.as_deref();
-                            return Err(wait_timeout(task_id, state, Date::now() - started));
+                            return Err(wait_timeout(task_id, state, elapsed()).into());
                         }
                     }
                 }
             }
-            match self.after_poll(task_id, call, answered, started, schedule) {
-                Next::Done(done) => return done,
-                Next::Retry(delay) => watch.sleep(delay).await?,
+            let elapsed = elapsed();
+            match after_poll(answered.task.status, elapsed, call.options.timeout_ms, schedule) {
+                AfterPoll::Succeeded => return Ok(answered),
+                AfterPoll::Failed => return Err(task_failed(task_id, answered.task, &answered.text).into()),
+                AfterPoll::TimedOut => {
+                    return Err(wait_timeout(task_id, answered.task.raw_status.as_deref(), elapsed).into())
+                }
+                AfterPoll::PollIn(ms) => watch.sleep(ms as f64).await?,
             }
         }
     }
@@ -221,35 +237,16 @@ impl Client {
         polls: u32,
     ) -> Result<Option<Promise>, Failure> {
         let elapsed = (Date::now() - started).max(0.0);
-        let progress = crate::bindings::progress_to_js(task_id, answered, elapsed.round(), polls);
+        let progress = progress_to_js(task_id, &answered.task, &answered.text, elapsed.round(), polls);
         let returned = call1(on_progress, &progress).map_err(Failure::Callback)?;
         // Any thenable, as a promise made in JS where a throwing getter cannot reach the module.
         Ok((!returned.is_undefined()).then(|| to_promise(&returned)))
     }
 
-    /// What a poll's answer leads to: the task when it has ended, a timeout past the deadline,
-    /// or the wait before the next poll.
-    #[inline(never)]
-    fn after_poll(&self, task_id: &str, call: &Call, answered: Answered, started: f64, schedule: PollSchedule) -> Next {
-        let elapsed = (Date::now() - started).max(0.0);
-        match answered.task.status {
-            Status::Succeeded => return Next::Done(Ok(answered)),
-            Status::Failed => return Next::Done(Err(Failure::TaskFailed { task_id: task_id.to_string(), answered })),
-            Status::Queued | Status::Running => {}
-        }
-        let left = call.options.timeout_ms - elapsed;
-        if left <= 0.0 {
-            return Next::Done(Err(wait_timeout(task_id, answered.task.raw_status.as_deref(), elapsed)));
-        }
-        // The last poll lands on the deadline.
-        Next::Retry((schedule.next_delay_ms(elapsed as u64) as f64).min(left))
-    }
-
-    /// One request, tried again as the core's schedule says, and its answer read as a task.
+    /// One request, tried again as the core's verdict says, and its answer read as a task.
     /// `task_id` is the task asked for; `None` for a create.
     ///
-    /// Only the awaits are here; what each attempt came to is decided in [`Client::settle`], so
-    /// the future holds no more than its state.
+    /// Only the awaits are here; what each attempt came to is the core's ([`settle`]).
     async fn exchange(
         &self,
         method: Method,
@@ -262,121 +259,42 @@ impl Client {
         loop {
             watch.check()?;
             let result = self.attempt(method, url, body, watch).await;
-            match self.settle(result, method, url, task_id, retries, watch) {
-                Next::Done(done) => return done,
-                Next::Retry(ms) => {
-                    watch.sleep(ms).await?;
+            let attempt = Attempt {
+                method,
+                url,
+                task_id,
+                retries,
+                max_retries: self.settings.max_retries,
+                random: js_sys::Math::random(),
+            };
+            match settle(&attempt, self.answer_of(&result)) {
+                Verdict::Task(task) => {
+                    let text = result.map(|http| http.text).unwrap_or_default();
+                    return Ok(Answered { task, text });
+                }
+                Verdict::Retry { delay_ms } => {
+                    watch.sleep(delay_ms as f64).await?;
                     retries += 1;
                 }
+                Verdict::Failure(failure) => return Err(Failure::Failed(failure)),
+                Verdict::Aborted => return Err(Failure::Aborted(watch.reason())),
             }
         }
     }
 
-    /// What one attempt came to: the call's result, or the wait before trying again.
-    #[inline(never)]
-    fn settle(
-        &self,
-        result: Result<Http, NoAnswer>,
-        method: Method,
-        url: &str,
-        task_id: Option<&str>,
-        retries: u32,
-        watch: &Watch,
-    ) -> Next {
-        let owned_id = task_id.map(str::to_string);
-        let post = method == Method::Post;
-        let (failure, outcome, retry_after_ms) = match result {
-            Err(NoAnswer::Aborted) => return Next::Done(Err(Failure::Aborted(watch.reason()))),
-            Err(NoAnswer::Network(why)) => {
-                let mut message = format!("{} {} failed before an answer came: {why}", verb(method), path_of(url));
-                if post {
-                    message.push_str(MAY_EXIST);
-                }
-                (Failure::Network { message, task_id: owned_id }, Outcome::NetworkError, None)
-            }
-            Err(NoAnswer::TimedOut) => {
-                let mut message = format!(
-                    "{} {} got no answer within {} ms",
-                    verb(method),
-                    path_of(url),
-                    self.settings.timeout_ms as u64
-                );
-                if post {
-                    message.push_str(MAY_EXIST);
-                }
-                (Failure::Timeout { message, task_id: owned_id }, Outcome::NetworkError, None)
-            }
-            Ok(http) => {
-                let parsed = crate::json_text::parse(&http.text).ok();
-                match read_answer(http.status, parsed.as_ref(), &http.text, task_id) {
-                    Ok(task) => return Next::Done(Ok(Answered { task, text: http.text })),
-                    Err(refusal) => {
-                        let success = (200..300).contains(&http.status);
-                        // Reading a task is safe to repeat: an unreadable answer is tried again.
-                        let outcome = if success && !post && refusal.retryable_for_poll() {
-                            Outcome::NetworkError
-                        } else {
-                            Outcome::Status(http.status)
-                        };
-                        let failure = self.refused(refusal, http, post, owned_id);
-                        let retry_after = match &failure {
-                            Failure::Api { retry_after_ms, .. } => *retry_after_ms,
-                            _ => None,
-                        };
-                        (failure, outcome, retry_after)
-                    }
-                }
-            }
-        };
-        let success = matches!(outcome, Outcome::Status(s) if (200..300).contains(&s));
-        let wait = if success {
-            None
-        } else {
-            let random = js_sys::Math::random();
-            next_retry_delay(method, outcome, retries, self.settings.max_retries, retry_after_ms, random)
-        };
-        match wait {
-            // A create that met anything but a refusal (4xx) may have made the task: a 5xx, no
-            // answer, or a redirect (a 303 after a POST often means "made, see there").
-            None if post
-                && !matches!(&failure, Failure::Api { failure, .. } if (400..500).contains(&failure.status)) =>
-            {
-                Next::Done(Err(Failure::Flagged(Box::new(failure), "mayHaveCreated")))
-            }
-            None if !success
-                && is_retryable(method, outcome)
-                && retry_after_ms.is_none_or(|ms| ms <= MAX_RETRY_AFTER_MS) =>
-            {
-                Next::Done(Err(Failure::Flagged(Box::new(failure), "retryable")))
-            }
-            None => Next::Done(Err(failure)),
-            Some(ms) => Next::Retry(ms as f64),
-        }
-    }
-
-    /// The failure an answer that is not a task stands for.
-    fn refused(&self, refusal: Refusal, http: Http, post: bool, task_id: Option<String>) -> Failure {
-        match refusal {
-            // The message is the body's own; a create that met a 5xx is marked by `settle`.
-            Refusal::Api(failure) => Failure::Api {
-                failure: *failure,
-                http_status: http.status,
-                text: http.text,
-                retry_after_ms: http.retry_after_ms,
-                task_id,
-            },
-            Refusal::NotJson(message) => Failure::Unusable {
-                code: "invalid_json",
-                message: if post { format!("{message}{MAY_EXIST}") } else { message },
-                cause: Some(http.text.chars().take(200).collect()),
-                task_id,
-            },
-            Refusal::Invalid(error) => Failure::Unusable {
-                code: error.code(),
-                message: if post { format!("{}{MAY_EXIST}", error.message()) } else { error.message() },
-                cause: None,
-                task_id,
-            },
+    /// An attempt's result as the core reads it.
+    fn answer_of<'a>(&self, result: &'a Result<Http, Unanswered>) -> Answer<'a> {
+        match result {
+            Ok(http) => Answer::Http { status: http.status, retry_after_ms: http.retry_after_ms, text: &http.text },
+            Err(why) => Answer::None(match why {
+                Unanswered::Network(said) => NoAnswer::Network(said),
+                Unanswered::NotAResponse => NoAnswer::NotAResponse,
+                Unanswered::BodyUnreadable(said) => NoAnswer::BodyUnreadable(said),
+                Unanswered::NoFetch => NoAnswer::NoFetch,
+                Unanswered::NoAbortController => NoAnswer::NoAbortController,
+                Unanswered::TimedOut => NoAnswer::TimedOut(self.settings.timeout_ms as u64),
+                Unanswered::Aborted => NoAnswer::Aborted,
+            }),
         }
     }
 
@@ -387,8 +305,8 @@ impl Client {
         url: &str,
         body: Option<Body<'_>>,
         watch: &Watch,
-    ) -> Result<Http, NoAnswer> {
-        let controller = AbortController::new().map_err(|_| NoAnswer::Network("AbortController is missing".into()))?;
+    ) -> Result<Http, Unanswered> {
+        let controller = AbortController::new().map_err(|_| Unanswered::NoAbortController)?;
         let signal = controller.signal();
         // Stops the request however this attempt ends, given up by the wait's deadline too (a
         // fetch that honours its signal lets go at once; one that has answered is not touched).
@@ -402,140 +320,86 @@ impl Client {
                 std::future::pending::<()>().await
             }
         };
-        let stop_when = race(watch.aborted(), timeout);
-        let result = match race(exchange, stop_when).await {
-            Either::Left(result) => {
+        let (aborted, timeout) = (pin!(watch.aborted()), pin!(timeout));
+        let result = match select(pin!(exchange), select(aborted, timeout)).await {
+            Either::Left((result, _)) => {
                 if result.is_ok() {
                     // Answered in full: nothing to stop (a fetch's own listeners see no abort).
                     stop.0 = None;
                 }
                 return result;
             }
-            Either::Right(Either::Left(())) => NoAnswer::Aborted,
-            Either::Right(Either::Right(())) => NoAnswer::TimedOut,
+            Either::Right((Either::Left(_), _)) => Unanswered::Aborted,
+            Either::Right((Either::Right(_), _)) => Unanswered::TimedOut,
         };
         Err(result)
     }
 
-    /// The request gloo-net builds (`None` for a path such as `/api/v1` outside a page, where
-    /// no Request can be made: the fetch then gets the URL), and the same as `fetch`'s `init`.
-    /// Both ask for [`REQUEST_CACHE`], unless the runtime refuses a `cache` field: workerd with a
-    /// compatibility date before 2024-11-11 throws on any ("The 'cache' field on
-    /// 'RequestInitializerDict' is not implemented"). A Request that can be made only without
-    /// one tells: the module remembers, and from then on sends without, in that runtime only
-    /// (better a request a cache might answer than none at all).
-    fn prepare(
-        &self,
-        method: Method,
-        url: &str,
-        body: Option<Body<'_>>,
-        signal: &AbortSignal,
-    ) -> (Option<web_sys::Request>, Object) {
-        let mut pairs: Vec<(&str, String)> = vec![("Accept", "application/json".into())];
+    /// The `init` of a request: method, headers, body, signal, redirect mode, and the cache mode
+    /// [`REQUEST_CACHE`], unless the runtime refuses a `cache` field (see [`cache_refused`]).
+    fn prepare(&self, method: Method, body: Option<Body<'_>>, signal: &AbortSignal) -> Object {
+        let init = Object::new();
+        let headers = Object::new();
+        set(&headers, "Accept", &JsValue::from_str("application/json"));
         if let Some(body) = &body {
-            pairs.push(("Content-Type", "application/json".into()));
+            set(&headers, "Content-Type", &JsValue::from_str("application/json"));
             if let Some(key) = body.idempotency_key {
-                pairs.push(("Idempotency-Key", key.into()));
+                set(&headers, "Idempotency-Key", &JsValue::from_str(key));
             }
         }
         if let Some(key) = &self.settings.api_key {
-            pairs.push(("Authorization", format!("Bearer {key}")));
+            set(&headers, "Authorization", &JsValue::from_str(&format!("Bearer {key}")));
         }
-        let text = body.and_then(|b| b.text);
-        let refused = CACHE_REFUSED.load(Relaxed);
-        let mut cache = !refused;
-        let request = loop {
-            let mut builder: RequestBuilder = match method {
-                Method::Get => Request::get(url),
-                Method::Post => Request::post(url).redirect(RequestRedirect::Manual),
-            };
-            for (name, value) in &pairs {
-                builder = builder.header(name, value);
-            }
-            if cache {
-                // REQUEST_CACHE, as web-sys names it.
-                builder = builder.cache(RequestCache::NoStore);
-            }
-            let builder = builder.abort_signal(Some(signal));
-            let request = match text {
-                Some(text) => builder.body(text),
-                None => builder.build(),
-            }
-            .ok();
-            if request.is_some() || !cache {
-                break request.map(web_sys::Request::from);
-            }
-            // Once more without `cache`: if that works, the runtime refuses the field.
-            cache = false;
-        };
-        if request.is_some() && !cache {
-            CACHE_REFUSED.store(true, Relaxed);
-        }
-        let init = Object::new();
-        let headers = Object::new();
-        for (name, value) in &pairs {
-            set(&headers, name, &JsValue::from_str(value));
-        }
-        set(&init, "method", &JsValue::from_str(verb(method)));
+        set(&init, "method", &JsValue::from_str(attempt::verb(method)));
         set(&init, "headers", &headers);
         set(&init, "signal", signal);
         if method == Method::Post {
             set(&init, "redirect", &JsValue::from_str("manual"));
         }
-        if !CACHE_REFUSED.load(Relaxed) {
+        if !cache_refused() {
             set(&init, "cache", &JsValue::from_str(REQUEST_CACHE));
         }
-        if let Some(text) = text {
+        if let Some(text) = body.and_then(|b| b.text) {
             set(&init, "body", &JsValue::from_str(text));
         }
-        (request, init)
+        init
     }
 
-    /// Sends one request and reads the answer. The request is built by gloo-net; the fetch is
-    /// called as code written for the global one expects, `fetch(request, init)`, with `init`
-    /// holding the same method, headers, body, signal and cache mode (a mock may read either). A
-    /// create is not redirected: a fetch that followed a 307 would send the POST a second time.
+    /// Sends one request and reads the answer. The fetch is called as `fetch(url, init)`, the
+    /// way code written for the global one calls it. A create is not redirected: a fetch that
+    /// followed a 307 would send the POST a second time.
     async fn send(
         &self,
         method: Method,
         url: &str,
         body: Option<Body<'_>>,
         signal: &AbortSignal,
-    ) -> Result<Http, NoAnswer> {
-        let (request, init) = self.prepare(method, url, body, signal);
-        // gloo-net's `send` takes the global fetch and assumes it can only give a Response; a
-        // page may have replaced it, and an injected fetch may give anything. So the module
-        // calls either one itself, through an import that catches, and keeps only a genuine
+    ) -> Result<Http, Unanswered> {
+        let init = self.prepare(method, body, signal);
+        // A page may have replaced the global fetch, and an injected fetch may give anything: the
+        // module calls either one through an import that catches, and keeps only a genuine
         // Response.
         let fetch = match &self.fetch {
             Some(f) => f.clone(),
-            None => global_fetch().ok_or_else(|| NoAnswer::Network("this runtime has no fetch".into()))?,
+            None => global_fetch().ok_or(Unanswered::NoFetch)?,
         };
-        let returned = call_fetch(&fetch, request.as_ref(), url, &init)
-            .map_err(|e| NoAnswer::Network(self.scrub(&describe_thrown(&e))))?;
+        let returned =
+            call_fetch(&fetch, url, &init).map_err(|e| Unanswered::Network(self.scrub(&describe_thrown(&e))))?;
         let settled = JsFuture::from(to_promise(&returned))
             .await
-            .map_err(|e| NoAnswer::Network(self.scrub(&describe_thrown(&e))))?;
-        let raw = genuine_response(&settled)
-            .map_err(|_| NoAnswer::Network("fetch resolved to something that is not a Response".into()))?;
-        let response = gloo_net::http::Response::from(Clone::clone(&raw));
-        let status = response.status();
+            .map_err(|e| Unanswered::Network(self.scrub(&describe_thrown(&e))))?;
+        let response = genuine_response(&settled).map_err(|_| Unanswered::NotAResponse)?;
         let headers = response.headers();
-        let retry_after_ms = headers
-            .get("retry-after-ms")
-            .and_then(|v| parse_retry_after_ms(&v))
-            .or_else(|| headers.get("retry-after").and_then(|v| parse_retry_after(&v, Date::now())));
-        // The body through web-sys: gloo-net's `text` cannot be told that a stream may fail
-        // with something that is not an Error.
-        let text = match raw.text() {
+        let header = |name: &str| headers.get(name).ok().flatten();
+        let retry_after_ms =
+            wait_asked(header("retry-after-ms").as_deref(), header("retry-after").as_deref(), Date::now());
+        let text = match response.text() {
             Ok(promise) => JsFuture::from(promise).await,
             Err(e) => Err(e),
         }
-        .map_err(|e| {
-            NoAnswer::Network(format!("the answer's body could not be read: {}", self.scrub(&describe_thrown(&e))))
-        })?;
+        .map_err(|e| Unanswered::BodyUnreadable(self.scrub(&describe_thrown(&e))))?;
         let text = self.scrub(&text.as_string().unwrap_or_default());
-        Ok(Http { status, text, retry_after_ms })
+        Ok(Http { status: response.status(), text, retry_after_ms })
     }
 
     /// Removes the key from text that came back from a server, in case it echoed it: wherever
@@ -548,33 +412,6 @@ impl Client {
             None => text.to_string(),
         }
     }
-}
-
-/// The wait's `TimeoutError`: the task was last seen `state` (not known when the deadline came
-/// during a poll), `elapsed` ms after the wait began.
-fn wait_timeout(task_id: &str, state: Option<&str>, elapsed: f64) -> Failure {
-    let seconds = (elapsed.max(0.0) / 1000.0).round() as u64;
-    let what = match state {
-        Some(state) => format!("task {task_id} was still {state} after {seconds} s"),
-        None => format!("task {task_id} had not finished after {seconds} s"),
-    };
-    Failure::Timeout {
-        message: format!("{what}; it may still finish: call waitForTask(\"{task_id}\") again"),
-        task_id: Some(task_id.to_string()),
-    }
-}
-
-/// The method's name, as HTTP writes it.
-fn verb(method: Method) -> &'static str {
-    match method {
-        Method::Get => "GET",
-        Method::Post => "POST",
-    }
-}
-
-/// A URL for messages: the path only, so no query string can carry anything private.
-fn path_of(url: &str) -> &str {
-    url.split(['?', '#']).next().unwrap_or(url)
 }
 
 /// What a thrown value says, as text, whatever it is: its `message` when it has a string one,
@@ -665,9 +502,9 @@ impl Watch {
 
     /// Waits `ms`, or rejects at once with the reason when the signal aborts.
     async fn sleep(&self, ms: f64) -> Result<(), Failure> {
-        match race(timer(ms), self.aborted()).await {
-            Either::Left(()) => Ok(()),
-            Either::Right(()) => Err(Failure::Aborted(self.reason())),
+        match select(timer(ms), pin!(self.aborted())).await {
+            Either::Left(_) => Ok(()),
+            Either::Right(_) => Err(Failure::Aborted(self.reason())),
         }
     }
 }
@@ -694,25 +531,4 @@ impl Drop for AbortOnDrop {
 /// A timer of `ms` (clamped to what a JS timer takes).
 fn timer(ms: f64) -> TimeoutFuture {
     TimeoutFuture::new(ms.clamp(0.0, f64::from(i32::MAX as u32)) as u32)
-}
-
-enum Either<A, B> {
-    Left(A),
-    Right(B),
-}
-
-/// Whichever of two futures is ready first (the other is dropped).
-async fn race<A: Future, B: Future>(a: A, b: B) -> Either<A::Output, B::Output> {
-    let mut a = pin!(a);
-    let mut b = pin!(b);
-    poll_fn(move |cx| {
-        if let Poll::Ready(x) = a.as_mut().poll(cx) {
-            return Poll::Ready(Either::Left(x));
-        }
-        if let Poll::Ready(y) = b.as_mut().poll(cx) {
-            return Poll::Ready(Either::Right(y));
-        }
-        Poll::Pending
-    })
-    .await
 }

@@ -1,14 +1,20 @@
 //! Validate, price, build and send Kling 3.0 video-generation requests.
 //!
-//! The core (every module but `bindings`) is plain Rust: it compiles and is tested on the host
-//! with `cargo test`. The `bindings` module, built only for wasm, is the JavaScript surface: it
-//! reads JS values into an [`input::Input`], asks the core, and converts the answer back.
+//! The core (every module but `interop`, `client` and `bindings`) is plain Rust: it compiles and
+//! is tested on the host with `cargo test`. Built only for wasm, and each standing only on those
+//! before it: `interop` (the imports that catch what JS throws, and the value converters),
+//! `client` (sends, waits, and applies the core's verdicts), and `bindings`, the JavaScript
+//! surface: it reads JS values into an [`input::Input`], asks the core or the client, and
+//! converts the answer back.
 
+pub mod attempt;
 pub mod calls;
 pub mod error;
 pub mod input;
 pub mod json_text;
 pub mod normalize;
+#[cfg(feature = "ts")]
+pub mod options;
 pub mod pricing;
 pub mod request;
 pub mod response;
@@ -17,6 +23,8 @@ pub mod snippet;
 pub mod task;
 pub mod text;
 pub mod validate;
+pub mod verdict;
+pub mod wait;
 pub mod wire;
 
 #[cfg(target_arch = "wasm32")]
@@ -24,6 +32,8 @@ pub mod bindings;
 /// The async client over `fetch` (wasm only).
 #[cfg(target_arch = "wasm32")]
 pub mod client;
+#[cfg(target_arch = "wasm32")]
+pub(crate) mod interop;
 
 // The wasm module's allocator (single-threaded wasm: no atomics).
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
@@ -51,5 +61,19 @@ pub fn typescript_declarations() -> Vec<&'static str> {
         task::Task::DECL,
         task::Status::DECL,
         calls::ClientDefaults::DECL,
+        verdict::AttemptVerdict::DECL,
+        verdict::VerdictOutcome::DECL,
+        options::ClientOptions::DECL,
+        options::BuildOptions::DECL,
+        options::RequestOptions::DECL,
+        options::CreateOptions::DECL,
+        options::CreateTaskOptions::DECL,
+        options::WaitOptions::DECL,
+        options::GenerateOptions::DECL,
+        options::Progress::DECL,
+        options::CurlOptions::DECL,
+        snippet::SnippetLanguage::DECL,
+        options::SnippetOptions::DECL,
+        options::AttemptAnswer::DECL,
     ]
 }

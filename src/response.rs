@@ -13,7 +13,8 @@ pub struct ApiFailure {
     pub code: Value,
     /// The body's error type (`invalid_request`...), when it has one.
     pub error_type: Option<String>,
-    /// A message for people: the body's, else one that says what the status means.
+    /// A message for people: the body's, else one that says what the status means (without the
+    /// status itself, which the error carries as `status`).
     pub message: String,
 }
 
@@ -64,7 +65,7 @@ pub fn read_error(status: u16, body: Option<&Value>, text: &str) -> ApiFailure {
         status,
         code: Value::from(status),
         error_type: None,
-        message: format!("HTTP {status}: {}{what}", status_text(status)),
+        message: format!("{}{what}", status_text(status)),
     };
     let Some(body) = body else {
         let trimmed = text.trim_start();
@@ -97,7 +98,7 @@ pub fn read_error(status: u16, body: Option<&Value>, text: &str) -> ApiFailure {
         error_type: text_at(source, "type"),
         message: match message {
             Some(m) => m,
-            None => format!("HTTP {status}: {}", status_text(status)),
+            None => status_text(status).to_string(),
         },
     }
 }
@@ -145,11 +146,11 @@ mod tests {
     #[test]
     fn html_pages_empty_bodies_and_other_text_get_a_message_from_the_status() {
         let html = read_error(502, None, "<!DOCTYPE html><html><body>Bad Gateway</body></html>");
-        assert_eq!(html.message, "HTTP 502: a gateway in front of the API got a bad answer from it (an HTML page, not the API's JSON: a proxy or gateway answered)");
+        assert_eq!(html.message, "a gateway in front of the API got a bad answer from it (an HTML page, not the API's JSON: a proxy or gateway answered)");
         assert_eq!(html.code, Value::from(502));
         assert!(read_error(503, None, "").message.ends_with("(empty response)"));
         assert!(read_error(500, None, "{oops").message.ends_with("(the response is not JSON)"));
-        assert_eq!(read_error(401, Some(&json("{}")), "{}").message, "HTTP 401: the API key is missing or not valid");
+        assert_eq!(read_error(401, Some(&json("{}")), "{}").message, "the API key is missing or not valid");
     }
 
     #[test]

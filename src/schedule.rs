@@ -129,6 +129,19 @@ pub fn parse_retry_after_ms(value: &str) -> Option<u64> {
     Some(if fraction.bytes().any(|b| b != b'0') { ms.saturating_add(1) } else { ms })
 }
 
+/// The wait an answer asked for: its `retry-after-ms` header when it reads as one, else its
+/// `Retry-After` (seconds or an HTTP date, given the time now in ms since the Unix epoch).
+///
+/// ```
+/// use kling3_wasm::schedule::wait_asked;
+/// assert_eq!(wait_asked(Some("120"), Some("9"), 0.0), Some(120));
+/// assert_eq!(wait_asked(Some("soon"), Some("9"), 0.0), Some(9000));
+/// assert_eq!(wait_asked(None, None, 0.0), None);
+/// ```
+pub fn wait_asked(retry_after_ms: Option<&str>, retry_after: Option<&str>, now_ms: f64) -> Option<u64> {
+    retry_after_ms.and_then(parse_retry_after_ms).or_else(|| retry_after.and_then(|v| parse_retry_after(v, now_ms)))
+}
+
 /// Reads an HTTP date in any of the three forms RFC 9110 allows, to ms since the Unix epoch:
 /// `Sun, 06 Nov 1994 08:49:37 GMT`, `Sunday, 06-Nov-94 08:49:37 GMT`, `Sun Nov  6 08:49:37 1994`.
 /// The weekday must be the date's, as `httpdate` checks.

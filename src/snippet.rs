@@ -16,9 +16,11 @@ use crate::wire::{check_api_key, to_curl, BuiltRequest, CREATE_PATH};
 /// The environment variable a redacted snippet reads the key from, in every language.
 pub const KEY_VARIABLE: &str = "KLING_API_KEY";
 
-/// The language of a snippet.
+/// A language `toSnippet` writes: curl, the package's client, plain `fetch`, or Python `requests`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Language {
+#[cfg_attr(feature = "ts", derive(tsify::Tsify, serde::Serialize))]
+#[cfg_attr(feature = "ts", serde(rename_all = "lowercase"))]
+pub enum SnippetLanguage {
     /// A curl command for a POSIX shell, as `toCurl` writes it.
     Curl,
     /// An ES module with the package's client: `new KlingClient(...).generate(...)`.
@@ -29,36 +31,37 @@ pub enum Language {
     Python,
 }
 
-impl Language {
+impl SnippetLanguage {
     /// Every language, in the order the docs list them.
-    pub const ALL: [Language; 4] = [Language::Curl, Language::Js, Language::Fetch, Language::Python];
+    pub const ALL: [SnippetLanguage; 4] =
+        [SnippetLanguage::Curl, SnippetLanguage::Js, SnippetLanguage::Fetch, SnippetLanguage::Python];
 
     /// The name JS passes as `language`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Language::Curl => "curl",
-            Language::Js => "js",
-            Language::Fetch => "fetch",
-            Language::Python => "python",
+            SnippetLanguage::Curl => "curl",
+            SnippetLanguage::Js => "js",
+            SnippetLanguage::Fetch => "fetch",
+            SnippetLanguage::Python => "python",
         }
     }
 
     /// The language named `name` (exactly, as `as_str` writes it).
     ///
     /// ```
-    /// use kling3_wasm::snippet::Language;
-    /// assert_eq!(Language::from_name("python"), Some(Language::Python));
-    /// assert_eq!(Language::from_name("Python"), None);
+    /// use kling3_wasm::snippet::SnippetLanguage;
+    /// assert_eq!(SnippetLanguage::from_name("python"), Some(SnippetLanguage::Python));
+    /// assert_eq!(SnippetLanguage::from_name("Python"), None);
     /// ```
-    pub fn from_name(name: &str) -> Option<Language> {
-        Language::ALL.into_iter().find(|l| l.as_str() == name)
+    pub fn from_name(name: &str) -> Option<SnippetLanguage> {
+        SnippetLanguage::ALL.into_iter().find(|l| l.as_str() == name)
     }
 }
 
 /// Options of `toSnippet`: the language (required) and whether to redact the key (default yes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SnippetOptions {
-    pub language: Language,
+    pub language: SnippetLanguage,
     pub redact_key: bool,
 }
 
@@ -66,9 +69,9 @@ impl SnippetOptions {
     /// Reads `{ language, redactKey? }`, naming every bad field.
     ///
     /// ```
-    /// use kling3_wasm::{input::Input, snippet::{Language, SnippetOptions}};
+    /// use kling3_wasm::{input::Input, snippet::{SnippetLanguage, SnippetOptions}};
     /// let opts = SnippetOptions::from_input(&Input::from(serde_json::json!({"language": "fetch"}))).unwrap();
-    /// assert_eq!(opts, SnippetOptions { language: Language::Fetch, redact_key: true });
+    /// assert_eq!(opts, SnippetOptions { language: SnippetLanguage::Fetch, redact_key: true });
     /// let bad = SnippetOptions::from_input(&Input::from(serde_json::json!({"language": "ruby"})));
     /// assert_eq!(bad.unwrap_err().message(), r#"Invalid request: language must be one of "curl", "js", "fetch", "python", got "ruby""#);
     /// ```
@@ -109,7 +112,7 @@ fn read_options(input: &Input, problems: &mut Vec<Issue>) -> Option<SnippetOptio
             None
         }
         Some(Value::String(name)) => {
-            let found = Language::from_name(name);
+            let found = SnippetLanguage::from_name(name);
             if found.is_none() {
                 let shown: String = name.chars().take(40).collect();
                 problems.push(issue(
@@ -161,10 +164,10 @@ pub fn snippet_for(request: &Input, options: &Input) -> Result<String, Error> {
 /// refused with the fields that stand in the way (`fetch` sends anything).
 ///
 /// ```
-/// use kling3_wasm::{input::Input, snippet::{to_snippet, Language, SnippetOptions}, wire::{build_request, BuildOptions}};
+/// use kling3_wasm::{input::Input, snippet::{to_snippet, SnippetLanguage, SnippetOptions}, wire::{build_request, BuildOptions}};
 /// let opts = BuildOptions { api_key: Some("aio_secret".into()), base_url: None };
 /// let built = build_request(&Input::from(serde_json::json!({"prompt": "a \"cat\""})), &opts).unwrap();
-/// let python = to_snippet(&built, SnippetOptions { language: Language::Python, redact_key: true }).unwrap();
+/// let python = to_snippet(&built, SnippetOptions { language: SnippetLanguage::Python, redact_key: true }).unwrap();
 /// assert!(python.contains(r#""Authorization": "Bearer " + os.environ["KLING_API_KEY"]"#));
 /// assert!(python.contains(r#"data='{"model":"kling-3","prompt":"a \\"cat\\"","#));
 /// assert!(!python.contains("aio_secret"));
@@ -172,10 +175,10 @@ pub fn snippet_for(request: &Input, options: &Input) -> Result<String, Error> {
 pub fn to_snippet(request: &BuiltRequest, options: SnippetOptions) -> Result<String, Error> {
     let redact = options.redact_key;
     match options.language {
-        Language::Curl => Ok(to_curl(request, redact)),
-        Language::Fetch => Ok(http_snippet(request, redact, false)),
-        Language::Python => Ok(http_snippet(request, redact, true)),
-        Language::Js => js_snippet(request, redact),
+        SnippetLanguage::Curl => Ok(to_curl(request, redact)),
+        SnippetLanguage::Fetch => Ok(http_snippet(request, redact, false)),
+        SnippetLanguage::Python => Ok(http_snippet(request, redact, true)),
+        SnippetLanguage::Js => js_snippet(request, redact),
     }
 }
 
@@ -461,7 +464,7 @@ mod tests {
         build_request(&Input::from(serde_json::json!({ "prompt": prompt })), &opts).unwrap()
     }
 
-    fn snippet(request: &BuiltRequest, language: Language, redact_key: bool) -> String {
+    fn snippet(request: &BuiltRequest, language: SnippetLanguage, redact_key: bool) -> String {
         to_snippet(request, SnippetOptions { language, redact_key }).unwrap()
     }
 
@@ -511,24 +514,24 @@ mod tests {
     #[test]
     fn each_language_has_its_shape() {
         let r = built("a cat", Some("aio_k"), Some("http://127.0.0.1:9/api/v1"));
-        let js = snippet(&r, Language::Js, true);
+        let js = snippet(&r, SnippetLanguage::Js, true);
         assert_eq!(
             js,
             "import { KlingClient } from \"kling3-wasm\";\n\nconst client = new KlingClient({\n  apiKey: process.env.KLING_API_KEY,\n  baseUrl: \"http://127.0.0.1:9/api/v1\",\n});\nconst task = await client.generate({\n  model: \"kling-3\",\n  prompt: \"a cat\",\n  mode: \"std\",\n  duration: 5,\n  aspect_ratio: \"16:9\",\n  sound: true,\n});\nconsole.log(task.videoUrl);\n"
         );
-        let fetch = snippet(&r, Language::Fetch, true);
+        let fetch = snippet(&r, SnippetLanguage::Fetch, true);
         assert!(fetch.starts_with("const response = await fetch(\"http://127.0.0.1:9/api/v1/videos/generations\", {\n  method: \"POST\",\n  headers: {\n    \"Content-Type\": \"application/json\",\n    Authorization: `Bearer ${process.env.KLING_API_KEY}`,\n  },\n  body: \"{\\\"model\\\":\\\"kling-3\\\""), "{fetch}");
-        let python = snippet(&r, Language::Python, true);
+        let python = snippet(&r, SnippetLanguage::Python, true);
         assert!(python.starts_with("import os\n\nimport requests\n\nresponse = requests.post(\n    \"http://127.0.0.1:9/api/v1/videos/generations\",\n    headers={\n        \"Content-Type\": \"application/json\",\n        \"Authorization\": \"Bearer \" + os.environ[\"KLING_API_KEY\"],\n    },\n    data='{\"model\":\"kling-3\","), "{python}");
-        assert_eq!(snippet(&r, Language::Curl, true), to_curl(&r, true));
-        assert_eq!(snippet(&r, Language::Curl, false), to_curl(&r, false));
+        assert_eq!(snippet(&r, SnippetLanguage::Curl, true), to_curl(&r, true));
+        assert_eq!(snippet(&r, SnippetLanguage::Curl, false), to_curl(&r, false));
     }
 
     #[test]
     fn a_redacted_snippet_reads_the_key_from_the_environment_in_every_language() {
         for key in [Some("aio_secret123"), None] {
             let r = built(TRICKY, key, None);
-            for language in Language::ALL {
+            for language in SnippetLanguage::ALL {
                 let text = snippet(&r, language, true);
                 assert!(!text.contains("aio_secret123"), "{language:?}");
                 assert!(text.contains(KEY_VARIABLE), "{language:?} with key {key:?}");
@@ -539,17 +542,19 @@ mod tests {
     #[test]
     fn an_unredacted_snippet_writes_the_key_and_a_keyless_one_sends_none() {
         let r = built("a", Some("aio_secret123"), None);
-        for language in Language::ALL {
+        for language in SnippetLanguage::ALL {
             let text = snippet(&r, language, false);
             assert!(text.contains("aio_secret123"), "{language:?}");
             assert!(!text.contains(KEY_VARIABLE), "{language:?}");
         }
         let keyless = built("a", None, Some("/api/v1"));
-        for language in Language::ALL {
+        for language in SnippetLanguage::ALL {
             assert!(!snippet(&keyless, language, false).contains("Authorization"), "{language:?}");
         }
-        assert!(snippet(&keyless, Language::Js, false).contains("new KlingClient({\n  baseUrl: \"/api/v1\",\n})"));
-        assert!(snippet(&built("a", None, None), Language::Js, false).contains("new KlingClient({});"));
+        assert!(
+            snippet(&keyless, SnippetLanguage::Js, false).contains("new KlingClient({\n  baseUrl: \"/api/v1\",\n})")
+        );
+        assert!(snippet(&built("a", None, None), SnippetLanguage::Js, false).contains("new KlingClient({});"));
     }
 
     #[test]
@@ -560,7 +565,7 @@ mod tests {
             "kling_elements": [], "extra": {}, "__proto__": {"x": 1}, "not an id": 1e21, "n": -0.5,
         });
         let request = build_request(&Input::from(body), &BuildOptions::default()).unwrap();
-        let js = snippet(&request, Language::Js, true);
+        let js = snippet(&request, SnippetLanguage::Js, true);
         assert!(js.contains("\n  [\"__proto__\"]: {\n    x: 1,\n  },\n"), "{js}");
         assert!(js.contains("\n  \"not an id\": 1e+21,\n  n: -0.5,\n"), "{js}");
         assert!(js.contains("\n  kling_elements: [],\n") && js.contains("\n  extra: {},\n"), "{js}");
@@ -572,7 +577,7 @@ mod tests {
     fn the_js_snippet_passes_an_idempotency_key_and_refuses_what_the_client_cannot_send() {
         let mut r = built("a", Some("aio_k"), None);
         r.headers.push(("Idempotency-Key".into(), "k-1".into()));
-        assert!(snippet(&r, Language::Js, false).contains("}, { idempotencyKey: \"k-1\" });"));
+        assert!(snippet(&r, SnippetLanguage::Js, false).contains("}, { idempotencyKey: \"k-1\" });"));
         let mut odd = built("a", Some("aio_k"), None);
         odd.method = "PUT".into();
         odd.url = "https://x/other".into();
@@ -581,7 +586,7 @@ mod tests {
         odd.headers[1].1 = "Basic abc".into();
         odd.body = Some("[1]".into());
         let Error::Validation(report) =
-            to_snippet(&odd, SnippetOptions { language: Language::Js, redact_key: false }).unwrap_err()
+            to_snippet(&odd, SnippetOptions { language: SnippetLanguage::Js, redact_key: false }).unwrap_err()
         else {
             panic!()
         };
@@ -591,10 +596,10 @@ mod tests {
             ["method", "url", "headers.Content-Type", "headers.Authorization", "headers.X-Trace", "body"]
         );
         assert!(report.errors.iter().all(|i| !i.message.contains("abc")));
-        for language in [Language::Curl, Language::Fetch, Language::Python] {
+        for language in [SnippetLanguage::Curl, SnippetLanguage::Fetch, SnippetLanguage::Python] {
             assert!(to_snippet(&odd, SnippetOptions { language, redact_key: false }).is_ok());
         }
-        let python = snippet(&odd, Language::Python, false);
+        let python = snippet(&odd, SnippetLanguage::Python, false);
         assert!(python.contains("requests.request(\n    \"PUT\",\n    \"https://x/other\",\n"), "{python}");
     }
 
@@ -625,7 +630,7 @@ mod tests {
         let undefined = with_holes(r#"{"language":"curl","redactKey":null}"#, &[("redactKey", Unsendable::Undefined)]);
         assert_eq!(
             SnippetOptions::from_input(&undefined),
-            Ok(SnippetOptions { language: Language::Curl, redact_key: true })
+            Ok(SnippetOptions { language: SnippetLanguage::Curl, redact_key: true })
         );
     }
 

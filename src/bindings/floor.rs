@@ -7,8 +7,9 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::{from_js, to_js};
 use crate::input::Value;
+use crate::interop::from_js;
+use crate::interop::to_js::to_js;
 use crate::pricing::{price, PRICE_FIELDS};
 use crate::request::{Mode, Seconds, DEFAULT_BASE_URL};
 use crate::validate::Validation;

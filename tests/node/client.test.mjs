@@ -67,10 +67,10 @@ describe("completing tasks", () => {
 
   test("the client works with an injected fetch", async () => {
     const urls = [];
-    // Called as the global fetch is: with a Request carrying everything.
-    const fetch = (request) => {
-      urls.push([request.method, request.url]);
-      return globalThis.fetch(request);
+    // Called as the global fetch is: fetch(url, init).
+    const fetch = (url, init) => {
+      urls.push([init.method, url]);
+      return globalThis.fetch(url, init);
     };
     const task = await client({ fetch }).generate({ prompt: "a cat", duration: 3 }, { pollIntervalMs: 50 });
     assert.equal(task.status, "succeeded");
@@ -80,10 +80,11 @@ describe("completing tasks", () => {
 
   test("each request carries the headers it needs: the key when given, a JSON type only with a body", async () => {
     const seen = [];
-    const fetch = async (request) => {
+    const fetch = async (url, init) => {
+      const request = new Request(url, init);
       const body = request.method === "GET" ? undefined : await request.clone().text();
       seen.push({ method: request.method, headers: Object.fromEntries(request.headers), body });
-      return globalThis.fetch(request);
+      return globalThis.fetch(url, init);
     };
     const { taskId } = await client({ fetch }).createTask({ prompt: "a cat" });
     await client({ fetch }).getTask(taskId);
@@ -159,14 +160,21 @@ describe("retries", () => {
       assert.ok(error instanceof KlingError, `${error}`);
       assert.equal(posts(), 1);
       assert.equal(error.mayHaveCreated, true, "it says the task may exist");
-      if (error instanceof ApiError) {
-        // The message is the body's own (or, for a body with none, what the status means).
-        const own = { "status-500": "Internal server error", "envelope-error": "Internal error, please retry" }[fault];
-        if (own) assert.equal(error.message, own);
-        else assert.match(error.message, /^HTTP 50\d: /);
-      } else {
-        assert.match(error.message, /the task may have been created .*look for it .*before sending again/, "it says what to do");
-      }
+      assert.equal(error.retryable, false, "sending it again may charge twice");
+      // What to do is the hint; the message says only what happened.
+      assert.equal(error.hint, "The task may have been created (and charged): look for it (the dashboard, or your callback_url) before sending the request again.");
+      assert.doesNotMatch(error.message, /may have been created/);
+      // An ApiError's status is its field, not the start of its message.
+      if (error instanceof ApiError) assert.doesNotMatch(error.message, /^HTTP /);
+      const said = {
+        "html-502": "a gateway in front of the API got a bad answer from it (an HTML page, not the API's JSON: a proxy or gateway answered)",
+        "status-500": "Internal server error",
+        "status-504": "a gateway in front of the API timed out (empty response)",
+        "malformed-json": "HTTP 200 came with a body that is not JSON",
+        "envelope-error": "Internal error, please retry",
+      }[fault];
+      if (said) assert.equal(error.message, said);
+      else assert.equal(error.message, `POST ${base}/videos/generations failed before an answer came: fetch failed`);
     });
   }
 
@@ -174,17 +182,19 @@ describe("retries", () => {
     const refused = await rejection(client({ apiKey: "not-a-key" }).createTask({ prompt: "x" }));
     assert.equal(refused.status, 401);
     assert.ok(refused instanceof ApiError);
-    assert.equal(refused.mayHaveCreated, undefined);
+    assert.deepEqual([refused.mayHaveCreated, refused.retryable, refused.hint], [false, false, null]);
     const invalid = await rejection(client().createTask({ prompt: "" }));
     assert.ok(invalid instanceof ValidationError);
-    assert.equal(invalid.mayHaveCreated, undefined);
+    assert.deepEqual([invalid.mayHaveCreated, invalid.retryable, invalid.hint], [false, false, null]);
   });
 
   test("a POST that times out is not sent again, and the error says the task may exist", async () => {
     sandbox.addFault({ fault: "slow", route: "create", ms: 600 });
     const error = await rejection(client({ timeoutMs: 100 }).createTask({ prompt: "x" }));
     assert.ok(error instanceof TimeoutError);
-    assert.match(error.message, /may have been created/);
+    assert.equal(error.message, `POST ${base}/videos/generations got no answer within 100 ms`);
+    assert.equal(error.mayHaveCreated, true);
+    assert.match(error.hint, /^The task may have been created \(and charged\)/);
     assert.equal(posts(), 1);
   });
 
@@ -318,9 +328,9 @@ describe("errors", () => {
     for (const name of Object.keys(saved)) console[name] = (...a) => logged.push(a.join(" "));
     const urls = [];
     // A server that echoes the Authorization header in its error messages.
-    const echo = async (request) => {
-      urls.push(request.url);
-      return new Response(JSON.stringify({ error: { code: 400, message: `bad request from ${request.headers.get("authorization")}` } }), { status: 400 });
+    const echo = async (url, init) => {
+      urls.push(url);
+      return new Response(JSON.stringify({ error: { code: 400, message: `bad request from ${init.headers.Authorization}` } }), { status: 400 });
     };
     const errors = [];
     try {
@@ -343,14 +353,14 @@ describe("errors", () => {
   });
 
   test("a key of any length is kept out of what the server echoes", async () => {
-    const echo = async (request) => new Response(JSON.stringify({ error: { code: 400, message: `bad key ${request.headers.get("authorization")}` } }), { status: 400 });
+    const echo = async (url, init) => new Response(JSON.stringify({ error: { code: 400, message: `bad key ${init.headers.Authorization}` } }), { status: 400 });
     for (const apiKey of ["Q", "Q7z"]) {
       const error = await rejection(client({ apiKey, fetch: echo }).getTask("abc"));
       assert.equal(error.message, "bad key Bearer [redacted]");
       assert.ok(!JSON.stringify(error.body).includes(`Bearer ${apiKey}`), JSON.stringify(error.body));
     }
     // Keys that the marker would make again: one that ends where the text goes on, one inside it.
-    const after = async (request) => new Response(`oops ${request.headers.get("authorization")}ab`, { status: 400 });
+    const after = async (url, init) => new Response(`oops ${init.headers.Authorization}ab`, { status: 400 });
     for (const apiKey of ["d]ab", "act"]) {
       const error = await rejection(client({ apiKey, fetch: after }).getTask("abc"));
       const text = JSON.stringify({ message: error.message, body: error.body, cause: error.cause });
@@ -399,7 +409,9 @@ describe("abort and timeouts", () => {
     const error = await rejection(client().waitForTask(taskId, { timeoutMs: 50, pollIntervalMs: 20 }));
     assert.ok(error instanceof TimeoutError);
     assert.equal(error.taskId, taskId);
-    assert.match(error.message, /may still finish/);
+    assert.match(error.message, new RegExp(`^task ${taskId} was still IN_PROGRESS after \\d+ s$`));
+    assert.equal(error.hint, `The task may still finish: call waitForTask("${taskId}") again.`);
+    assert.deepEqual([error.mayHaveCreated, error.retryable], [false, false]);
     const task = await client().waitForTask(error.taskId, { pollIntervalMs: 50 });
     assert.equal(task.status, "succeeded");
   });
@@ -421,18 +433,16 @@ describe("the fetch it calls", () => {
       headers: { "Content-Type": "application/json" },
     });
 
-  test("an injected fetch is called as the global one is: fetch(input, init), either of which a mock may read", async () => {
+  test("an injected fetch is called as the global one is: fetch(url, init)", async () => {
     const calls = [];
-    const fetch = async (input, init) => {
-      calls.push({ text: String(input), url: input.url, method: input.method, sent: await input.text(), init });
+    const fetch = async (url, init) => {
+      calls.push({ url, init, sent: await new Request(url, init).text() });
       return created();
     };
     const task = await new KlingClient({ apiKey: KEY, baseUrl: "https://api.test/api/v1", fetch }).createTask({ prompt: "a cat" });
     assert.equal(task.taskId, "t_1");
     const [call] = calls;
-    assert.equal(call.text, "https://api.test/api/v1/videos/generations", "the input reads as the URL");
-    assert.equal(call.url, "https://api.test/api/v1/videos/generations");
-    assert.equal(call.method, "POST");
+    assert.equal(call.url, "https://api.test/api/v1/videos/generations", "the URL, as a string");
     assert.equal(call.init.method, "POST");
     assert.equal(call.init.headers.Authorization, `Bearer ${KEY}`);
     assert.equal(call.init.headers["Content-Type"], "application/json");
@@ -442,11 +452,11 @@ describe("the fetch it calls", () => {
     assert.ok(call.init.signal instanceof AbortSignal);
   });
 
-  test("every request asks for no cache: the create, each poll and each retry, in init and in the Request", async () => {
+  test("every request asks for no cache: the create, each poll and each retry", async () => {
     const calls = [];
     let polls = 0;
-    const fetch = async (input, init) => {
-      calls.push({ method: init.method, init: init.cache, request: input.cache });
+    const fetch = async (url, init) => {
+      calls.push({ method: init.method, init: init.cache, request: new Request(url, init).cache });
       if (init.method === "POST") return created();
       polls++;
       if (polls === 2) return new Response('{"error":{"code":503,"message":"busy"}}', { status: 503, headers: { "Retry-After-Ms": "1" } });
@@ -463,30 +473,26 @@ describe("the fetch it calls", () => {
     assert.deepEqual(paths, [["/api/v1/videos/generations", "no-store"]]);
   });
 
-  test("a mock that only looks like a Response (status, headers, json() or text()) is read as one", async () => {
-    const created = { code: 200, data: { task_id: "t_9", status: "PENDING" } };
-    const viaJson = new KlingClient({ baseUrl: "https://api.test/api/v1", fetch: async () => ({ ok: true, status: 200, json: async () => created }) });
-    assert.equal((await viaJson.createTask({ prompt: "a" })).taskId, "t_9");
-    const noStatus = new KlingClient({ baseUrl: "https://api.test/api/v1", fetch: async () => ({ json: async () => created }) });
-    assert.equal((await noStatus.getTask("t_9")).taskId, "t_9");
+  test("a test double answers with new Response(), and anything else is refused with a clear error", async () => {
     const busy = new KlingClient({
       baseUrl: "https://api.test/api/v1",
       maxRetries: 0,
-      fetch: async () => ({ ok: false, status: 429, headers: { get: (name) => (name === "retry-after" ? "7" : null) }, text: async () => '{"error":{"code":429,"message":"slow down"}}' }),
+      fetch: async () => new Response('{"error":{"code":429,"message":"slow down"}}', { status: 429, headers: { "Retry-After": "7" } }),
     });
     const error = await rejection(busy.getTask("t_9"));
     assert.ok(error instanceof ApiError);
     assert.deepEqual([error.status, error.message, error.retryAfterMs], [429, "slow down", 7000]);
-    const nothing = await rejection(new KlingClient({ baseUrl: "https://api.test/api/v1", fetch: async () => ({ status: 200 }) }).getTask("t_9"));
-    assert.equal(nothing.code, "network_error");
-    assert.match(nothing.message, /not a Response/);
-    // No status is made up: a mock that says it failed without saying how, or gives a status
-    // no Response can have, is refused, not read as a 500 (which would be retried).
-    for (const mock of [{ ok: false, text: async () => "" }, { status: 0, text: async () => "" }, { status: 99, json: async () => ({}) }]) {
+    // An object that only looks like a Response is not read as one: no status or body is made up.
+    const created = { code: 200, data: { task_id: "t_9", status: "PENDING" } };
+    for (const mock of [{ ok: true, status: 200, json: async () => created }, { status: 200 }, { ok: false, text: async () => "" }, null, "ok"]) {
       let calls = 0;
       const c = new KlingClient({ baseUrl: "https://api.test/api/v1", maxRetries: 0, fetch: async () => (calls++, mock) });
       const refused = await rejection(c.createTask({ prompt: "a" }));
-      assert.match(refused.message, /not a Response/, JSON.stringify(mock));
+      assert.equal(refused.code, "network_error", JSON.stringify(mock));
+      assert.equal(
+        refused.message,
+        "POST https://api.test/api/v1/videos/generations failed before an answer came: fetch resolved to something that is not a Response (a test double must resolve to a `new Response(body, { status, headers })`)",
+      );
       assert.equal(calls, 1);
     }
   });
@@ -554,15 +560,17 @@ describe("what an error says the caller can do", () => {
     assert.equal(lost.retryable, true);
     for (const status of [400, 401, 404, 501]) {
       const error = await tried(answer(status), (c) => c.getTask("t_1"));
-      assert.equal(error.retryable, undefined, `${status}`);
+      assert.equal(error.retryable, false, `${status}`);
+      assert.equal(error.hint, null, `${status}`);
     }
   });
 
   test("a create's 5xx may have made the task, and is not called retryable; a 429 was not processed, and is", async () => {
     const failed = await tried(answer(500), (c) => c.createTask({ prompt: "x" }));
-    assert.deepEqual([failed.mayHaveCreated, failed.retryable, failed.message], [true, undefined, "m500"]);
+    assert.deepEqual([failed.mayHaveCreated, failed.retryable, failed.message], [true, false, "m500"]);
     const busy = await tried(answer(429), (c) => c.createTask({ prompt: "x" }));
-    assert.deepEqual([busy.mayHaveCreated, busy.retryable], [undefined, true]);
+    assert.deepEqual([busy.mayHaveCreated, busy.retryable, busy.message], [false, true, "m429"]);
+    assert.equal(busy.hint, "The same call may well succeed later: try it again in a moment.");
   });
 });
 
@@ -585,7 +593,8 @@ describe("the wait's own limits", () => {
     const took = Date.now() - started;
     assert.ok(error instanceof TimeoutError, String(error));
     assert.equal(error.taskId, "t_1");
-    assert.match(error.message, /t_1 had not finished after 1 s; it may still finish/);
+    assert.equal(error.message, "task t_1 had not finished after 1 s");
+    assert.equal(error.hint, 'The task may still finish: call waitForTask("t_1") again.');
     assert.ok(took >= 950 && took < 2500, `rejected after ${took} ms`);
     await new Promise((r) => setTimeout(r, 20));
     assert.equal(aborted, 1, "the poll in flight is aborted");

@@ -25,10 +25,10 @@ const answer = (status) => new Response(JSON.stringify({ code: 200, data: { task
 
 test("where the runtime refuses a cache field, the client sends every request without one", async () => {
   const calls = [];
-  const fetch = async (input, init) => {
+  const fetch = async (url, init) => {
     // As the refusing runtime's fetch would.
-    if ("cache" in init || input.cache !== "default") throw new TypeError("The 'cache' field on 'RequestInitializerDict' is not implemented.");
-    calls.push([init.method, input.url]);
+    if ("cache" in init) throw new TypeError("The 'cache' field on 'RequestInitializerDict' is not implemented.");
+    calls.push([init.method, url]);
     return answer(calls.length >= 3 ? "COMPLETED" : "PENDING");
   };
   const task = await new KlingClient({ baseUrl: "https://api.test/api/v1", fetch }).generate({ prompt: "a cat" }, { pollIntervalMs: 100 });

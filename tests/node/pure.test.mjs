@@ -11,7 +11,7 @@ test("the package imports in Node with no init call and exports exactly its inte
   const names = Object.keys(k).sort();
   const documented = ["validateRequest", "normalizeRequest", "estimateCost", "buildRequest", "toCurl", "parseTask", "KlingError", "ValidationError", "ApiError", "TaskFailedError", "TimeoutError", "KlingClient"];
   // Added by the package, beyond the documented interface.
-  const added = ["toSnippet", "requestLimits", "clientDefaults", "statusText", "isTaskId", "isIdempotencyKey", "nextPollDelay", "redactKey"];
+  const added = ["toSnippet", "requestLimits", "clientDefaults", "statusText", "isTaskId", "isIdempotencyKey", "nextPollDelay", "redactKey", "attemptVerdict", "checkIdempotencyKey", "checkTaskId", "checkApiKey"];
   assert.deepEqual(names, [...documented, ...added].sort(), "no internal helper leaks out");
 });
 

@@ -38,6 +38,15 @@ import {
   toSnippet,
   type SnippetLanguage,
   type SnippetOptions,
+  attemptVerdict,
+  checkApiKey,
+  checkIdempotencyKey,
+  checkTaskId,
+  type AttemptAnswer,
+  type AttemptVerdict,
+  type CreateTaskOptions,
+  type GenerateOptions,
+  type WaitOptions,
 } from "kling3-wasm";
 
 const request: KlingRequest = {
@@ -102,13 +111,13 @@ try {
 
 async function useTheClient(): Promise<string | null> {
   const options: ClientOptions = { apiKey: "aio_x", baseUrl: "/api/v1", maxRetries: 3, timeoutMs: 10_000, fetch: globalThis.fetch };
-  // A mock written for fetch(url, init), and one written for fetch(request), both fit.
+  // A mock is called as fetch(url, init) and answers with a genuine Response.
   const byUrl: ClientOptions = { fetch: async (url: string, init?: RequestInit) => new Response(String(init?.body ?? url)) };
+  // @ts-expect-error: the fetch gets the URL as a string, not a Request
   const byRequest: ClientOptions = { fetch: async (input: Request) => new Response(input.url) };
+  // @ts-expect-error: an object that only looks like a Response is not one
   const lookalike: ClientOptions = { fetch: async () => ({ ok: true, status: 200, json: async () => ({ data: { task_id: "t" } }) }) };
-  // @ts-expect-error: a stand-in Response needs a body to read (text() or json())
-  const noBody: ClientOptions = { fetch: async () => ({ status: 200 }) };
-  void [byUrl, byRequest, lookalike, noBody];
+  void [byUrl, byRequest, lookalike];
   const client = new KlingClient(options);
   const controller = new AbortController();
   const created: Task = await client.createTask(request, { signal: controller.signal, callbackUrl: "https://h.example/x" });
@@ -119,6 +128,12 @@ async function useTheClient(): Promise<string | null> {
     const task = await client.generate(request, { signal: controller.signal, onProgress });
     return task.videoUrl ?? waited.videoUrl;
   } catch (e) {
+    if (e instanceof KlingError) {
+      // Every error says what the caller can do, in fields.
+      const flags: [boolean, boolean] = [e.mayHaveCreated, e.retryable];
+      const hint: string | null = e.hint;
+      void [flags, hint];
+    }
     if (e instanceof ApiError) return `${e.status} ${e.type}`;
     if (e instanceof TaskFailedError) return e.task?.error ?? null;
     if (e instanceof TimeoutError) return e.taskId;
@@ -172,6 +187,28 @@ const delays: number[] = [nextPollDelay(0), nextPollDelay(60_000, 2000)];
 const inlineCredits: number = estimateInline({ duration: 3 }).credits;
 // @ts-expect-error: the elapsed time is a number
 nextPollDelay("soon");
+
+// What a proxy reads instead of working the rules out again.
+const answer: AttemptAnswer = { method: "POST", status: 502, headers: new Headers(), text: "" };
+const verdict: AttemptVerdict = attemptVerdict(answer);
+const refund: boolean = verdict.outcome === "failure" && !verdict.mayHaveCreated;
+const wait: number | null = verdict.delayMs ?? verdict.retryAfterMs;
+const verdictTask: Task | null = verdict.task;
+const hintText: string | null = verdict.hint;
+attemptVerdict({ method: "GET", status: 429, headers: { "Retry-After": "3" }, text: "{}", retries: 1, maxRetries: 2, taskId: "t1", random: 0.5 });
+// @ts-expect-error: the method is GET or POST
+attemptVerdict({ method: "PUT", status: 200, text: "" });
+// @ts-expect-error: the answer's body is needed
+attemptVerdict({ method: "GET", status: 200 });
+const keyProblem: Issue | null = checkIdempotencyKey("two words") ?? checkTaskId("..") ?? checkApiKey("aio x");
+const createOptions: CreateTaskOptions = { signal: new AbortController().signal, callbackUrl: "https://h.example/x", idempotencyKey: "k1" };
+const waitOptions: WaitOptions = { timeoutMs: 1000, pollIntervalMs: 100, onProgress: async (p) => void p.polls };
+const generateOptions: GenerateOptions = { ...createOptions, ...waitOptions };
+// @ts-expect-error: pollIntervalMs is a number
+const badWait: WaitOptions = { pollIntervalMs: "1s" };
+const made = new KlingError("x", { code: "x", mayHaveCreated: true, retryable: false, hint: "look", taskId: "t1" });
+const madeFlags: boolean = made.mayHaveCreated && made.retryable;
+void [refund, wait, verdictTask, hintText, keyProblem, generateOptions, badWait, madeFlags];
 void [useTheClient, handle, delays, inlineCredits, maxShots, waitMs, said, idOk, snippets];
 void [valid, firstCode, issues, mode, seconds, ratio, model, credits, headers, curl, status, url, raw];
 void [badMode, badRatio, badDuration, badShot, badStatus, notNull];

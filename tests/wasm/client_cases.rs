@@ -53,6 +53,10 @@ async fn an_unknown_key_is_an_api_error_with_status_401() {
     assert_eq!(get(&error, "name").as_string().as_deref(), Some("ApiError"));
     assert_eq!(get(&error, "status").as_f64(), Some(401.0));
     assert_eq!(get(&error, "type").as_string().as_deref(), Some("authentication_error"));
+    // Refused: no task was made, and the same call will not do better; nothing to advise.
+    assert_eq!(get(&error, "mayHaveCreated").as_bool(), Some(false));
+    assert_eq!(get(&error, "retryable").as_bool(), Some(false));
+    assert!(get(&error, "hint").is_null());
 }
 
 #[wasm_bindgen_test]
@@ -125,4 +129,11 @@ async fn an_error_while_waiting_names_the_task() {
     let error = settle(lost.wait_for_task(JsValue::from_str(&task_id), None)).await.expect_err("no answer");
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("network_error"));
     assert_eq!(get(&error, "taskId").as_string().as_deref(), Some(task_id.as_str()));
+    // No answer to a GET: the same call may well succeed later, and the hint says so.
+    assert_eq!(get(&error, "retryable").as_bool(), Some(true));
+    assert_eq!(get(&error, "mayHaveCreated").as_bool(), Some(false));
+    assert_eq!(
+        get(&error, "hint").as_string().as_deref(),
+        Some("The same call may well succeed later: try it again in a moment.")
+    );
 }

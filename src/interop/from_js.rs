@@ -10,7 +10,7 @@
 use js_sys::JsString;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::js::{array_kind, is_well_formed, object_keys, reflect_get};
+use crate::interop::js::{array_kind, is_well_formed, object_keys, reflect_get};
 use serde_json::Number;
 
 use crate::input::{Hole, Input, Map, Unsendable, Value};
@@ -42,9 +42,9 @@ fn fast_path(v: &JsValue, only: &JsValue) -> Option<Value> {
     }
     // The text did not fit the buffer (or the buffer is in use): the text as a string.
     let text = if only.is_undefined() {
-        super::js::plain_json(v, MAX_DEPTH, MAX_NODES, MAX_STRING_UNITS)
+        crate::interop::js::plain_json(v, MAX_DEPTH, MAX_NODES, MAX_STRING_UNITS)
     } else {
-        super::js::plain_json_of(v, only, MAX_DEPTH, MAX_NODES, MAX_STRING_UNITS)
+        crate::interop::js::plain_json_of(v, only, MAX_DEPTH, MAX_NODES, MAX_STRING_UNITS)
     };
     parse_plain(&text?)
 }
@@ -63,7 +63,7 @@ thread_local! {
 fn plain_text_in(v: &JsValue, only: &JsValue) -> Option<Option<Value>> {
     TEXT.with(|text| {
         let mut buffer = text.try_borrow_mut().ok()?;
-        match super::js::plain_json_into(v, only, &mut buffer, MAX_DEPTH, MAX_NODES, MAX_STRING_UNITS) {
+        match crate::interop::js::plain_json_into(v, only, &mut buffer, MAX_DEPTH, MAX_NODES, MAX_STRING_UNITS) {
             -1 => Some(None),
             n => {
                 let bytes = buffer.get(..usize::try_from(n).ok()?)?;

@@ -41,7 +41,7 @@ extern "C" {
     #[wasm_bindgen(js_name = toPromise)]
     pub(crate) fn to_promise(v: &JsValue) -> js_sys::Promise;
     #[wasm_bindgen(js_name = callFetch)]
-    fn guarded_fetch(f: &Function, request: Option<&web_sys::Request>, url: &str, init: &js_sys::Object) -> Array;
+    fn guarded_fetch(f: &Function, url: &str, init: &js_sys::Object) -> Array;
     #[wasm_bindgen(js_name = genuineResponse)]
     fn guarded_response(v: &JsValue) -> JsValue;
     /// The JSON text of a plain JSON-like value, or `None` for anything else (see runtime.js).
@@ -70,6 +70,9 @@ extern "C" {
         most: usize,
         longest: u32,
     ) -> Option<String>;
+    /// The header `name` (lower case) of a `Headers` or a plain object (see runtime.js).
+    #[wasm_bindgen(js_name = headerOf)]
+    pub(crate) fn header_of(headers: &JsValue, name: &str) -> Option<String>;
     /// A signal that aborts with `signal` but holds no listener on it (`AbortSignal.any`).
     pub(crate) fn follow(signal: &web_sys::AbortSignal) -> web_sys::AbortSignal;
 }
@@ -116,15 +119,9 @@ pub(crate) fn call1(f: &Function, arg: &JsValue) -> Result<JsValue, JsValue> {
     outcome(guarded_call(f, arg))
 }
 
-/// Calls a fetch function as `fetch(request, init)` (see `callFetch` in runtime.js); whatever it
-/// throws comes back as `Err`.
-pub(crate) fn call_fetch(
-    f: &Function,
-    request: Option<&web_sys::Request>,
-    url: &str,
-    init: &js_sys::Object,
-) -> Result<JsValue, JsValue> {
-    outcome(guarded_fetch(f, request, url, init))
+/// Calls a fetch function as `fetch(url, init)`; whatever it throws comes back as `Err`.
+pub(crate) fn call_fetch(f: &Function, url: &str, init: &js_sys::Object) -> Result<JsValue, JsValue> {
+    outcome(guarded_fetch(f, url, init))
 }
 
 /// A genuine `Response` with what `v` holds, or `Err` when `v` is not one.

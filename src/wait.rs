@@ -1,0 +1,168 @@
+//! What a poll's task leads to while waiting: the end of the wait (succeeded, failed, or past
+//! its time limit) or the wait before the next poll; and the failures that end a wait.
+
+use crate::attempt::{Failure, Hint, Kind};
+use crate::schedule::PollSchedule;
+use crate::task::{Status, Task};
+
+/// What follows a poll.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum AfterPoll {
+    /// The task succeeded: the wait resolves with it.
+    Succeeded,
+    /// The task failed: the wait rejects with [`task_failed`].
+    Failed,
+    /// The wait's time is up and the task has not ended: it rejects with [`wait_timeout`].
+    TimedOut,
+    /// Poll again after this many ms (the last poll lands on the deadline).
+    PollIn(u64),
+}
+
+/// What follows a poll that read `status`, `elapsed_ms` into a wait of `timeout_ms`.
+///
+/// ```
+/// use kling3_wasm::{wait::{after_poll, AfterPoll}, schedule::PollSchedule, task::Status};
+/// assert_eq!(after_poll(Status::Running, 1_000.0, 60_000.0, PollSchedule::Adaptive), AfterPoll::PollIn(2_000));
+/// assert_eq!(after_poll(Status::Running, 59_500.0, 60_000.0, PollSchedule::Adaptive), AfterPoll::PollIn(500));
+/// assert_eq!(after_poll(Status::Queued, 60_000.0, 60_000.0, PollSchedule::Fixed(500)), AfterPoll::TimedOut);
+/// ```
+pub fn after_poll(status: Status, elapsed_ms: f64, timeout_ms: f64, schedule: PollSchedule) -> AfterPoll {
+    match status {
+        Status::Succeeded => return AfterPoll::Succeeded,
+        Status::Failed => return AfterPoll::Failed,
+        Status::Queued | Status::Running => {}
+    }
+    let elapsed = elapsed_ms.max(0.0);
+    let left = timeout_ms - elapsed;
+    if left <= 0.0 {
+        return AfterPoll::TimedOut;
+    }
+    AfterPoll::PollIn(schedule.next_delay_ms(elapsed as u64).min(left.ceil() as u64))
+}
+
+/// The wait's `TimeoutError`: the task was last seen `state` (not known when the deadline came
+/// during a poll), `elapsed_ms` after the wait began. The task may still finish: the hint says
+/// how to wait again.
+///
+/// ```
+/// use kling3_wasm::wait::wait_timeout;
+/// let f = wait_timeout("t_1", Some("IN_PROGRESS"), 900_400.0);
+/// assert_eq!(f.message, "task t_1 was still IN_PROGRESS after 900 s");
+/// ```
+pub fn wait_timeout(task_id: &str, state: Option<&str>, elapsed_ms: f64) -> Failure {
+    let seconds = (elapsed_ms.max(0.0) / 1000.0).round() as u64;
+    let message = match state {
+        Some(state) => format!("task {task_id} was still {state} after {seconds} s"),
+        None => format!("task {task_id} had not finished after {seconds} s"),
+    };
+    Failure {
+        hint: Some(Hint::WaitAgain(task_id.to_string())),
+        task_id: Some(task_id.to_string()),
+        ..Failure::new(Kind::Timeout, message)
+    }
+}
+
+/// The wait's `TaskFailedError`: the task ended in failure; `text` is the answer it was read
+/// from.
+///
+/// ```
+/// use kling3_wasm::{task::parse_task, wait::task_failed};
+/// let task = parse_task(&serde_json::json!({"data": {"status": "FAILED", "error": "bad prompt"}})).unwrap();
+/// assert_eq!(task_failed("t_1", task, "{}").message, "task t_1 failed: bad prompt");
+/// ```
+pub fn task_failed(task_id: &str, task: Task, text: &str) -> Failure {
+    let message = format!("task {task_id} failed: {}", task.error.as_deref().unwrap_or("no reason given"));
+    Failure {
+        task_id: Some(task_id.to_string()),
+        body: Some(text.to_string()),
+        task: Some(task),
+        ..Failure::new(Kind::TaskFailed, message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_rule_of_a_wait() {
+        let adaptive = PollSchedule::Adaptive;
+        let rows = [
+            ("a succeeded task ends the wait", Status::Succeeded, 0.0, 60_000.0, adaptive, AfterPoll::Succeeded),
+            (
+                "a failed task ends the wait, even past its deadline",
+                Status::Failed,
+                99_000.0,
+                60_000.0,
+                adaptive,
+                AfterPoll::Failed,
+            ),
+            (
+                "a task done at the deadline is used",
+                Status::Succeeded,
+                60_000.0,
+                60_000.0,
+                adaptive,
+                AfterPoll::Succeeded,
+            ),
+            (
+                "a running task is polled on the adaptive schedule",
+                Status::Running,
+                20_000.0,
+                900_000.0,
+                adaptive,
+                AfterPoll::PollIn(10_000),
+            ),
+            ("a queued task is polled too", Status::Queued, 0.0, 900_000.0, adaptive, AfterPoll::PollIn(2_000)),
+            (
+                "a fixed interval is kept",
+                Status::Running,
+                0.0,
+                60_000.0,
+                PollSchedule::Fixed(5_000),
+                AfterPoll::PollIn(5_000),
+            ),
+            (
+                "the last poll lands on the deadline",
+                Status::Running,
+                58_500.0,
+                60_000.0,
+                PollSchedule::Fixed(5_000),
+                AfterPoll::PollIn(1_500),
+            ),
+            (
+                "past the deadline a running task times the wait out",
+                Status::Running,
+                60_001.0,
+                60_000.0,
+                adaptive,
+                AfterPoll::TimedOut,
+            ),
+            ("a wait of 0 ms times out after its one look", Status::Running, 0.0, 0.0, adaptive, AfterPoll::TimedOut),
+        ];
+        for (rule, status, elapsed, timeout, schedule, expected) in rows {
+            assert_eq!(after_poll(status, elapsed, timeout, schedule), expected, "{rule}");
+        }
+    }
+
+    #[test]
+    fn the_wait_timeout_says_what_happened_and_the_hint_what_to_do() {
+        let f = wait_timeout("t_1", None, 1_200.0);
+        assert_eq!(f.message, "task t_1 had not finished after 1 s");
+        assert_eq!(
+            (f.kind, f.task_id.as_deref(), f.may_have_created, f.retryable),
+            (Kind::Timeout, Some("t_1"), false, false)
+        );
+        assert_eq!(
+            f.hint.map(|h| h.text()).as_deref(),
+            Some("The task may still finish: call waitForTask(\"t_1\") again.")
+        );
+    }
+
+    #[test]
+    fn a_failed_task_without_a_reason_says_so() {
+        let task = crate::task::parse_task(&serde_json::json!({"data": {"status": "FAILED"}})).unwrap();
+        let f = task_failed("t_2", task, "{}");
+        assert_eq!((f.kind, f.message.as_str(), f.hint), (Kind::TaskFailed, "task t_2 failed: no reason given", None));
+    }
+}

@@ -1,7 +1,7 @@
 //! The HTTP client: creates tasks and waits for them, over `fetch`.
 //!
-//! Requests go through `fetch(url, init)` and answers are read from web-sys' `Response`;
-//! aborting uses web-sys' `AbortController`/`AbortSignal`; waits are gloo-timers futures, raced
+//! Requests go through `fetch(url, init)`, and answers are read through gloo-net's `Response`
+//! and `Headers`; aborting uses web-sys' `AbortController`/`AbortSignal`; waits are gloo-timers futures, raced
 //! with futures' `select`; the futures become JS Promises in the binding layer through
 //! wasm-bindgen-futures. Every decision (what is valid, where a request goes, what an attempt
 //! came to and whether and when to try again, what a failure means for the caller, when to
@@ -20,6 +20,7 @@ use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
 use std::task::{Poll, Waker};
 
 use futures_util::future::{select, Either};
+use gloo_net::http::Response;
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Date, Function, Object, Promise};
 use wasm_bindgen::closure::Closure;
@@ -335,20 +336,32 @@ impl Client {
         Err(result)
     }
 
-    /// The `init` of a request: method, headers, body, signal, redirect mode, and the cache mode
-    /// [`REQUEST_CACHE`], unless the runtime refuses a `cache` field (see [`cache_refused`]).
-    fn prepare(&self, method: Method, body: Option<Body<'_>>, signal: &AbortSignal) -> Object {
-        let init = Object::new();
-        let headers = Object::new();
-        set(&headers, "Accept", &JsValue::from_str("application/json"));
-        if let Some(body) = &body {
-            set(&headers, "Content-Type", &JsValue::from_str("application/json"));
+    /// The headers of a request: JSON both ways, a create's idempotency key, and the key.
+    fn headers(&self, body: Option<Body<'_>>) -> Vec<(&'static str, String)> {
+        let mut headers = vec![("Accept", "application/json".to_string())];
+        if let Some(body) = body {
+            headers.push(("Content-Type", "application/json".into()));
             if let Some(key) = body.idempotency_key {
-                set(&headers, "Idempotency-Key", &JsValue::from_str(key));
+                headers.push(("Idempotency-Key", key.into()));
             }
         }
         if let Some(key) = &self.settings.api_key {
-            set(&headers, "Authorization", &JsValue::from_str(&format!("Bearer {key}")));
+            headers.push(("Authorization", format!("Bearer {key}")));
+        }
+        headers
+    }
+
+    /// A request's `init`: method, headers, body, signal, no redirect for a create, and the
+    /// cache mode [`REQUEST_CACHE`] unless the runtime refuses a `cache` field (see
+    /// [`cache_refused`]). A plain object, headers too, as code written for fetch reads it.
+    ///
+    /// Not a Request built with gloo-net's `RequestBuilder`: that costs 2.7 KB gzip, which
+    /// would take the page bundle over its 100 KB ceiling; gloo-net reads the answers.
+    fn init(&self, method: Method, body: Option<Body<'_>>, signal: &AbortSignal) -> Object {
+        let init = Object::new();
+        let headers = Object::new();
+        for (name, value) in self.headers(body) {
+            set(&headers, name, &JsValue::from_str(&value));
         }
         set(&init, "method", &JsValue::from_str(attempt::verb(method)));
         set(&init, "headers", &headers);
@@ -365,9 +378,9 @@ impl Client {
         init
     }
 
-    /// Sends one request and reads the answer. The fetch is called as `fetch(url, init)`, the
-    /// way code written for the global one calls it. A create is not redirected: a fetch that
-    /// followed a 307 would send the POST a second time.
+    /// Sends one request and reads the answer. The fetch, global or injected, is called as
+    /// `fetch(url, init)`, the way code written for the global one calls it. A create is not
+    /// redirected: a fetch that followed a 307 would send the POST a second time.
     async fn send(
         &self,
         method: Method,
@@ -375,25 +388,26 @@ impl Client {
         body: Option<Body<'_>>,
         signal: &AbortSignal,
     ) -> Result<Http, Unanswered> {
-        let init = self.prepare(method, body, signal);
-        // A page may have replaced the global fetch, and an injected fetch may give anything: the
-        // module calls either one through an import that catches, and keeps only a genuine
-        // Response.
+        // A page may have replaced the global fetch, and an injected fetch may give anything
+        // (gloo-net's own `send` assumes a Response): the module calls either one itself,
+        // through an import that catches, and keeps only a genuine Response.
         let fetch = match &self.fetch {
             Some(f) => f.clone(),
             None => global_fetch().ok_or(Unanswered::NoFetch)?,
         };
-        let returned =
-            call_fetch(&fetch, url, &init).map_err(|e| Unanswered::Network(self.scrub(&describe_thrown(&e))))?;
+        let returned = call_fetch(&fetch, url, &self.init(method, body, signal))
+            .map_err(|e| Unanswered::Network(self.scrub(&describe_thrown(&e))))?;
         let settled = JsFuture::from(to_promise(&returned))
             .await
             .map_err(|e| Unanswered::Network(self.scrub(&describe_thrown(&e))))?;
-        let response = genuine_response(&settled).map_err(|_| Unanswered::NotAResponse)?;
+        let raw = genuine_response(&settled).map_err(|_| Unanswered::NotAResponse)?;
+        let response = Response::from(Clone::clone(&raw));
         let headers = response.headers();
-        let header = |name: &str| headers.get(name).ok().flatten();
         let retry_after_ms =
-            wait_asked(header("retry-after-ms").as_deref(), header("retry-after").as_deref(), Date::now());
-        let text = match response.text() {
+            wait_asked(headers.get("retry-after-ms").as_deref(), headers.get("retry-after").as_deref(), Date::now());
+        // The body through web-sys: gloo-net's `text` cannot be told that a stream may fail
+        // with something that is not an Error.
+        let text = match raw.text() {
             Ok(promise) => JsFuture::from(promise).await,
             Err(e) => Err(e),
         }

@@ -2,10 +2,11 @@
 // the shape Workers, Bun and Deno serve (and Node through an adapter). It adds the API key on
 // the server, checks and prices each new task with the package before forwarding it, refuses
 // tasks over a credit cap and requests from origins not allowed, and never returns the key.
-import { buildRequest, clientDefaults, estimateCost, isIdempotencyKey, isTaskId, redactKey, validateRequest } from "kling3-wasm";
+import { attemptVerdict, buildRequest, checkApiKey, checkIdempotencyKey, checkTaskId, clientDefaults, estimateCost, redactKey, validateRequest } from "kling3-wasm";
 
-// Every number and path comes from the package, as do the rules (isTaskId, isIdempotencyKey,
-// redactKey, the key's own through buildRequest): one source of truth with the client.
+// Every number and path comes from the package, as do the rules and their messages (the key,
+// the Idempotency-Key and the task id checks, redactKey, and what an answer means through
+// attemptVerdict): one source of truth with the client.
 const {
   baseUrl: DEFAULT_UPSTREAM,
   basePath: DEFAULT_BASE_PATH,
@@ -90,17 +91,6 @@ const BODY_ERRORS = {
   413: ["Request body too large", "invalid_request"],
 };
 
-/** True when the API said it did not take the task: a 4xx, or a 4xx code in a 200's envelope. */
-function refused(status, text) {
-  if (status >= 400 && status < 500) return true;
-  try {
-    const code = JSON.parse(text)?.code;
-    return typeof code === "number" && code >= 400 && code < 500;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The credits forwarded in a sliding window of `windowMs`: `reserve` counts a task before it
  * is forwarded (so concurrent requests cannot overshoot together), or says it is refused and
@@ -162,9 +152,8 @@ export function createProxyHandler({
   upstreamTimeoutMs = UPSTREAM_TIMEOUT_MS,
   fetch: fetchFn = globalThis.fetch,
 } = {}) {
-  if (typeof apiKey !== "string" || !/^[\x21-\x7e]+$/.test(apiKey)) {
-    throw new TypeError("createProxyHandler: apiKey must be the API key, printable ASCII without spaces");
-  }
+  const badKey = checkApiKey(apiKey);
+  if (badKey) throw new TypeError(`createProxyHandler: ${badKey.message}`);
   const wholeNumber = (name, value, min) => {
     if (value !== undefined && !(Number.isSafeInteger(value) && value >= min)) {
       throw new TypeError(`createProxyHandler: ${name} must be a whole number${min > 0 ? ` of at least ${min}` : ""}`);
@@ -239,9 +228,8 @@ export function createProxyHandler({
     let spend = null;
     if (route === "create") {
       const idempotencyKey = request.headers.get("Idempotency-Key");
-      if (idempotencyKey !== null && !isIdempotencyKey(idempotencyKey)) {
-        return apiError(400, "Idempotency-Key must be 1 to 255 printable ASCII characters", "invalid_request", cors);
-      }
+      const badIdempotencyKey = idempotencyKey === null ? null : checkIdempotencyKey(idempotencyKey);
+      if (badIdempotencyKey) return apiError(400, badIdempotencyKey.message, "invalid_request", cors);
       const read = await readLimited(request, maxBodyBytes, bodyTimeoutMs);
       if (read.status) return apiError(read.status, ...BODY_ERRORS[read.status], cors);
       let input;
@@ -277,9 +265,8 @@ export function createProxyHandler({
       const headers = idempotencyKey === null ? built.headers : { ...built.headers, "Idempotency-Key": idempotencyKey };
       init = { method: "POST", headers, body: built.body };
     } else {
-      if (!isTaskId(taskId)) {
-        return apiError(400, "The task id must be the id the API gave (letters, digits, - _ . ~ :, not dots alone, at most 256)", "invalid_request", cors);
-      }
+      const badTaskId = checkTaskId(taskId);
+      if (badTaskId) return apiError(400, badTaskId.message, "invalid_request", cors);
       target = `${base}${TASKS_PATH}${taskId}`;
       init = { method: "GET", headers: { Authorization: `Bearer ${apiKey}`, Accept: "application/json" } };
     }
@@ -305,7 +292,12 @@ export function createProxyHandler({
     if (answer.status === 0 || (answer.status >= 300 && answer.status < 400)) {
       return apiError(502, `The API answered with a redirect (HTTP ${answer.status}), which the proxy does not follow`, "upstream_redirect", cors);
     }
-    if (spend?.entry && refused(answer.status, text)) budget.refund(spend.entry);
+    // A create the API did not take (a 4xx, a 429, or a refusal inside an HTTP 200) made no
+    // task: its credits are given back. The package's verdict says so, as the client reads it.
+    if (spend?.entry) {
+      const verdict = attemptVerdict({ method: "POST", status: answer.status, headers: answer.headers, text });
+      if (verdict.outcome !== "task" && !verdict.mayHaveCreated) budget.refund(spend.entry);
+    }
     // Served from the page's own origin: whatever the API answered is data, never a page.
     const headers = { ...cors, "Content-Type": "application/json", "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox" };
     for (const name of COPIED_HEADERS) {

@@ -19,7 +19,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { clientDefaults, estimateCost, isIdempotencyKey, normalizeRequest, validateRequest } from "kling3-wasm";
+import { checkIdempotencyKey, clientDefaults, estimateCost, normalizeRequest, validateRequest } from "kling3-wasm";
 import { readBody } from "./body.mjs";
 
 const assets = join(dirname(fileURLToPath(import.meta.url)), "assets");
@@ -46,7 +46,6 @@ export const FAULTS = {
 /** A key the sandbox accepts: `aio_` and at least four more letters, digits, `_` or `-`. */
 const KEY = /^aio_[A-Za-z0-9_-]{4,200}$/;
 
-/** An Idempotency-Key the sandbox accepts: 1 to 255 printable ASCII characters. */
 // The API's paths and the headers a page may read, as the package has them.
 const { basePath: BASE_PATH, createPath: CREATE_PATH, tasksPath: TASKS_PATH, bodyTimeoutMs: BODY_TIMEOUT_MS, exposedHeaders: EXPOSED } = clientDefaults();
 const TASKS = `${BASE_PATH}${TASKS_PATH}`;
@@ -202,9 +201,8 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
     const idempotencyKey = req.headers["idempotency-key"];
     const once = idempotencyKey === undefined ? null : `${key}\n${idempotencyKey}`;
     if (once !== null) {
-      if (!isIdempotencyKey(idempotencyKey)) {
-        return apiError(res, 400, "Idempotency-Key must be 1 to 255 printable ASCII characters", "invalid_request");
-      }
+      const bad = checkIdempotencyKey(idempotencyKey);
+      if (bad) return apiError(res, 400, bad.message, "invalid_request");
       const first = state.idempotent.get(once);
       if (first && first.text !== text) {
         return apiError(res, 422, "This Idempotency-Key was used with another body: use a new key for a new task", "idempotency_key_reused");

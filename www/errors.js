@@ -32,9 +32,13 @@ function hintOf(error) {
   return typeof error?.hint === "string" && error.hint.trim() !== "" ? error.hint : null;
 }
 
+/** The page's words on a create it cannot tell the fate of (cancelled once sent, or an id it cannot use). */
 export const MAY_EXIST =
   "The task may have been created, and charged, all the same. Do not send it again yet: look for it " +
   "first (on the API's dashboard, or at your callback URL); if you have its id, look it up below.";
+
+/** What to do on this page after a create that may have made a task (the package's hint says why). */
+const LOOK_FIRST = "Do not send it again yet; if you have its id, look it up below.";
 
 function retryAdvice(ms) {
   if (!ms) return "Try again in a moment.";
@@ -93,7 +97,7 @@ export function describeError(error, { baseUrl = "", phase = "create" } = {}) {
     const cors = corsAdvice(baseUrl);
     if (cors) lines.push(cors);
   }
-  if (phase === "create" && mayHaveCreated(error)) lines.push(MAY_EXIST);
+  if (phase === "create" && mayHaveCreated(error)) lines.push(LOOK_FIRST);
   else if (error instanceof ApiError) lines.push(apiAdvice(error));
   else if (error instanceof TimeoutError && error.taskId) lines.push('Use "Check again" in the list below.');
   return { label: status > 0 ? `HTTP ${status}` : null, lines: lines.filter(Boolean) };

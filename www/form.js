@@ -12,10 +12,10 @@ const SHOWN_LIMITS = { ...LIMITS, maxImageMegabytes: LIMITS.maxImageBytes / (102
 // The values the package fills in for a request that leaves them out (a prompt makes it valid).
 const REQUEST_DEFAULTS = normalizeRequest({ prompt: "-" });
 
-/** What the form calls on each change, and whether the page is served by the sandbox. */
+/** What the form calls after each change, and whether the sandbox serves the page (see setUpForm). */
 let update = () => {};
 let onSandbox = () => false;
-/** Whether the person has changed the form since it was last filled (by a link, or at load). */
+/** Whether the person has changed the form since `forgetEdits()`. */
 let edited = false;
 
 /** Each preset sets the whole form: what it leaves out is reset to the package's default. */
@@ -35,15 +35,14 @@ const PRESETS = {
   },
 };
 
-/** Shots and elements live here; the DOM lists are drawn from these arrays. */
 /** Two shots that share the default length between them. */
 const defaultShots = () => [
   { prompt: "", duration: Math.ceil(LIMITS.defaultSeconds / 2) },
   { prompt: "", duration: Math.floor(LIMITS.defaultSeconds / 2) },
 ];
+/** Shots and elements live here; the DOM lists are drawn from these arrays. */
 const state = { shots: defaultShots(), elements: [] };
 
-/** Shots and elements live here; the DOM lists are drawn from these arrays. */
 function radio(name) {
   return form.querySelector(`input[name="${name}"]:checked`)?.value;
 }

@@ -1,7 +1,13 @@
-// Requests that come from outside the page: a shared link's fragment (#request=…&base=…) and a
-// pasted JSON body. The package's validateRequest decides what is valid; this file only moves
-// text in and out and says what the form cannot hold. Nothing read here is ever written as HTML.
-import { validateRequest, buildRequest } from "/pkg/web.js";
+// Requests in and out of the page: a link to the form's request (#request=…&base=…), a shared
+// link opened, and a pasted JSON body. The package's validateRequest decides what is valid;
+// this file only moves text in and out and says what the form cannot hold. Nothing read here
+// is ever written as HTML.
+import { validateRequest, buildRequest, clientDefaults } from "/pkg/web.js";
+import { $ } from "./dom.js";
+import { editedByPerson, fillForm, forgetEdits, readForm } from "./form.js";
+import { writeIssues } from "./issues.js";
+
+const DEFAULTS = clientDefaults();
 
 /** The longest fragment read (characters): a full request in any script fits in well under this. */
 export const MAX_FRAGMENT_CHARS = 64 * 1024;
@@ -110,8 +116,116 @@ export function checkIncoming(value) {
   elements.forEach((element, i) => {
     if (element !== null && typeof element === "object" && element.element_input_video_urls !== undefined) {
       const path = `kling_elements[${i}].element_input_video_urls`;
-      problems.push({ path, code: "unsupported", message: `${path}: this form takes image URLs only` });
+      problems.push({ path, code: "unsupported", message: "this form takes image URLs only; remove the video URLs to load the rest" });
     }
   });
   return problems.length > 0 ? { request: null, problems } : { request: value, problems: [] };
+}
+
+// ---- on the page ------------------------------------------------------------------------
+
+/** Opens a shared link: a request the package accepts fills the form; anything else leaves it. */
+export function loadFromFragment(event) {
+  const found = readFragment(location.hash);
+  if (found.kind === "none") return;
+  // Read once: a reload keeps what the person has done since.
+  history.replaceState(null, "", `${location.pathname}${location.search}`);
+  const note = $("link-note");
+
+  if (found.kind === "broken") {
+    writeIssues(note, `${found.message} Nothing was loaded: the form is as it was.`);
+    return;
+  }
+  const { request, problems } = checkIncoming(found.value);
+  if (!request) {
+    writeIssues(note, "This link's request was not loaded, the form is as it was:", problems);
+    return;
+  }
+  // A link opened over a form the person has edited (another page may navigate this one to a
+  // link) replaces nothing without asking.
+  if (event && editedByPerson() && !confirm("Replace the form with the request from the link? What you typed here would be lost.")) {
+    writeIssues(note, "The link's request was not loaded: the form is as it was.");
+    return;
+  }
+  let lead = "The form now holds the request from the link.";
+  if (found.base) {
+    // A link may move Send to another server only on this origin or the package's default API:
+    // the key typed here goes wherever the Base URL points.
+    const here = found.base.startsWith("/") || new URL(found.base).origin === location.origin || found.base === DEFAULTS.baseUrl;
+    if (here) {
+      $("base-url").value = found.base;
+      lead += ` Base URL: ${found.base}.`;
+    } else {
+      lead += ` It names the API at ${found.base}; the Base URL was left as it was: set it yourself only if you trust that server, since the key goes there.`;
+    }
+  }
+  // Where the link would send things: worth a look before Send.
+  const urls = [["callback_url", "the finished task is POSTed to"], ["image", "the image is"]]
+    .filter(([field]) => typeof request[field] === "string" && request[field] !== "")
+    .map(([field, what]) => ({ code: field, message: `${what[0].toUpperCase()}${what.slice(1)} ${request[field]} (${field}): check it is yours.` }));
+  fillForm(request);
+  forgetEdits();
+  writeIssues(note, lead, urls, "ok");
+}
+
+/** The Share button: a link to the form's request, copied (or selected for Ctrl+C). */
+async function copyLink() {
+  const msg = $("share-msg");
+  const field = $("share-url");
+  const request = readForm();
+  const { errors } = validateRequest(request);
+  if (errors.length > 0) {
+    field.hidden = true;
+    msg.textContent = "Fix the problems in the form first: a link carries a request the package accepts.";
+    return;
+  }
+  const { fragment, baseLeftOut } = linkFragment(request, $("base-url").value.trim() || DEFAULTS.baseUrl);
+  if (fragment.length > MAX_FRAGMENT_CHARS) {
+    field.hidden = true;
+    msg.textContent = "This request is too long for a link: copy the JSON body instead.";
+    return;
+  }
+  field.value = `${location.origin}${location.pathname}${fragment}`;
+  field.hidden = false;
+  const left = baseLeftOut ? " The base URL was left out: it has a query or a password." : "";
+  try {
+    await navigator.clipboard.writeText(field.value);
+    msg.textContent = `Link copied.${left}`;
+  } catch {
+    field.select();
+    msg.textContent = `Link selected: press Ctrl+C.${left}`;
+  }
+}
+
+/** "Load into the form": a pasted body the package accepts fills the form. */
+function loadPaste() {
+  const box = $("import-msg");
+  const read = readPaste($("import-text").value);
+  if (read.message) {
+    writeIssues(box, `${read.message} The form is as it was.`);
+    return;
+  }
+  const { request, problems } = checkIncoming(read.value);
+  if (!request) {
+    writeIssues(box, "Not loaded, the form is as it was:", problems);
+    return;
+  }
+  fillForm(request);
+  $("link-note").replaceChildren();
+  writeIssues(box, "Loaded into the form.", [], "ok");
+}
+
+/** Wires the Share button, the paste box and links opened while the page is open. */
+export function setUpSharing() {
+  $("share").addEventListener("click", copyLink);
+  $("import-load").addEventListener("click", loadPaste);
+  $("import-text").addEventListener("keydown", (event) => {
+    // Ctrl+Enter here loads the body; it does not send.
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      event.stopPropagation();
+      loadPaste();
+    }
+  });
+  addEventListener("hashchange", loadFromFragment);
 }

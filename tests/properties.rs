@@ -1,5 +1,9 @@
 //! Property tests: no input makes any public function panic (a panic would trap the wasm
 //! module), and the invariants users rely on hold for every input.
+//!
+//! `npm test` runs `PROPTEST_CASES=100000 cargo test --profile proptest --test properties`. A
+//! failure prints its shrunk input and saves its seed (a `cc` line) in
+//! `tests/properties.proptest-regressions`, which every later run replays first.
 #![cfg(not(target_arch = "wasm32"))]
 
 use kling3_wasm::calls::{call_options, create_request, read_answer, settings, task_id_of, task_url, Refusal};
@@ -344,7 +348,7 @@ proptest! {
                     let leaked = curl.contains(&format!("Bearer {}", k));
                     prop_assert!(!leaked, "the key is in the command");
                 }
-                prop_assert!(curl.starts_with("curl -X POST '"));
+                prop_assert_eq!(shell_words(&curl), Some(curl_words(&request, true)), "{}", curl);
             }
             Err(Error::Validation(r)) => prop_assert!(!r.errors.is_empty()),
             Err(other) => prop_assert!(false, "unexpected error {:?}", other),
@@ -352,9 +356,11 @@ proptest! {
     }
 
     #[test]
-    fn reading_a_request_object_for_curl_never_panics(input in value()) {
+    fn a_curl_command_gives_a_shell_exactly_the_request(input in prop_oneof![value(), request_object()], redact in any::<bool>()) {
         if let Ok(request) = BuiltRequest::from_input(&input) {
-            let _ = to_curl(&request, false);
+            let curl = to_curl(&request, redact);
+            let words = shell_words(&curl);
+            prop_assert_eq!(words, Some(curl_words(&request, redact)), "{}", curl);
         }
     }
 
@@ -547,4 +553,140 @@ fn task_body() -> impl Strategy<Value = Value> {
             Value::Object(top)
         },
     )
+}
+
+/// Request objects as `toCurl` takes them: mostly readable (a method, an http(s) URL, headers,
+/// a body of any text), so the command itself is checked, not only the refusal.
+fn request_object() -> impl Strategy<Value = Input> {
+    let method = prop_oneof![Just("POST".to_string()), Just("get".to_string()), "[A-Za-z]{1,8}", text()];
+    let url = prop_oneof![
+        Just("https://apiin.one/api/v1/videos/generations".to_string()),
+        ("https?://[a-z0-9.-]{1,12}(:[0-9]{1,5})?/", any::<String>()).prop_map(|(a, b)| a + &b),
+        text(),
+    ];
+    let name = prop_oneof![
+        Just("Authorization".to_string()),
+        Just("authorization".to_string()),
+        Just("Content-Type".to_string()),
+        "[!#$%&'*+.^_`|~0-9A-Za-z-]{1,12}",
+        text(),
+    ];
+    let header_value = prop_oneof![Just("Bearer aio_secret_key".to_string()), any::<String>(), "[ -~]{0,20}"];
+    (
+        prop::option::of(method),
+        url,
+        prop::option::of(prop::collection::vec((name, header_value), 0..5)),
+        prop::option::of(prop_oneof![any::<String>(), "[ -~\n\r\t]{0,40}"]),
+    )
+        .prop_map(|(method, url, headers, body)| {
+            let mut v = Node::Object(vec![]);
+            if let Some(m) = method {
+                v.insert("method", Node::String(m));
+            }
+            v.insert("url", Node::String(url));
+            if let Some(headers) = headers {
+                let mut object = Node::Object(vec![]);
+                for (name, value) in headers {
+                    object.insert(&name, Node::String(value));
+                }
+                v.insert("headers", object);
+            }
+            if let Some(body) = body {
+                v.insert("body", Node::String(body));
+            }
+            v.input()
+        })
+}
+
+/// The words the curl command must hand a shell, from the request's own fields: `curl -X`, the
+/// method, the URL, `-H "name: value"` for each header, and `--data-raw` with the body. Redacted,
+/// the key is `$KLING_API_KEY` from the shell, in the request's Authorization header or, when it
+/// has none, in one added after the others.
+fn curl_words(request: &BuiltRequest, redact: bool) -> Vec<String> {
+    let mut words = vec!["curl".to_string(), "-X".to_string(), request.method.clone(), request.url.clone()];
+    let mut has_auth = false;
+    for (name, value) in &request.headers {
+        let auth = name.eq_ignore_ascii_case("authorization");
+        has_auth |= auth;
+        let value = if auth && redact { "Bearer $KLING_API_KEY" } else { value.as_str() };
+        words.extend(["-H".to_string(), format!("{name}: {value}")]);
+    }
+    if redact && !has_auth {
+        words.extend(["-H".to_string(), "Authorization: Bearer $KLING_API_KEY".to_string()]);
+    }
+    if let Some(body) = &request.body {
+        words.extend(["--data-raw".to_string(), body.clone()]);
+    }
+    words
+}
+
+/// The words a POSIX shell reads from `command`, or `None` when the shell would do more than read
+/// words: run or expand anything, or end the command early. Read as `sh` does: blanks between
+/// words, a backslash-newline joins lines, nothing is special inside single quotes, and inside
+/// double quotes only `$KLING_API_KEY` (kept as written, for the shell to fill in) and the
+/// backslash escapes. Unquoted, only characters that mean nothing to a shell are taken.
+fn shell_words(command: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut chars = command.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' => words.extend(word.take()),
+            '\\' => match chars.next()? {
+                '\n' => {}
+                escaped => word.get_or_insert_with(String::new).push(escaped),
+            },
+            '\'' => {
+                let w = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        c => w.push(c),
+                    }
+                }
+            }
+            '"' => {
+                let w = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => match chars.next()? {
+                            c @ ('$' | '`' | '"' | '\\') => w.push(c),
+                            '\n' => {}
+                            c => w.extend(['\\', c]),
+                        },
+                        '$' => {
+                            let name: String = chars.by_ref().take("KLING_API_KEY".len()).collect();
+                            let longer = chars.clone().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+                            if name != "KLING_API_KEY" || longer {
+                                return None;
+                            }
+                            w.push_str("$KLING_API_KEY");
+                        }
+                        '`' => return None,
+                        c => w.push(c),
+                    }
+                }
+            }
+            c if c.is_ascii_alphanumeric() || "-_.,:/=+@%".contains(c) => word.get_or_insert_with(String::new).push(c),
+            _ => return None,
+        }
+    }
+    words.extend(word);
+    Some(words)
+}
+
+#[test]
+fn the_shell_reader_reads_words_as_sh_does() {
+    let words = |s: &str| shell_words(s).map(|w| w.join("|"));
+    assert_eq!(
+        words("curl -X POST 'a b' \\\n  -H \"X: $KLING_API_KEY\"").as_deref(),
+        Some("curl|-X|POST|a b|-H|X: $KLING_API_KEY")
+    );
+    assert_eq!(words("'it'\\''s' \"a\\\"b\"").as_deref(), Some("it's|a\"b"));
+    for unsafe_command in
+        ["a; b", "a $(b)", "a `b`", "\"$HOME\"", "\"$KLING_API_KEYS\"", "a\nb", "'open", "a | b", "a & b"]
+    {
+        assert_eq!(words(unsafe_command), None, "{unsafe_command:?}");
+    }
 }

@@ -365,11 +365,13 @@ proptest! {
     }
 
     #[test]
-    fn task_parsing_never_panics_and_only_gives_http_urls(input in node()) {
-        if let Ok(task) = parse_task(&input.json()) {
+    fn task_parsing_never_panics_and_only_gives_http_urls(body in prop_oneof![node().prop_map(|n| n.json()), task_body()]) {
+        if let Ok(task) = parse_task(&body) {
             if let Some(url) = task.video_url {
                 let lower = url.to_ascii_lowercase();
                 prop_assert!(lower.starts_with("http://") || lower.starts_with("https://"), "{url}");
+                // The body's own URL, not one made up.
+                prop_assert!(stringify(&body).contains(&stringify(&Value::String(url.clone()))), "{url}");
             }
         }
     }
@@ -395,6 +397,27 @@ proptest! {
         }
         let elapsed = now.abs() as u64;
         prop_assert!((1_000..=15_000).contains(&PollSchedule::Adaptive.next_delay_ms(elapsed)));
+    }
+
+    #[test]
+    fn a_retry_after_date_or_number_means_the_wait_it_writes(
+        at_s in 0u64..253_402_300_800,
+        now_offset_ms in -100_000_000i64..100_000_000,
+        seconds in any::<u32>(),
+        ms in any::<u32>(),
+        fraction in "[0-9]{1,3}",
+    ) {
+        // A date as a server writes it (IMF-fixdate), read back to the millisecond.
+        let date = httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(at_s));
+        let at_ms = at_s as i64 * 1000;
+        prop_assert_eq!(parse_http_date(&date), Some(at_ms));
+        let now = (at_ms - now_offset_ms) as f64;
+        prop_assert_eq!(parse_retry_after(&date, now), Some(now_offset_ms.max(0) as u64), "{} at {}", date, now);
+        prop_assert_eq!(parse_retry_after(&seconds.to_string(), now), Some(u64::from(seconds) * 1000));
+        // Milliseconds, a fraction rounding up.
+        prop_assert_eq!(parse_retry_after_ms(&ms.to_string()), Some(u64::from(ms)));
+        let up = u64::from(fraction.bytes().any(|b| b != b'0'));
+        prop_assert_eq!(parse_retry_after_ms(&format!("{ms}.{fraction}")), Some(u64::from(ms) + up));
     }
 
     #[test]

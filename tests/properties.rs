@@ -35,11 +35,19 @@ enum Node {
 }
 
 impl Node {
-    /// Sets `key` on an object, replacing an existing value in place.
+    /// Sets `key` on an object as JS does: the value takes the key's first place, and a repeated
+    /// key (which would otherwise win, as the last) goes.
     fn insert(&mut self, key: &str, value: Node) {
         if let Node::Object(entries) = self {
-            match entries.iter_mut().find(|(k, _)| k == key) {
-                Some(slot) => slot.1 = value,
+            match entries.iter().position(|(k, _)| k == key) {
+                Some(first) => {
+                    entries[first].1 = value;
+                    let mut i = 0;
+                    entries.retain(|(k, _)| {
+                        i += 1;
+                        i - 1 == first || k != key
+                    });
+                }
                 None => entries.push((key.to_string(), value)),
             }
         }

@@ -27,8 +27,10 @@ step "Rust core: unit and doc tests"
 cargo test --quiet --lib
 cargo test --quiet --doc
 
-step "Rust core: property tests, 100 000 generated inputs each (release build)"
-PROPTEST_CASES=100000 cargo test --quiet --release --test properties
+# A failing case is shrunk and printed, and its seed is saved (a `cc` line) in
+# tests/properties.proptest-regressions, which every later run replays first: commit that line.
+step "Rust core: property tests, 100 000 generated inputs each (optimised proptest profile)"
+PROPTEST_CASES=100000 cargo test --quiet --profile proptest --test properties
 
 step "start the sandbox for the wasm client tests"
 sandbox_out=$(mktemp)

@@ -1,5 +1,9 @@
 //! Property tests: no input makes any public function panic (a panic would trap the wasm
 //! module), and the invariants users rely on hold for every input.
+//!
+//! `npm test` runs `PROPTEST_CASES=100000 cargo test --profile proptest --test properties`. A
+//! failure prints its shrunk input and saves its seed (a `cc` line) in
+//! `tests/properties.proptest-regressions`, which every later run replays first.
 #![cfg(not(target_arch = "wasm32"))]
 
 use kling3_wasm::calls::{call_options, create_request, read_answer, settings, task_id_of, task_url, Refusal};
@@ -31,11 +35,19 @@ enum Node {
 }
 
 impl Node {
-    /// Sets `key` on an object, replacing an existing value in place.
+    /// Sets `key` on an object as JS does: the value takes the key's first place, and a repeated
+    /// key (which would otherwise win, as the last) goes.
     fn insert(&mut self, key: &str, value: Node) {
         if let Node::Object(entries) = self {
-            match entries.iter_mut().find(|(k, _)| k == key) {
-                Some(slot) => slot.1 = value,
+            match entries.iter().position(|(k, _)| k == key) {
+                Some(first) => {
+                    entries[first].1 = value;
+                    let mut i = 0;
+                    entries.retain(|(k, _)| {
+                        i += 1;
+                        i - 1 == first || k != key
+                    });
+                }
                 None => entries.push((key.to_string(), value)),
             }
         }
@@ -344,7 +356,7 @@ proptest! {
                     let leaked = curl.contains(&format!("Bearer {}", k));
                     prop_assert!(!leaked, "the key is in the command");
                 }
-                prop_assert!(curl.starts_with("curl -X POST '"));
+                prop_assert_eq!(shell_words(&curl), Some(curl_words(&request, true)), "{}", curl);
             }
             Err(Error::Validation(r)) => prop_assert!(!r.errors.is_empty()),
             Err(other) => prop_assert!(false, "unexpected error {:?}", other),
@@ -352,18 +364,22 @@ proptest! {
     }
 
     #[test]
-    fn reading_a_request_object_for_curl_never_panics(input in value()) {
+    fn a_curl_command_gives_a_shell_exactly_the_request(input in prop_oneof![value(), request_object()], redact in any::<bool>()) {
         if let Ok(request) = BuiltRequest::from_input(&input) {
-            let _ = to_curl(&request, false);
+            let curl = to_curl(&request, redact);
+            let words = shell_words(&curl);
+            prop_assert_eq!(words, Some(curl_words(&request, redact)), "{}", curl);
         }
     }
 
     #[test]
-    fn task_parsing_never_panics_and_only_gives_http_urls(input in node()) {
-        if let Ok(task) = parse_task(&input.json()) {
+    fn task_parsing_never_panics_and_only_gives_http_urls(body in prop_oneof![node().prop_map(|n| n.json()), task_body()]) {
+        if let Ok(task) = parse_task(&body) {
             if let Some(url) = task.video_url {
                 let lower = url.to_ascii_lowercase();
                 prop_assert!(lower.starts_with("http://") || lower.starts_with("https://"), "{url}");
+                // The body's own URL, not one made up.
+                prop_assert!(stringify(&body).contains(&stringify(&Value::String(url.clone()))), "{url}");
             }
         }
     }
@@ -389,6 +405,27 @@ proptest! {
         }
         let elapsed = now.abs() as u64;
         prop_assert!((1_000..=15_000).contains(&PollSchedule::Adaptive.next_delay_ms(elapsed)));
+    }
+
+    #[test]
+    fn a_retry_after_date_or_number_means_the_wait_it_writes(
+        at_s in 0u64..253_402_300_800,
+        now_offset_ms in -100_000_000i64..100_000_000,
+        seconds in any::<u32>(),
+        ms in any::<u32>(),
+        fraction in "[0-9]{1,3}",
+    ) {
+        // A date as a server writes it (IMF-fixdate), read back to the millisecond.
+        let date = httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(at_s));
+        let at_ms = at_s as i64 * 1000;
+        prop_assert_eq!(parse_http_date(&date), Some(at_ms));
+        let now = (at_ms - now_offset_ms) as f64;
+        prop_assert_eq!(parse_retry_after(&date, now), Some(now_offset_ms.max(0) as u64), "{} at {}", date, now);
+        prop_assert_eq!(parse_retry_after(&seconds.to_string(), now), Some(u64::from(seconds) * 1000));
+        // Milliseconds, a fraction rounding up.
+        prop_assert_eq!(parse_retry_after_ms(&ms.to_string()), Some(u64::from(ms)));
+        let up = u64::from(fraction.bytes().any(|b| b != b'0'));
+        prop_assert_eq!(parse_retry_after_ms(&format!("{ms}.{fraction}")), Some(u64::from(ms) + up));
     }
 
     #[test]
@@ -547,4 +584,140 @@ fn task_body() -> impl Strategy<Value = Value> {
             Value::Object(top)
         },
     )
+}
+
+/// Request objects as `toCurl` takes them: mostly readable (a method, an http(s) URL, headers,
+/// a body of any text), so the command itself is checked, not only the refusal.
+fn request_object() -> impl Strategy<Value = Input> {
+    let method = prop_oneof![Just("POST".to_string()), Just("get".to_string()), "[A-Za-z]{1,8}", text()];
+    let url = prop_oneof![
+        Just("https://apiin.one/api/v1/videos/generations".to_string()),
+        ("https?://[a-z0-9.-]{1,12}(:[0-9]{1,5})?/", any::<String>()).prop_map(|(a, b)| a + &b),
+        text(),
+    ];
+    let name = prop_oneof![
+        Just("Authorization".to_string()),
+        Just("authorization".to_string()),
+        Just("Content-Type".to_string()),
+        "[!#$%&'*+.^_`|~0-9A-Za-z-]{1,12}",
+        text(),
+    ];
+    let header_value = prop_oneof![Just("Bearer aio_secret_key".to_string()), any::<String>(), "[ -~]{0,20}"];
+    (
+        prop::option::of(method),
+        url,
+        prop::option::of(prop::collection::vec((name, header_value), 0..5)),
+        prop::option::of(prop_oneof![any::<String>(), "[ -~\n\r\t]{0,40}"]),
+    )
+        .prop_map(|(method, url, headers, body)| {
+            let mut v = Node::Object(vec![]);
+            if let Some(m) = method {
+                v.insert("method", Node::String(m));
+            }
+            v.insert("url", Node::String(url));
+            if let Some(headers) = headers {
+                let mut object = Node::Object(vec![]);
+                for (name, value) in headers {
+                    object.insert(&name, Node::String(value));
+                }
+                v.insert("headers", object);
+            }
+            if let Some(body) = body {
+                v.insert("body", Node::String(body));
+            }
+            v.input()
+        })
+}
+
+/// The words the curl command must hand a shell, from the request's own fields: `curl -X`, the
+/// method, the URL, `-H "name: value"` for each header, and `--data-raw` with the body. Redacted,
+/// the key is `$KLING_API_KEY` from the shell, in the request's Authorization header or, when it
+/// has none, in one added after the others.
+fn curl_words(request: &BuiltRequest, redact: bool) -> Vec<String> {
+    let mut words = vec!["curl".to_string(), "-X".to_string(), request.method.clone(), request.url.clone()];
+    let mut has_auth = false;
+    for (name, value) in &request.headers {
+        let auth = name.eq_ignore_ascii_case("authorization");
+        has_auth |= auth;
+        let value = if auth && redact { "Bearer $KLING_API_KEY" } else { value.as_str() };
+        words.extend(["-H".to_string(), format!("{name}: {value}")]);
+    }
+    if redact && !has_auth {
+        words.extend(["-H".to_string(), "Authorization: Bearer $KLING_API_KEY".to_string()]);
+    }
+    if let Some(body) = &request.body {
+        words.extend(["--data-raw".to_string(), body.clone()]);
+    }
+    words
+}
+
+/// The words a POSIX shell reads from `command`, or `None` when the shell would do more than read
+/// words: run or expand anything, or end the command early. Read as `sh` does: blanks between
+/// words, a backslash-newline joins lines, nothing is special inside single quotes, and inside
+/// double quotes only `$KLING_API_KEY` (kept as written, for the shell to fill in) and the
+/// backslash escapes. Unquoted, only characters that mean nothing to a shell are taken.
+fn shell_words(command: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut chars = command.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' => words.extend(word.take()),
+            '\\' => match chars.next()? {
+                '\n' => {}
+                escaped => word.get_or_insert_with(String::new).push(escaped),
+            },
+            '\'' => {
+                let w = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        c => w.push(c),
+                    }
+                }
+            }
+            '"' => {
+                let w = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => match chars.next()? {
+                            c @ ('$' | '`' | '"' | '\\') => w.push(c),
+                            '\n' => {}
+                            c => w.extend(['\\', c]),
+                        },
+                        '$' => {
+                            let name: String = chars.by_ref().take("KLING_API_KEY".len()).collect();
+                            let longer = chars.clone().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+                            if name != "KLING_API_KEY" || longer {
+                                return None;
+                            }
+                            w.push_str("$KLING_API_KEY");
+                        }
+                        '`' => return None,
+                        c => w.push(c),
+                    }
+                }
+            }
+            c if c.is_ascii_alphanumeric() || "-_.,:/=+@%".contains(c) => word.get_or_insert_with(String::new).push(c),
+            _ => return None,
+        }
+    }
+    words.extend(word);
+    Some(words)
+}
+
+#[test]
+fn the_shell_reader_reads_words_as_sh_does() {
+    let words = |s: &str| shell_words(s).map(|w| w.join("|"));
+    assert_eq!(
+        words("curl -X POST 'a b' \\\n  -H \"X: $KLING_API_KEY\"").as_deref(),
+        Some("curl|-X|POST|a b|-H|X: $KLING_API_KEY")
+    );
+    assert_eq!(words("'it'\\''s' \"a\\\"b\"").as_deref(), Some("it's|a\"b"));
+    for unsafe_command in
+        ["a; b", "a $(b)", "a `b`", "\"$HOME\"", "\"$KLING_API_KEYS\"", "a\nb", "'open", "a | b", "a & b"]
+    {
+        assert_eq!(words(unsafe_command), None, "{unsafe_command:?}");
+    }
 }

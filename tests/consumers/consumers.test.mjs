@@ -4,7 +4,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -82,9 +83,10 @@ test("a page with no bundler: the web build through an import map", async () => 
 
 test("Cloudflare workerd: the proxy in a worker forwards to the API and refuses a task over its cap", async () => {
   needs(WORKERD);
-  const dist = join(here, "workerd/dist");
+  const dist = mkdtempSync(join(tmpdir(), "kling3-workerd-"));
   await bundleWorker(join(here, "workerd/worker.js"), join(root, "pkg/web/kling3_wasm_bg.wasm"), dist);
   const worker = await startWorkerd(dist, { date: "2026-11-01", bindings: { KLING_API_KEY: "aio_worker_secret", UPSTREAM: api } });
+  after(() => rmSync(dist, { recursive: true, force: true }));
   try {
     const base = `${worker.url}/api/v1`;
     const client = new KlingClient({ baseUrl: base });

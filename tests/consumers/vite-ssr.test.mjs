@@ -7,7 +7,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,6 +28,9 @@ let scratch;
 before(async () => {
   assert.ok(existsSync(join(root, "pkg/node.js")), "pkg/ is missing: run `node scripts/build.mjs`");
   scratch = mkdtempSync(join(tmpdir(), "kling3-vite-ssr-"));
+  // The default build goes here too, beside the consumer's dependencies and its module type.
+  symlinkSync(join(dir, "node_modules"), join(scratch, "node_modules"), "dir");
+  writeFileSync(join(scratch, "package.json"), '{ "private": true, "type": "module" }\n');
   // The package as npm would install it: `npm pack`, unpacked where a dependency goes.
   await unpack((await pack(scratch)).tarball, installed);
   server = await startDevServer({ port: 0, sandbox: { timeScale: 0.002 } });
@@ -61,7 +64,7 @@ async function runBuilt(cwd, entry) {
 }
 
 test("Vite SSR, the default build: the package stays external, and the server imports it from node_modules and runs a task", async () => {
-  const out = join(dir, "dist");
+  const out = join(scratch, "dist");
   const { files, js } = await viteSsrBuild(out);
   assert.deepEqual(files, ["server.js"]);
   assert.match(js, /from "kling3-wasm"/, "the package is imported by name, not bundled");

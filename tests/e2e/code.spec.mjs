@@ -3,13 +3,21 @@
 import { expect, test } from "@playwright/test";
 import { execFile } from "node:child_process";
 import { createServer } from "node:http";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
-// Inside the package's folder, so `import "kling3-wasm"` resolves to this build by its name.
-const DIR = "test-results/snippets";
-mkdirSync(DIR, { recursive: true });
+// A folder of this run's own, where `import "kling3-wasm"` resolves to this build by its name.
+let DIR;
+test.beforeAll(() => {
+  DIR = mkdtempSync(join(tmpdir(), "kling3-e2e-snippets-"));
+  mkdirSync(join(DIR, "node_modules"));
+  symlinkSync(join(dirname(fileURLToPath(import.meta.url)), "../.."), join(DIR, "node_modules/kling3-wasm"), "dir");
+});
+test.afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 const KEY = "aio_test1234";
 
 test.beforeEach(async ({ page, request }) => {

@@ -7,13 +7,15 @@ import assert from "node:assert/strict";
 import * as k from "kling3-wasm";
 import { seeded } from "../support/random.mjs";
 
-// A fresh seed each run (printed, so a failure replays with FUZZ_SEED=...), and a round count
-// that must be a positive whole number: 0 rounds would prove nothing.
+// A fresh seed each run, printed with every result and in a failure's message, so a failure
+// replays with FUZZ_SEED=<seed> (and the same FUZZ_ROUNDS); each test starts its own stream from
+// that seed, so one test replays alone too. The round count must be a whole number of at least
+// 3: 0 rounds would prove nothing.
 const firstSeed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 32);
 if (!Number.isInteger(firstSeed) || firstSeed < 0) throw new Error(`FUZZ_SEED must be a whole number, got ${process.env.FUZZ_SEED}`);
 const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 3000);
 if (!Number.isInteger(ROUNDS) || ROUNDS < 3) throw new Error(`FUZZ_ROUNDS must be a whole number of at least 3, got ${process.env.FUZZ_ROUNDS}`);
-const rand = seeded(firstSeed);
+let rand = seeded(firstSeed);
 const pick = (xs) => xs[Math.floor(rand() * xs.length)];
 const FIELDS = ["model", "prompt", "mode", "duration", "aspect_ratio", "sound", "image", "multi_shots", "multi_prompt", "kling_elements", "callback_url", "name", "element_input_urls", "data", "status", "video_url", "url", "headers", "body", "method", "apiKey", "baseUrl", "redactKey", "task_id", "output", "error", "code"];
 const STRINGS = ["", "kling-3", "std", "pro", "16:9", "9:16", "1:1", "https://x.example/a.png", "javascript:alert(1)", "@cat", "COMPLETED", "\u0000", "🎬".repeat(3), "'$(id)`", "a\nb", "\ud800", "/api/v1", "aio_key1234"];
@@ -76,8 +78,21 @@ function onlyKlingErrors(name, fn) {
   }
 }
 
-test(`every export survives ${ROUNDS} rounds of hostile input and still answers correctly`, async (t) => {
-  t.diagnostic(`FUZZ_SEED=${firstSeed}`);
+/** A fuzz test: its random stream starts at the seed, and a failure says how to replay it. */
+function fuzz(name, body) {
+  test(name, async (t) => {
+    t.diagnostic(`FUZZ_SEED=${firstSeed}`);
+    rand = seeded(firstSeed);
+    try {
+      await body();
+    } catch (error) {
+      const replay = `FUZZ_SEED=${firstSeed} FUZZ_ROUNDS=${ROUNDS} node --test --test-name-pattern=${JSON.stringify(name)} tests/node/fuzz.test.mjs`;
+      throw new Error(`${error?.message ?? error}\nreplay with: ${replay}`, { cause: error });
+    }
+  });
+}
+
+fuzz(`every export survives ${ROUNDS} rounds of hostile input and still answers correctly`, async () => {
   const rounds = ROUNDS;
   for (let i = 0; i < rounds; i++) {
     const v = value();
@@ -109,7 +124,11 @@ test(`every export survives ${ROUNDS} rounds of hostile input and still answers 
     }
     onlyKlingErrors("parseTask(text)", () => k.parseTask(text));
     onlyKlingErrors("KlingClient", () => new k.KlingClient(v));
-    assert.equal(typeof k.nextPollDelay(rand() * 1e6, rand() < 0.5 ? undefined : rand() * 1e4), "number");
+    // The schedule's documented bounds: adaptive waits of 1 to 15 s; a fixed one, at least 100 ms.
+    const interval = rand() < 0.5 ? undefined : rand() * 1e4;
+    const delay = k.nextPollDelay(rand() * 1e6, interval);
+    if (interval === undefined) assert.ok(delay >= 1_000 && delay <= 15_000, `adaptive delay ${delay}`);
+    else assert.ok(Math.abs(delay - Math.max(100, interval)) < 1, `delay ${delay} for an interval of ${interval}`);
   }
   // Async paths: bad options and ids reject with KlingErrors, before any request.
   const client = new k.KlingClient({ baseUrl: "http://127.0.0.1:9/api/v1", fetch: () => Promise.reject(new Error("no network in this test")), maxRetries: 0 });
@@ -137,8 +156,7 @@ test(`every export survives ${ROUNDS} rounds of hostile input and still answers 
   assert.equal(JSON.parse(k.buildRequest({ prompt: "a" }).body).duration, 5);
 });
 
-test("a hostile server cannot make the client throw anything but a KlingError", async (t) => {
-  t.diagnostic(`FUZZ_SEED=${firstSeed}`);
+fuzz("a hostile server cannot make the client throw anything but a KlingError", async () => {
   const statuses = [0, 99, 200, 201, 204, 299, 301, 400, 401, 404, 429, 500, 502, 503, 1000, NaN, -1, "200", null];
   const headerValues = [null, undefined, "", "0", "1", "99999999999999999999", "-5", "1.5", "Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "garbage", 42, {}];
   const bodyText = () => {

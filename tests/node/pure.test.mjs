@@ -2,6 +2,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as k from "kling3-wasm";
 import { cases } from "../shared/pure-cases.mjs";
 
@@ -15,23 +18,34 @@ test("the package imports in Node with no init call and exports exactly its inte
   assert.deepEqual(names, [...documented, ...added].sort(), "no internal helper leaks out");
 });
 
-test("a curl command from toCurl hands a real shell's curl exactly the body", () => {
-  const prompt = "it's `touch /tmp/kling3-js-pwned` $(touch /tmp/kling3-js-pwned) ${HOME} ; | & \n\r\t 🎬 \\ \"";
-  const request = k.buildRequest({ prompt }, { apiKey: "aio_k" });
-  const fakeCurl = `curl() { for a in "$@"; do printf '%s\\0' "$a"; done; }\n`;
-  const out = execFileSync("sh", ["-c", fakeCurl + k.toCurl(request, { redactKey: false })]);
-  const args = out.toString("utf8").split("\0").filter(Boolean);
-  assert.equal(args[args.indexOf("--data-raw") + 1], request.body);
-  assert.ok(args.includes("Authorization: Bearer aio_k"));
-  assert.equal(JSON.parse(request.body).prompt, prompt);
-  assert.throws(() => execFileSync("test", ["-e", "/tmp/kling3-js-pwned"]), "no command in the prompt ran");
+test("a curl command from toCurl hands a real shell's curl exactly the body, and runs nothing in it", () => {
+  // A marker no earlier run can have left: a command in the prompt that ran would create it.
+  const dir = mkdtempSync(join(tmpdir(), "kling3-curl-"));
+  const marker = join(dir, "ran");
+  try {
+    const prompt = `it's \`touch ${marker}\` $(touch ${marker}) \${HOME} ; | & \n\r\t 🎬 \\ "`;
+    const request = k.buildRequest({ prompt }, { apiKey: "aio_k" });
+    const fakeCurl = `curl() { for a in "$@"; do printf '%s\\0' "$a"; done; }\n`;
+    const out = execFileSync("sh", ["-c", fakeCurl + k.toCurl(request, { redactKey: false })]);
+    const args = out.toString("utf8").split("\0").slice(0, -1);
+    assert.deepEqual(args, ["-X", "POST", "https://apiin.one/api/v1/videos/generations", "-H", "Content-Type: application/json", "-H", "Authorization: Bearer aio_k", "--data-raw", request.body]);
+    assert.equal(JSON.parse(request.body).prompt, prompt);
+    assert.ok(!existsSync(marker), "no command in the prompt ran");
+    // The check can see a command that ran: the same substitution, unquoted, makes the marker.
+    execFileSync("sh", ["-c", `: $(touch ${marker})`]);
+    assert.ok(existsSync(marker));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("a redacted curl takes the key from $KLING_API_KEY in the shell", () => {
   const request = k.buildRequest({ prompt: "a" }, { apiKey: "aio_secret" });
   const fakeCurl = `curl() { for a in "$@"; do printf '%s\\0' "$a"; done; }\n`;
   const out = execFileSync("sh", ["-c", fakeCurl + k.toCurl(request)], { env: { KLING_API_KEY: "aio_from_env", PATH: process.env.PATH } });
-  assert.ok(out.toString().includes("Authorization: Bearer aio_from_env"));
+  const args = out.toString("utf8").split("\0");
+  assert.ok(args.includes("Authorization: Bearer aio_from_env"), args.join(" "));
+  assert.ok(!args.some((a) => a.includes("aio_secret")), "the request's own key is not in the command");
 });
 
 test("estimateCost reads only a request's own enumerable price fields, as validateRequest does", () => {

@@ -3,9 +3,10 @@
 // reads the key from KLING_API_KEY and never contains it.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, request as httpRequest } from "node:http";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -15,7 +16,10 @@ import { startDevServer } from "../../server/dev-server.mjs";
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const KEY = "aio_test1234";
-const PWNED = "/tmp/kling3-snippet-pwned";
+// Where each run writes: its own folder, so no earlier or parallel run is seen. A command in
+// the prompt that ran would create PWNED.
+const scratch = mkdtempSync(join(tmpdir(), "kling3-snippet-"));
+const PWNED = join(scratch, "pwned");
 // Everything that breaks a naive literal in one language or another.
 const PROMPT =
   `it's "quoted" \\ back\\slash \\n \\u0041 \\' \\" \\\\\nline two\r\n\ttab ` +
@@ -25,7 +29,6 @@ const LANGUAGES = ["curl", "js", "fetch", "python"];
 
 let srv;
 let proxy;
-let scratch;
 
 /**
  * A recording pass-through to the sandbox: keeps the headers and the exact bytes of every POST
@@ -56,12 +59,16 @@ function recordingProxy(upstream) {
 }
 
 before(async () => {
-  rmSync(PWNED, { force: true });
+  try {
+    execFileSync("sh", ["-c", "command -v curl"]);
+  } catch {
+    throw new Error("the curl snippet runs with curl, which is missing: install it (apt-get install curl)");
+  }
   srv = await startDevServer({ port: 0, sandbox: { timeScale: 0.002 } });
   proxy = await recordingProxy(srv.url);
-  // Under the repository, so the js snippet's `import "kling3-wasm"` resolves to this package.
-  mkdirSync(join(root, "target"), { recursive: true });
-  scratch = mkdtempSync(join(root, "target", "snippet-run-"));
+  // The js snippet's `import "kling3-wasm"` resolves to this package, as a dependency.
+  mkdirSync(join(scratch, "node_modules"));
+  symlinkSync(root, join(scratch, "node_modules/kling3-wasm"), "dir");
 });
 after(() => {
   proxy.server.closeAllConnections();
@@ -94,11 +101,6 @@ async function arrived(language, code, key) {
   assert.equal(proxy.posts.length, before + 1, `${language}: one POST arrived`);
   return { post: proxy.posts.at(-1), stdout };
 }
-
-test("curl is on the machine to run the curl snippet", async () => {
-  const { stdout } = await run("sh", ["-c", "command -v curl"]);
-  assert.match(stdout, /curl/);
-});
 
 describe("each snippet, run unchanged, sends buildRequest's body byte for byte", () => {
   for (const language of LANGUAGES) {

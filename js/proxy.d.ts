@@ -87,7 +87,10 @@ export interface Principal {
 
 /** One sliding window that a reservation adds `amount` to, if it stays within `limit`. */
 export interface WindowCount {
-  /** The window's name: `"credits"` (everyone), `"credits:user:{id}"`, `"creates:user:{id}"`. */
+  /**
+   * The window's name: `"credits"` (everyone), `"credits:user:{id}"`, `"creates:user:{id}"`
+   * (without `authorize`, `"credits:anyone"`, `"creates:anyone"`).
+   */
   key: string;
   amount: number;
   limit: number;

@@ -16,8 +16,9 @@ export interface ProxyOptions {
    * A spend budget: refuse (HTTP 403, type `budget_exceeded`, with `Retry-After` when waiting
    * helps) a task that would take the credits forwarded within the last `windowMs` over this.
    * Priced with the package's `estimateCost`; a task the API refuses (4xx) is not counted, one
-   * whose answer is lost is. Counted in memory by this handler alone: per process (Node, Bun,
-   * Deno) or per isolate (Workers, where each isolate has its own count).
+   * whose answer is lost is. Over all users together. Counted in the `store`: with the default
+   * `memoryStore()`, per process (Node, Bun, Deno) or per isolate (Workers, where each isolate
+   * has its own count).
    */
   maxCreditsPerWindow?: number;
   /** The budget's sliding window in ms (default 3 600 000: one hour). */
@@ -43,7 +44,101 @@ export interface ProxyOptions {
   upstreamTimeoutMs?: number;
   /** Replaces the global fetch used to reach the API. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /**
+   * Who is asking, before any body is read: a principal, or null for a 401 (type
+   * `unauthorized`; a thrown error is a 401 too, its message only in the server's log). What is
+   * not a principal is a 500 (type `invalid_principal`), with the reason in the server's log.
+   * Without it, the proxy is open to anyone who can reach it: every caller is one user.
+   * A preflight (`OPTIONS`) is answered without it, and allows the `Authorization` header.
+   */
+  authorize?: (request: Request) => Promise<Principal | null> | Principal | null;
+  /**
+   * Each user's budget: refuse (HTTP 403, type `user_budget_exceeded`, with `Retry-After` when
+   * waiting helps) a task that would take the credits this user had forwarded in the last
+   * `windowMs` over this. A principal's own `maxCreditsPerWindow` replaces it.
+   */
+  maxUserCreditsPerWindow?: number;
+  /**
+   * Each user's creates in any minute: one more is a 429 (type `create_rate_exceeded`) with
+   * `Retry-After` the seconds until one fits. Counts the creates forwarded, whatever the API
+   * answered. A principal's own `maxCreatesPerMinute` replaces it.
+   */
+  maxCreatesPerMinute?: number;
+  /**
+   * How long the proxy remembers who created a task (default 604 800 000 ms: one week); past
+   * it, a poll for the task is a 404 (type `task_not_found`), even to its creator.
+   */
+  ownershipTtlMs?: number;
+  /** Where budgets, rate limits and owners are kept (default `memoryStore()`). */
+  store?: ProxyStore;
 }
+
+/** A signed-in user, as `authorize` names them; the limits replace the handler's for this user. */
+export interface Principal {
+  /** Who this is (a user id, an email): budgets, limits and tasks are counted by it. */
+  id: string;
+  /** This user's budget over `windowMs`, in place of `maxUserCreditsPerWindow`. */
+  maxCreditsPerWindow?: number;
+  /** This user's credit cap per task, in place of the handler's `maxCreditsPerTask`. */
+  maxCreditsPerTask?: number;
+  /** This user's creates in any minute, in place of the handler's `maxCreatesPerMinute`. */
+  maxCreatesPerMinute?: number;
+}
+
+/** One sliding window that a reservation adds `amount` to, if it stays within `limit`. */
+export interface WindowCount {
+  /**
+   * The window's name: `"credits"` (everyone), `"credits:user:{id}"`, `"creates:user:{id}"`
+   * (without `authorize`, `"credits:anyone"`, `"creates:anyone"`).
+   */
+  key: string;
+  amount: number;
+  limit: number;
+  /** How long the amount counts, from `now`. */
+  windowMs: number;
+}
+
+/** A reservation's result: `entry` names it for `refund`; a refusal names the first full window. */
+export type Reservation =
+  | { ok: true; entry: string }
+  | {
+    ok: false;
+    /** The index in `counts` of the first window that would go over its limit. */
+    refused: number;
+    /** What that window holds now. */
+    spent: number;
+    /** In how long enough will have left that window for the amount to fit; null if never. */
+    retryAfterMs: number | null;
+  };
+
+/**
+ * Where the proxy keeps its counts and records. Each operation is one atomic step on the
+ * store's data (a Redis Lua script, a Durable Object method), so instances sharing a store
+ * share one budget that concurrent creates cannot overshoot. `now` is the caller's clock in ms.
+ */
+export interface ProxyStore {
+  /**
+   * All or nothing: unless some window would go over its limit, adds each `amount` at `now`
+   * to its window (where it counts until `now + windowMs`). Entries that have left their
+   * window no longer count and may be dropped.
+   */
+  reserve(counts: WindowCount[], now: number): Promise<Reservation>;
+  /** Takes a reservation's amounts back out of the windows `keys` (no-op if gone). */
+  refund(keys: string[], entry: string): Promise<void>;
+  /** Records who created a task, until `now + ttlMs`. */
+  setOwner(taskId: string, principalId: string, ttlMs: number, now: number): Promise<void>;
+  /** Who created a task, or null when unknown or expired. */
+  owner(taskId: string, now: number): Promise<string | null>;
+}
+
+/**
+ * The default store, in this process's (or isolate's) memory. No timer runs: at most once a
+ * minute an operation drops every expired window entry and ownership record.
+ */
+export declare function memoryStore(): ProxyStore & {
+  /** What it holds: keys with live windows, their entries, and ownership records. */
+  size(): { windows: number; entries: number; owners: number };
+};
 
 /**
  * A fetch handler (Request → Response) that forwards `POST …/videos/generations` and

@@ -3,6 +3,9 @@
 // the server, checks and prices each new task with the package before forwarding it, refuses
 // tasks over a credit cap and requests from origins not allowed, and never returns the key.
 import { attemptVerdict, buildRequest, checkApiKey, checkIdempotencyKey, checkTaskId, clientDefaults, estimateCost, redactKey, validateRequest } from "kling3-wasm";
+import { memoryStore, STORE_OPERATIONS } from "./proxy-store.js";
+
+export { memoryStore };
 
 // Every number and path comes from the package, as do the rules and their messages (the key,
 // the Idempotency-Key and the task id checks, redactKey, and what an answer means through
@@ -91,41 +94,56 @@ const BODY_ERRORS = {
   413: ["Request body too large", "invalid_request"],
 };
 
+/** The window of a per-user creates-per-minute limit. */
+const MINUTE_MS = 60_000;
+
 /**
- * The credits forwarded in a sliding window of `windowMs`: `reserve` counts a task before it
- * is forwarded (so concurrent requests cannot overshoot together), or says it is refused and
- * when enough will have left the window; `refund` takes back a task the API refused.
+ * How long the proxy remembers who created a task (default one week): past it, a poll for the
+ * task is a 404 even to its creator. The proxy's own policy, not the API's.
  */
-function spendBudget(max, windowMs) {
-  const spent = []; // { at, credits }, oldest first
-  return {
-    reserve(credits) {
-      const now = Date.now();
-      while (spent.length > 0 && spent[0].at <= now - windowMs) spent.shift();
-      const total = spent.reduce((sum, e) => sum + e.credits, 0);
-      if (total + credits <= max) {
-        const entry = { at: now, credits };
-        spent.push(entry);
-        return { entry };
-      }
-      let retryAfterMs = null;
-      if (credits <= max) {
-        let left = total;
-        for (const e of spent) {
-          left -= e.credits;
-          if (left + credits <= max) {
-            retryAfterMs = e.at + windowMs - now;
-            break;
-          }
-        }
-      }
-      return { refused: true, spent: total, retryAfterMs };
-    },
-    refund(entry) {
-      const i = spent.indexOf(entry);
-      if (i >= 0) spent.splice(i, 1);
-    },
-  };
+const DEFAULT_OWNERSHIP_TTL_MS = 7 * 24 * 3_600_000;
+
+/** A whole number of at least `min`, or undefined. */
+const isWhole = (value, min) => value === undefined || (Number.isSafeInteger(value) && value >= min);
+
+/** The per-user limits a principal may carry, with their least values. */
+const PRINCIPAL_LIMITS = [["maxCreditsPerWindow", 0], ["maxCreditsPerTask", 0], ["maxCreatesPerMinute", 1]];
+
+/**
+ * What is wrong with what `authorize` returned (other than null), for the server's log; null
+ * when it is a principal: an object with a non-empty string `id` and whole-number limits.
+ */
+function principalProblem(principal) {
+  const kind = principal === undefined ? "undefined" : Array.isArray(principal) ? "an array" : typeof principal;
+  if (principal === undefined || typeof principal !== "object" || Array.isArray(principal)) {
+    return `authorize returned ${kind}; it must return null or a principal such as { id: "user-1" }`;
+  }
+  if (typeof principal.id !== "string" || principal.id === "") {
+    return "authorize returned a principal whose id is not a non-empty string";
+  }
+  for (const [name, min] of PRINCIPAL_LIMITS) {
+    if (!isWhole(principal[name], min)) return `authorize returned a principal whose ${name} is not a whole number of at least ${min}`;
+  }
+  return null;
+}
+
+/**
+ * The answer to a create that a limit refused: over the user's creates per minute (429), over
+ * the user's budget or over everyone's (403); with a `Retry-After` when waiting helps.
+ */
+function refusal({ key, amount, limit, windowMs }, { spent, retryAfterMs }, cors) {
+  const headers = { ...cors, ...(retryAfterMs === null ? {} : { "Retry-After": String(Math.max(1, Math.ceil(retryAfterMs / 1000))) }) };
+  if (key.startsWith("creates:")) {
+    return apiError(429, `This user may create at most ${limit} tasks a minute`, "create_rate_exceeded", headers, { maxCreatesPerMinute: limit });
+  }
+  const whose = key === "credits" ? "this proxy forwards" : "this user may spend";
+  return apiError(
+    403,
+    `This task costs ${amount} credits; ${whose} at most ${limit} credits of tasks in ${windowMs / 1000} s, and ${spent} are spent`,
+    key === "credits" ? "budget_exceeded" : "user_budget_exceeded",
+    headers,
+    { credits: amount, spent, maxCreditsPerWindow: limit, windowMs },
+  );
 }
 
 /**
@@ -136,7 +154,16 @@ function spendBudget(max, windowMs) {
  * proxy's own origin only); `allowedHosts` lists the host names it may be called by (default:
  * any); `maxBodyBytes` (default 1 000 000) and `bodyTimeoutMs` (default 5000) bound a request
  * body; `maxCreditsPerWindow` caps the credits of the tasks forwarded in any `windowMs`
- * (default one hour), counted by this handler alone; `fetch` replaces the global fetch.
+ * (default one hour) over all users; `fetch` replaces the global fetch.
+ *
+ * `authorize(request)` names the user (a principal `{ id, maxCreditsPerWindow?,
+ * maxCreditsPerTask?, maxCreatesPerMinute? }`) or returns null (a 401); without it, anyone who
+ * can reach the proxy may use it. Each user then has their own budget
+ * (`maxUserCreditsPerWindow`, or the principal's `maxCreditsPerWindow`), creates-per-minute
+ * limit (`maxCreatesPerMinute`, or the principal's) and credit cap (the principal's
+ * `maxCreditsPerTask` in place of the handler's), and reads only the tasks they created, for
+ * `ownershipTtlMs` (default one week). `store` (default `memoryStore()`) keeps the counts and
+ * the owners.
  */
 export function createProxyHandler({
   apiKey,
@@ -151,11 +178,16 @@ export function createProxyHandler({
   bodyTimeoutMs = DEFAULT_BODY_TIMEOUT_MS,
   upstreamTimeoutMs = UPSTREAM_TIMEOUT_MS,
   fetch: fetchFn = globalThis.fetch,
+  authorize,
+  maxUserCreditsPerWindow,
+  maxCreatesPerMinute,
+  ownershipTtlMs = DEFAULT_OWNERSHIP_TTL_MS,
+  store = memoryStore(),
 } = {}) {
   const badKey = checkApiKey(apiKey);
   if (badKey) throw new TypeError(`createProxyHandler: ${badKey.message}`);
   const wholeNumber = (name, value, min) => {
-    if (value !== undefined && !(Number.isSafeInteger(value) && value >= min)) {
+    if (!isWhole(value, min)) {
       throw new TypeError(`createProxyHandler: ${name} must be a whole number${min > 0 ? ` of at least ${min}` : ""}`);
     }
   };
@@ -165,6 +197,14 @@ export function createProxyHandler({
   wholeNumber("maxBodyBytes", maxBodyBytes, 1);
   wholeNumber("bodyTimeoutMs", bodyTimeoutMs, 1);
   wholeNumber("upstreamTimeoutMs", upstreamTimeoutMs, 1);
+  wholeNumber("maxUserCreditsPerWindow", maxUserCreditsPerWindow, 0);
+  wholeNumber("maxCreatesPerMinute", maxCreatesPerMinute, 1);
+  wholeNumber("ownershipTtlMs", ownershipTtlMs, 1);
+  if (authorize !== undefined && typeof authorize !== "function") {
+    throw new TypeError("createProxyHandler: authorize must be a function of the request, resolving to a principal { id } or null");
+  }
+  const missing = STORE_OPERATIONS.filter((op) => typeof store?.[op] !== "function");
+  if (missing.length > 0) throw new TypeError(`createProxyHandler: store must have the operations ${STORE_OPERATIONS.join(", ")} (missing ${missing.join(", ")})`);
   const strings = (value) => value === undefined || (Array.isArray(value) && value.every((o) => typeof o === "string"));
   if (!strings(allowedOrigins)) {
     throw new TypeError('createProxyHandler: allowedOrigins must be a list of origins such as ["https://example.com"]');
@@ -182,9 +222,11 @@ export function createProxyHandler({
   const hosts = allowedHosts?.map((h) => h.toLowerCase());
   // The package's rule: the key plainly or escaped (JSON, percent-encoding, HTML references).
   const scrub = (text) => redactKey(text, apiKey);
-  const budget = maxCreditsPerWindow === undefined ? null : spendBudget(maxCreditsPerWindow, windowMs);
+  const logged = (what, error) => console.error(`createProxyHandler: ${what}${error === undefined ? "" : `: ${scrub(String(error?.stack ?? error))}`}`);
   const createPath = `${basePath}${CREATE_PATH}`;
   const tasksPath = `${basePath}${TASKS_PATH}`;
+  // A bearer token is the usual way a page on another origin names its user.
+  const allowedHeaders = `Content-Type, Accept, Idempotency-Key${authorize ? ", Authorization" : ""}`;
   let cache; // cacheField(), decided at the first request
 
   return async function handle(request) {
@@ -216,12 +258,32 @@ export function createProxyHandler({
     if (request.method === "OPTIONS") {
       return new Response(null, {
         status: 204,
-        headers: { ...cors, "Access-Control-Allow-Methods": `${method}, OPTIONS`, "Access-Control-Allow-Headers": "Content-Type, Accept, Idempotency-Key", "Access-Control-Max-Age": "600" },
+        headers: { ...cors, "Access-Control-Allow-Methods": `${method}, OPTIONS`, "Access-Control-Allow-Headers": allowedHeaders, "Access-Control-Max-Age": "600" },
       });
     }
     if (request.method !== method) {
       return apiError(405, `${path.slice(0, 200)} takes ${method}, not ${request.method}`, "method_not_allowed", { ...cors, Allow: `${method}, OPTIONS` });
     }
+
+    // Who is asking, before any body is read. A thrown error fails closed, and its message
+    // (perhaps a database's) stays in the server's log.
+    let principal = null;
+    if (authorize) {
+      try {
+        principal = await authorize(request);
+      } catch (error) {
+        logged("authorize threw, so the request is answered 401", error);
+        principal = null;
+      }
+      if (principal === null) return apiError(401, "This proxy needs a signed-in user", "unauthorized", cors);
+      const problem = principalProblem(principal);
+      if (problem) {
+        logged(problem);
+        return apiError(500, "The proxy could not tell who is asking (see the server's log)", "invalid_principal", cors);
+      }
+    }
+    // The windows and records of this user; without authorize, every caller is one user.
+    const user = principal ? `user:${principal.id}` : "anyone";
 
     let target;
     let init;
@@ -242,22 +304,27 @@ export function createProxyHandler({
       if (!report.valid) {
         return apiError(400, `Invalid parameters: ${report.errors.map((e) => e.message).join("; ")}`, "invalid_request", cors, { details: report.errors });
       }
-      const cost = estimateCost(input);
-      if (maxCreditsPerTask !== undefined && cost.credits > maxCreditsPerTask) {
-        return apiError(403, `This task costs ${cost.credits} credits; this proxy allows at most ${maxCreditsPerTask} per task`, "credit_cap", cors, { credits: cost.credits });
+      const { credits } = estimateCost(input);
+      const cap = principal?.maxCreditsPerTask ?? maxCreditsPerTask;
+      if (cap !== undefined && credits > cap) {
+        return apiError(403, `This task costs ${credits} credits; this proxy allows at most ${cap} per task`, "credit_cap", cors, { credits });
       }
-      if (budget) {
-        spend = budget.reserve(cost.credits);
-        if (spend.refused) {
-          const later = spend.retryAfterMs === null ? {} : { "Retry-After": String(Math.ceil(spend.retryAfterMs / 1000)) };
-          return apiError(
-            403,
-            `This task costs ${cost.credits} credits; this proxy forwards at most ${maxCreditsPerWindow} credits of tasks in ${windowMs / 1000} s, and ${spend.spent} are spent`,
-            "budget_exceeded",
-            { ...cors, ...later },
-            { credits: cost.credits, spent: spend.spent, maxCreditsPerWindow, windowMs },
-          );
+      // Every limit is counted in one step of the store, all or nothing, before the task is
+      // forwarded: concurrent creates, here or on another instance, cannot overshoot together.
+      const limits = [
+        { key: `creates:${user}`, amount: 1, limit: principal?.maxCreatesPerMinute ?? maxCreatesPerMinute, windowMs: MINUTE_MS },
+        { key: `credits:${user}`, amount: credits, limit: principal?.maxCreditsPerWindow ?? maxUserCreditsPerWindow, windowMs },
+        { key: "credits", amount: credits, limit: maxCreditsPerWindow, windowMs },
+      ].filter((l) => l.limit !== undefined);
+      if (limits.length > 0) {
+        try {
+          spend = await store.reserve(limits, Date.now());
+        } catch (error) {
+          logged("the store could not count a create, so it is refused", error);
+          return apiError(503, "The proxy cannot count its budget just now", "store_unavailable", cors);
         }
+        if (!spend.ok) return refusal(limits[spend.refused], spend, cors);
+        spend.keys = limits.filter((l) => l.key.startsWith("credits")).map((l) => l.key);
       }
       const built = buildRequest(input, { apiKey, baseUrl: upstream });
       target = built.url;
@@ -267,6 +334,18 @@ export function createProxyHandler({
     } else {
       const badTaskId = checkTaskId(taskId);
       if (badTaskId) return apiError(400, badTaskId.message, "invalid_request", cors);
+      // A user reads only the tasks they created here; another's, or one never made here, is
+      // the same 404, and nothing is forwarded.
+      if (principal) {
+        let owner;
+        try {
+          owner = await store.owner(taskId, Date.now());
+        } catch (error) {
+          logged("the store could not say who created a task, so the poll is refused", error);
+          return apiError(503, "The proxy cannot look up its tasks just now", "store_unavailable", cors);
+        }
+        if (owner !== principal.id) return apiError(404, `No task ${taskId} was created through this proxy by this user`, "task_not_found", cors);
+      }
       target = `${base}${TASKS_PATH}${taskId}`;
       init = { method: "GET", headers: { Authorization: `Bearer ${apiKey}`, Accept: "application/json" } };
     }
@@ -294,9 +373,15 @@ export function createProxyHandler({
     }
     // A create the API did not take (a 4xx, a 429, or a refusal inside an HTTP 200) made no
     // task: its credits are given back. The package's verdict says so, as the client reads it.
-    if (spend?.entry) {
+    // A task made is recorded as its user's, from the package's reading of the answer.
+    if (init.method === "POST" && (spend?.ok || principal)) {
       const verdict = attemptVerdict({ method: "POST", status: answer.status, headers: answer.headers, text });
-      if (verdict.outcome !== "task" && !verdict.mayHaveCreated) budget.refund(spend.entry);
+      if (spend?.ok && verdict.outcome !== "task" && !verdict.mayHaveCreated) {
+        await store.refund(spend.keys, spend.entry).catch((error) => logged("the store could not give back a refused create's credits", error));
+      }
+      if (principal && verdict.outcome === "task" && verdict.task?.taskId) {
+        await store.setOwner(verdict.task.taskId, principal.id, ownershipTtlMs, Date.now()).catch((error) => logged("the store could not record who created a task", error));
+      }
     }
     // Served from the page's own origin: whatever the API answered is data, never a page.
     const headers = { ...cors, "Content-Type": "application/json", "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox" };

@@ -1,0 +1,98 @@
+// Where the proxy keeps what it counts and records: the credits and creates in sliding windows,
+// and which user created each task. Every operation is one atomic step on the store's data, so
+// a store shared by several processes or isolates (a Redis script, a Durable Object method)
+// gives them one budget that concurrent requests cannot overshoot together. `memoryStore()` is
+// the default: it holds one process's (or isolate's) counts.
+
+/** How often, at most, the memory store drops expired window entries and ownership records. */
+const SWEEP_EVERY_MS = 60_000;
+
+/** The operations a store has; `createProxyHandler` refuses a `store` missing one. */
+export const STORE_OPERATIONS = ["reserve", "refund", "setOwner", "owner"];
+
+/**
+ * A store in this process's memory. It holds the entries of each sliding window (time, amount,
+ * id), dropped when they leave their window, and each task's owner until its `ttlMs` is over.
+ * No timer runs: at most once a minute an operation sweeps out everything expired, so memory
+ * holds what is live plus at most a minute of expired entries.
+ */
+export function memoryStore() {
+  const windows = new Map(); // key → [{ id, until, amount }], oldest first
+  const owners = new Map(); // taskId → { principalId, until }
+  let nextId = 0;
+  let sweptAt = -Infinity;
+
+  const live = (key, now) => {
+    const entries = windows.get(key);
+    if (entries === undefined) return [];
+    while (entries.length > 0 && entries[0].until <= now) entries.shift();
+    if (entries.length === 0) windows.delete(key);
+    return entries;
+  };
+  const sweep = (now) => {
+    if (now - sweptAt < SWEEP_EVERY_MS) return;
+    sweptAt = now;
+    for (const key of [...windows.keys()]) live(key, now);
+    for (const [taskId, record] of owners) if (record.until <= now) owners.delete(taskId);
+  };
+
+  return {
+    async reserve(counts, now) {
+      sweep(now);
+      for (let i = 0; i < counts.length; i++) {
+        const { key, amount, limit } = counts[i];
+        const entries = live(key, now);
+        const spent = entries.reduce((sum, e) => sum + e.amount, 0);
+        if (spent + amount <= limit) continue;
+        // When enough will have left the window for this amount to fit; never, if it exceeds
+        // the limit itself.
+        let retryAfterMs = null;
+        if (amount <= limit) {
+          let left = spent;
+          for (const e of entries) {
+            left -= e.amount;
+            if (left + amount <= limit) {
+              retryAfterMs = e.until - now;
+              break;
+            }
+          }
+        }
+        return { ok: false, refused: i, spent, retryAfterMs };
+      }
+      const entry = String(nextId++);
+      for (const { key, amount, windowMs } of counts) {
+        const entries = windows.get(key) ?? [];
+        windows.set(key, entries);
+        entries.push({ id: entry, until: now + windowMs, amount });
+        // Kept in order of expiry, as `live` and the retry time read them.
+        for (let j = entries.length - 1; j > 0 && entries[j - 1].until > entries[j].until; j--) {
+          [entries[j - 1], entries[j]] = [entries[j], entries[j - 1]];
+        }
+      }
+      return { ok: true, entry };
+    },
+    async refund(keys, entry) {
+      for (const key of keys) {
+        const entries = windows.get(key);
+        const i = entries?.findIndex((e) => e.id === entry) ?? -1;
+        if (i >= 0) entries.splice(i, 1);
+        if (entries?.length === 0) windows.delete(key);
+      }
+    },
+    async setOwner(taskId, principalId, ttlMs, now) {
+      sweep(now);
+      owners.set(taskId, { principalId, until: now + ttlMs });
+    },
+    async owner(taskId, now) {
+      sweep(now);
+      const record = owners.get(taskId);
+      return record !== undefined && record.until > now ? record.principalId : null;
+    },
+    /** What the store holds: the keys with live windows, their entries, and ownership records. */
+    size() {
+      let entries = 0;
+      for (const list of windows.values()) entries += list.length;
+      return { windows: windows.size, entries, owners: owners.size };
+    },
+  };
+}

@@ -195,25 +195,6 @@ export function plainJson(v, deepest, most, longest) {
   }
 }
 
-const utf8 = new TextEncoder();
-
-/**
- * `plainJson` (or `plainJsonOf` when `only` is an array), written as UTF-8 into `out` (a view of
- * the module's memory): the number of bytes written, -1 for a value that is not plain, or -2
- * when the text did not fit or `out` could not be written (the module's memory grew, through a
- * getter that called it, and the view is gone).
- */
-export function plainJsonInto(v, only, out, deepest, most, longest) {
-  const text = only === undefined ? plainJson(v, deepest, most, longest) : plainJsonOf(v, only, deepest, most, longest);
-  if (text === undefined) return -1;
-  try {
-    const { read, written } = utf8.encodeInto(text, out);
-    return read === text.length ? written : -2;
-  } catch {
-    return -2;
-  }
-}
-
 /**
  * `plainJson` for only the fields named in `only` (an array of names), at every level: the
  * JSON text JSON.stringify writes with `only` as its replacer. For a function that reads a few

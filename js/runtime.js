@@ -1,5 +1,5 @@
-// What the wasm module asks of JS where JS may throw, and two answers cheaper to make in JS
-// (`passed`, `report`), which cannot throw. Each function that may throw catches in JS and gives
+// What the wasm module asks of JS where JS may throw, and one answer cheaper to make in JS
+// (`passed`), which cannot throw. Each function that may throw catches in JS and gives
 // back THREW (or the caught value, wrapped), so no exception ever reaches the module: a
 // wasm-bindgen `catch` import that throws keeps one slot of the module's table of JS values
 // for good (measured: tests/wasm/cases.rs), and a module that runs out of slots traps.
@@ -24,20 +24,6 @@ export function get(o, k) {
 /** What `validateRequest` gives for a request with nothing to report, made in one call. */
 export function passed() {
   return { valid: true, errors: [], warnings: [] };
-}
-
-/**
- * A validation report from one text: each issue's path, code and message, in that order, each
- * ending with a NUL; the first `errors` issues are errors, the rest warnings. One string crosses
- * from the module instead of one per field, and the objects are made here, alike in shape.
- */
-export function report(valid, text, errors) {
-  const fields = text.split("\0");
-  const out = { valid, errors: [], warnings: [] };
-  for (let i = 0, n = 0; i + 3 < fields.length; i += 3, n++) {
-    (n < errors ? out.errors : out.warnings).push({ path: fields[i], code: fields[i + 1], message: fields[i + 2] });
-  }
-  return out;
 }
 
 /** `Object.keys(o)`, or THREW. */

@@ -27,9 +27,6 @@ extern "C" {
     fn guarded_keys(o: &JsValue) -> JsValue;
     /// `{ valid: true, errors: [], warnings: [] }`, a new object each time.
     pub(crate) fn passed() -> JsValue;
-    /// `{ valid, errors, warnings }` from `text`: each issue's path, code and message, each
-    /// ending with a NUL; the first `errors` issues are errors (see runtime.js).
-    pub(crate) fn report(valid: bool, text: &str, errors: usize) -> JsValue;
     /// 1 for an array, 0 for another object, 2 when it cannot be told.
     #[wasm_bindgen(js_name = arrayKind)]
     pub(crate) fn array_kind(v: &JsValue) -> u8;

@@ -1,8 +1,7 @@
-// What the wasm module asks of JS where JS may throw, and one answer cheaper to make in JS
-// (`passed`), which cannot throw. Each function that may throw catches in JS and gives
-// back THREW (or the caught value, wrapped), so no exception ever reaches the module: a
-// wasm-bindgen `catch` import that throws keeps one slot of the module's table of JS values
-// for good (measured: tests/wasm/cases.rs), and a module that runs out of slots traps.
+// What the wasm module asks of JS where JS may throw. Each function that may throw catches in
+// JS and gives back THREW (or the caught value, wrapped), so no exception ever reaches the
+// module: a wasm-bindgen `catch` import that throws keeps one slot of the module's table of JS
+// values for good (measured: tests/wasm/cases.rs), and a module that runs out of slots traps.
 
 /** What a guarded call gives back when the JS it ran threw. */
 export const THREW = Object.freeze({ threw: true });
@@ -19,11 +18,6 @@ export function get(o, k) {
   } catch {
     return THREW;
   }
-}
-
-/** What `validateRequest` gives for a request with nothing to report, made in one call. */
-export function passed() {
-  return { valid: true, errors: [], warnings: [] };
 }
 
 /** `Object.keys(o)`, or THREW. */

@@ -25,8 +25,6 @@ extern "C" {
     fn guarded_get(o: &JsValue, k: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = keys)]
     fn guarded_keys(o: &JsValue) -> JsValue;
-    /// `{ valid: true, errors: [], warnings: [] }`, a new object each time.
-    pub(crate) fn passed() -> JsValue;
     /// 1 for an array, 0 for another object, 2 when it cannot be told.
     #[wasm_bindgen(js_name = arrayKind)]
     pub(crate) fn array_kind(v: &JsValue) -> u8;

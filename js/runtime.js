@@ -1,8 +1,7 @@
-// What the wasm module asks of JS where JS may throw, and two answers cheaper to make in JS
-// (`passed`, `report`), which cannot throw. Each function that may throw catches in JS and gives
-// back THREW (or the caught value, wrapped), so no exception ever reaches the module: a
-// wasm-bindgen `catch` import that throws keeps one slot of the module's table of JS values
-// for good (measured: tests/wasm/cases.rs), and a module that runs out of slots traps.
+// What the wasm module asks of JS where JS may throw. Each function that may throw catches in
+// JS and gives back THREW (or the caught value, wrapped), so no exception ever reaches the
+// module: a wasm-bindgen `catch` import that throws keeps one slot of the module's table of JS
+// values for good (measured: tests/wasm/cases.rs), and a module that runs out of slots traps.
 
 /** What a guarded call gives back when the JS it ran threw. */
 export const THREW = Object.freeze({ threw: true });
@@ -19,25 +18,6 @@ export function get(o, k) {
   } catch {
     return THREW;
   }
-}
-
-/** What `validateRequest` gives for a request with nothing to report, made in one call. */
-export function passed() {
-  return { valid: true, errors: [], warnings: [] };
-}
-
-/**
- * A validation report from one text: each issue's path, code and message, in that order, each
- * ending with a NUL; the first `errors` issues are errors, the rest warnings. One string crosses
- * from the module instead of one per field, and the objects are made here, alike in shape.
- */
-export function report(valid, text, errors) {
-  const fields = text.split("\0");
-  const out = { valid, errors: [], warnings: [] };
-  for (let i = 0, n = 0; i + 3 < fields.length; i += 3, n++) {
-    (n < errors ? out.errors : out.warnings).push({ path: fields[i], code: fields[i + 1], message: fields[i + 2] });
-  }
-  return out;
 }
 
 /** `Object.keys(o)`, or THREW. */
@@ -192,25 +172,6 @@ export function plainJson(v, deepest, most, longest) {
     return isPlain(v, 0, { left: most, deepest, longest }) ? JSON.stringify(v) : undefined;
   } catch {
     return undefined;
-  }
-}
-
-const utf8 = new TextEncoder();
-
-/**
- * `plainJson` (or `plainJsonOf` when `only` is an array), written as UTF-8 into `out` (a view of
- * the module's memory): the number of bytes written, -1 for a value that is not plain, or -2
- * when the text did not fit or `out` could not be written (the module's memory grew, through a
- * getter that called it, and the view is gone).
- */
-export function plainJsonInto(v, only, out, deepest, most, longest) {
-  const text = only === undefined ? plainJson(v, deepest, most, longest) : plainJsonOf(v, only, deepest, most, longest);
-  if (text === undefined) return -1;
-  try {
-    const { read, written } = utf8.encodeInto(text, out);
-    return read === text.length ? written : -2;
-  } catch {
-    return -2;
   }
 }
 

@@ -442,6 +442,7 @@ pub fn read_answer(status: u16, body: Option<&Value>, text: &str, task_id: Optio
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)]
 mod tests {
     use super::*;
     use crate::input::tests::{json, with_holes};

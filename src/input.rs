@@ -186,7 +186,7 @@ pub fn join(prefix: &str, key: &str) -> String {
 
 /// [`join`] in place.
 pub fn push_key(path: &mut String, key: &str) {
-    if key.is_empty() || key.contains(['.', '[', ']']) {
+    if key.is_empty() || key.bytes().any(|b| matches!(b, b'.' | b'[' | b']')) {
         path.push('[');
         path.push_str(&crate::json_text::quote(key));
         path.push(']');
@@ -199,6 +199,7 @@ pub fn push_key(path: &mut String, key: &str) {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)]
 pub(crate) mod tests {
     use super::*;
 

@@ -7,6 +7,10 @@
 //! surface: it reads JS values into an [`input::Input`], asks the core or the client, and
 //! converts the answer back.
 
+// The size rules of `clippy.toml` (`disallowed-methods`) hold in the library: Cargo.toml allows
+// them in the test and example targets, and each `mod tests` allows them too.
+#![warn(clippy::disallowed_methods)]
+
 pub mod attempt;
 pub mod calls;
 pub mod error;

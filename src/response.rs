@@ -113,6 +113,7 @@ pub fn envelope_error(body: &Value) -> Option<ApiFailure> {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)]
 mod tests {
     use super::*;
 

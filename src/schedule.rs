@@ -121,6 +121,8 @@ fn parse_digits(s: &str) -> Option<u64> {
 
 /// Reads a `retry-after-ms` header: a number of milliseconds (a fraction rounds up).
 pub fn parse_retry_after_ms(value: &str) -> Option<u64> {
+    // An ASCII `char` pattern: a byte search, not core's string searcher (see `crate::text`).
+    #[allow(clippy::disallowed_methods)]
     let (whole, fraction) = value.trim().split_once('.').unwrap_or((value.trim(), ""));
     let ms = parse_digits(whole)?;
     if !fraction.bytes().all(|b| b.is_ascii_digit()) {

@@ -407,7 +407,7 @@ pub fn python_string(s: &str) -> String {
 
 /// The string literal of [`js_string`] or [`python_string`].
 fn literal(s: &str, python: bool) -> String {
-    let quote = if python && s.contains('"') && !s.contains('\'') { '\'' } else { '"' };
+    let quote = if python && s.as_bytes().contains(&b'"') && !s.as_bytes().contains(&b'\'') { '\'' } else { '"' };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     let mut chars = s.chars().peekable();
@@ -451,6 +451,7 @@ fn hex(out: &mut String, prefix: char, code: u32, digits: u32) {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)]
 mod tests {
     use super::*;
     use crate::input::tests::{json, with_holes};

@@ -156,6 +156,7 @@ pub fn parse_task(body: &Value) -> Result<Task, Error> {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)]
 mod tests {
     use super::*;
 

@@ -104,45 +104,6 @@ pub struct Validation {
     pub warnings: Vec<Issue>,
 }
 
-impl Validation {
-    /// Every issue's path, code and message, each followed by a NUL, errors first: the report
-    /// as one text, for a reader that knows how many errors there are. `None` when a field holds
-    /// a NUL (a field name may), which the text could not carry, or when the text would be longer
-    /// than `longest` bytes.
-    ///
-    /// ```
-    /// use kling3_wasm::{input::Input, validate::validate};
-    /// let (_, report) = validate(&Input::from(serde_json::json!({"prompt": "a", "duration": 2})));
-    /// assert_eq!(
-    ///     report.nul_separated(1000).as_deref(),
-    ///     Some("duration\0out_of_range\0duration must be a whole number of seconds from 3 to 15, got 2\0")
-    /// );
-    /// assert_eq!(report.nul_separated(10), None);
-    /// ```
-    pub fn nul_separated(&self, longest: usize) -> Option<String> {
-        let issues = || self.errors.iter().chain(&self.warnings);
-        let mut length = 0usize;
-        for issue in issues() {
-            if issue.path.contains('\0') || issue.message.contains('\0') {
-                return None;
-            }
-            let fields = [issue.path.len(), issue.code.as_str().len(), issue.message.len(), 3];
-            length = fields.iter().fold(length, |sum, n| sum.saturating_add(*n));
-        }
-        if length > longest {
-            return None;
-        }
-        let mut text = String::with_capacity(length);
-        for issue in issues() {
-            for field in [issue.path.as_str(), issue.code.as_str(), issue.message.as_str()] {
-                text.push_str(field);
-                text.push('\0');
-            }
-        }
-        Some(text)
-    }
-}
-
 /// Checks a request and returns every problem, plus the request as far as it could be read.
 ///
 /// ```
@@ -823,25 +784,6 @@ mod tests {
         let rest = ["multi_shots", "multi_prompt", "kling_elements", "callback_url"];
         assert_eq!(crate::request::FIELDS[..7], names);
         assert_eq!(crate::request::FIELDS[7..], rest);
-    }
-
-    #[test]
-    fn a_report_as_one_text_lists_errors_then_warnings_and_refuses_what_it_cannot_carry() {
-        let report = check(r#"{"prompt":"a","x":1,"duration":99}"#);
-        let want = "duration\0out_of_range\0duration must be a whole number of seconds from 3 to 15, got 99\0\
-                    x\0unknown_field\0x is not a field the API documents; it is sent as is\0";
-        assert_eq!(report.nul_separated(usize::MAX).as_deref(), Some(want));
-        // The limit counts bytes, every NUL included.
-        assert_eq!(report.nul_separated(want.len()).as_deref(), Some(want));
-        assert_eq!(report.nul_separated(want.len() - 1), None);
-        // A NUL in a field name (path and message), or in a message only (an element's name).
-        assert_eq!(check("{\"prompt\":\"a\",\"x\\u0000\":1}").nul_separated(usize::MAX), None);
-        let unnamed = check(
-            r#"{"prompt":"x","kling_elements":[{"name":"a\u0000b","element_input_urls":["https://a/1.png","https://a/2.png"]}]}"#,
-        );
-        assert!(unnamed.warnings.iter().any(|w| w.path == "kling_elements[0]" && w.message.contains('\0')));
-        assert_eq!(unnamed.nul_separated(usize::MAX), None);
-        assert_eq!(check(r#"{"prompt":"a"}"#).nul_separated(0).as_deref(), Some(""));
     }
 
     /// One row per rule, in the words of the API docs: input, expected errors, expected warnings.

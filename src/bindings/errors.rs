@@ -7,7 +7,7 @@ use wasm_bindgen::JsValue;
 use crate::attempt::Kind;
 use crate::client::Failure;
 use crate::error::Error;
-use crate::interop::js::{self, make_error};
+use crate::interop::js::make_error;
 use crate::interop::to_js::{json_or_text, object, task_to_js, text_or_null, to_js};
 use crate::validate::Validation;
 
@@ -60,16 +60,7 @@ pub(crate) fn failure_to_js(failure: Failure) -> JsValue {
     make_error(failure.kind.code(), &failure.message, &object(&fields))
 }
 
-/// `{ valid, errors, warnings }` for JS, made in one call from one text (see `js::report`):
-/// cheaper than a string and a call for each field. Through serde-wasm-bindgen, a string for
-/// each field, when the report cannot be one text: a field holds a NUL, or the text would be
-/// too long for one JS string (field names have no length limit, and each unknown one is
-/// written twice).
+/// `{ valid, errors, warnings }` for JS.
 pub(crate) fn report_to_js(report: &Validation) -> JsValue {
-    /// Bytes of UTF-8, so at most as many UTF-16 units: half of V8's longest string.
-    const LONGEST_TEXT: usize = 1 << 28;
-    match report.nul_separated(LONGEST_TEXT) {
-        Some(text) => js::report(report.valid, &text, report.errors.len()),
-        None => to_js(report),
-    }
+    to_js(report)
 }

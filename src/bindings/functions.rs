@@ -8,7 +8,7 @@ use super::errors::{report_to_js, to_js_error};
 use crate::error::Error;
 use crate::input::Value;
 use crate::interop::from_js;
-use crate::interop::js::{json_parse, passed};
+use crate::interop::js::json_parse;
 use crate::interop::to_js::{task_with_raw, to_js};
 use crate::validate::{Code, Issue};
 use crate::wire::BuiltRequest;
@@ -17,10 +17,6 @@ use crate::wire::BuiltRequest;
 #[wasm_bindgen(js_name = validateRequest, unchecked_return_type = "Validation")]
 pub fn validate_request(#[wasm_bindgen(unchecked_param_type = "unknown")] input: JsValue) -> JsValue {
     let (_, report) = crate::validate::validate(&from_js::read(&input));
-    if report.valid && report.warnings.is_empty() {
-        // Nothing to report: one call for the whole answer instead of one per field and list.
-        return passed();
-    }
     report_to_js(&report)
 }
 

@@ -37,40 +37,12 @@ pub(crate) fn read(v: &JsValue) -> Input {
 /// The fast path's value for `v` (only the fields named in `only`, an array, unless it is
 /// `undefined`), or `None` when `v` must be walked.
 fn fast_path(v: &JsValue, only: &JsValue) -> Option<Value> {
-    if let Some(found) = plain_text_in(v, only) {
-        return found;
-    }
-    // The text did not fit the buffer (or the buffer is in use): the text as a string.
     let text = if only.is_undefined() {
         crate::interop::js::plain_json(v, MAX_DEPTH, MAX_NODES, MAX_STRING_UNITS)
     } else {
         crate::interop::js::plain_json_of(v, only, MAX_DEPTH, MAX_NODES, MAX_STRING_UNITS)
     };
     parse_plain(&text?)
-}
-
-/// A buffer in the module's memory that a plain value's JSON text is written into by the
-/// engine's own UTF-8 encoder: cheaper than the glue's copy of a string, byte by byte.
-const TEXT_BUFFER: usize = 16 * 1024;
-
-thread_local! {
-    static TEXT: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; TEXT_BUFFER]);
-}
-
-/// The fast path through [`TEXT`]: `Some(Some(value))` for a plain value, `Some(None)` for one
-/// that is not (or whose text is not JSON serde_json reads), and `None` when the text did not
-/// fit, or the buffer is in use (a getter that calls the module while its caller is being read).
-fn plain_text_in(v: &JsValue, only: &JsValue) -> Option<Option<Value>> {
-    TEXT.with(|text| {
-        let mut buffer = text.try_borrow_mut().ok()?;
-        match crate::interop::js::plain_json_into(v, only, &mut buffer, MAX_DEPTH, MAX_NODES, MAX_STRING_UNITS) {
-            -1 => Some(None),
-            n => {
-                let bytes = buffer.get(..usize::try_from(n).ok()?)?;
-                Some(serde_json::from_slice(bytes).ok().and_then(within_walk_bounds))
-            }
-        }
-    })
 }
 
 /// [`read`] for only the fields named in `only`, at every level (what `JSON.stringify(v, only)`
@@ -193,7 +165,8 @@ impl Reader {
             }
             return match v.as_string() {
                 // Copying in replaced an unpaired surrogate with U+FFFD: refuse rather than change the text.
-                // Its UTF-8 bytes looked for, not `s.contains('\u{FFFD}')`: see `crate::text`.
+                // Its UTF-8 bytes looked for, not `s.contains('\u{FFFD}')`, which costs 4.8 KB
+                // of page (see `crate::text`).
                 Some(s) if s.as_bytes().windows(3).any(|w| w == "\u{FFFD}".as_bytes()) && !is_well_formed(v) => {
                     self.hole(Unsendable::BrokenText)
                 }

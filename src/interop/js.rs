@@ -25,11 +25,6 @@ extern "C" {
     fn guarded_get(o: &JsValue, k: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = keys)]
     fn guarded_keys(o: &JsValue) -> JsValue;
-    /// `{ valid: true, errors: [], warnings: [] }`, a new object each time.
-    pub(crate) fn passed() -> JsValue;
-    /// `{ valid, errors, warnings }` from `text`: each issue's path, code and message, each
-    /// ending with a NUL; the first `errors` issues are errors (see runtime.js).
-    pub(crate) fn report(valid: bool, text: &str, errors: usize) -> JsValue;
     /// 1 for an array, 0 for another object, 2 when it cannot be told.
     #[wasm_bindgen(js_name = arrayKind)]
     pub(crate) fn array_kind(v: &JsValue) -> u8;
@@ -48,19 +43,6 @@ extern "C" {
     /// The reader's bounds are passed in: they are written once, in `from_js.rs`.
     #[wasm_bindgen(js_name = plainJson)]
     pub(crate) fn plain_json(v: &JsValue, deepest: usize, most: usize, longest: u32) -> Option<String>;
-    /// `plain_json` (or `plain_json_of`, when `only` is not `undefined`), written as UTF-8 into
-    /// `out`: the number of bytes written, -1 for a value that is not plain, or less than -1
-    /// when the text did not fit (or `out` could not be written: the module's memory grew
-    /// while JS ran).
-    #[wasm_bindgen(js_name = plainJsonInto)]
-    pub(crate) fn plain_json_into(
-        v: &JsValue,
-        only: &JsValue,
-        out: &mut [u8],
-        deepest: usize,
-        most: usize,
-        longest: u32,
-    ) -> i32;
     /// `plain_json` for only the fields named in `only` (an array of strings), at every level.
     #[wasm_bindgen(js_name = plainJsonOf)]
     pub(crate) fn plain_json_of(

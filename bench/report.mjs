@@ -62,6 +62,9 @@ export function rows(r, sizeBudget) {
     if (b.skipped) row("page bundle by bundler", name, "(skipped)", b.skipped);
     else row("page bundle by bundler", name, `${kb(b.totalGzip)} gzip`, `JS ${kb(b.jsGzip)} + wasm ${kb(b.wasmGzip)}; ${b.resolved ?? "?"}`);
   }
+  for (const [name, p] of Object.entries(r.otherWays ?? {})) {
+    row("page bundle, no setting", name, `${kb(p.totalGzip)} gzip`, p.wasmGzip ? `JS ${kb(p.jsGzip)} + wasm ${kb(p.wasmGzip)}` : "the wasm inside the JS, as base64");
+  }
   for (const [name, b] of Object.entries(r.nextPages ?? {})) {
     if (b.skipped) row("page bundle by bundler", `Next.js 16, ${name}`, "(skipped)", b.skipped);
     else row("page bundle by bundler", `Next.js 16, ${name}`, `${kb(b.packageGzip)} gzip`, `the package's chunks + wasm; the whole page with React and Next.js: ${kb(b.pageGzip)}`);
@@ -164,6 +167,11 @@ ${r.nextPages ? `In the Next.js app of the consumer test (tests/consumers/nextjs
 wasm; the package's share is the chunks that hold its glue, and the wasm:
 
 ${md(["Next.js 16", "the package's share", "the whole page"], Object.entries(r.nextPages).map(([name, b]) => (b.skipped ? [name, "(skipped)", b.skipped] : [name, kb(b.packageGzip), kb(b.pageGzip)])))}
+` : ""}
+${r.otherWays ? `Without a bundler, and with the wasm inlined (which the ceiling does not hold: it is for code
+that must not fetch):
+
+${md(["way", "page bundle", "JS", "wasm"], Object.entries(r.otherWays).map(([name, p]) => [name, kb(p.totalGzip), kb(p.jsGzip), p.wasmGzip ? kb(p.wasmGzip) : "inside the JS"]))}
 ` : ""}
 The largest, ${pageBy}'s ${kb(page)}, is the figure the ceiling holds.
 ` : `

@@ -61,6 +61,17 @@ for (const [name, entry, wasm] of pages) {
   results.pages[name] = { js: js.length, jsGzip: gz(js), wasmGzip: wasm ? gz(wasm) : 0, totalGzip: total };
 }
 
+// The two ways with no bundler setting: pkg/web.js served as it is (one module, and the wasm it
+// fetches), and `kling3-wasm/inline`, the wasm inside the JS (bundled by esbuild).
+{
+  const web = readFileSync(join(pkg, "web.js"));
+  const inline = await bundle("kling3-wasm-inline.js");
+  results.otherWays = {
+    "a browser, no bundler (pkg/web.js)": { jsGzip: gz(web), wasmGzip: gz(wasmWeb), totalGzip: gz(web) + gz(wasmWeb) },
+    "kling3-wasm/inline (esbuild)": { jsGzip: gz(inline), wasmGzip: 0, totalGzip: gz(inline) },
+  };
+}
+
 // The same page as each bundler we support builds it (bench/bundlers.mjs), the package imported
 // by name from node_modules.
 results.pageBundles = await measurePageBundles();

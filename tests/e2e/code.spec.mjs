@@ -1,6 +1,6 @@
 // "Copy as code": the package's snippet of the built request, in four languages, copied from
 // the page and run unchanged (curl, Node, Python) against a local server and the sandbox.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./server.mjs";
 import { execFile } from "node:child_process";
 import { createServer } from "node:http";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";

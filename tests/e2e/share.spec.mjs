@@ -1,6 +1,6 @@
 // Requests that travel: a shared link (the URL fragment) and a pasted JSON body, as a visitor
 // and a hostile link-maker use them, against npm start's offline sandbox.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./server.mjs";
 import AxeBuilder from "@axe-core/playwright";
 
 /** Fails the test on a page error or a console error, in every page it opens. */

@@ -1,5 +1,5 @@
 // The tester page as a visitor uses it, against npm start's offline sandbox.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./server.mjs";
 import AxeBuilder from "@axe-core/playwright";
 import { mkdirSync } from "node:fs";
 

@@ -1,16 +1,21 @@
-// Starts `npm start`'s server (node server/dev-server.mjs) on a port the OS picks, with the
-// sandbox running tasks at 1% of real time, and hands its URL to the tests as E2E_BASE_URL (the
-// config's baseURL): two runs at once never meet on a port. Resolves to the teardown.
+// The tests' `test`: Playwright's, with `npm start`'s server (node server/dev-server.mjs) started
+// once for each worker on a port the OS picks, the sandbox running tasks at 1% of real time, and
+// its URL as the tests' baseURL. Each worker has a sandbox of its own, so tests that reset it or
+// queue its faults run side by side without meeting, and two runs at once never share a port.
+import { test as base } from "@playwright/test";
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+export { expect } from "@playwright/test";
+
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 
-export default async function globalSetup() {
+/** Starts the server; resolves to its URL and a function that stops it. */
+async function startServer() {
   const child = spawn(process.execPath, ["server/dev-server.mjs"], {
     cwd: root,
-    env: { ...process.env, PORT: process.env.E2E_PORT ?? "0", KLING_SANDBOX_TIME_SCALE: "0.01", KLING_API_KEY: "" },
+    env: { ...process.env, PORT: "0", KLING_SANDBOX_TIME_SCALE: "0.01", KLING_API_KEY: "" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -31,11 +36,23 @@ export default async function globalSetup() {
       reject(new Error(`the dev server exited with ${code}:\n${output}`));
     });
   });
-  process.env.E2E_BASE_URL = url;
-  return async () => {
+  const stop = async () => {
     if (child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill();
     await exited;
   };
+  return { url, stop };
 }
+
+export const test = base.extend({
+  server: [
+    async ({}, use) => {
+      const server = await startServer();
+      await use(server);
+      await server.stop();
+    },
+    { scope: "worker" },
+  ],
+  baseURL: async ({ server }, use) => use(server.url),
+});

@@ -18,7 +18,7 @@ export interface ProxyOptions {
    * Priced with the package's `estimateCost`; a task the API refuses (4xx) is not counted, one
    * whose answer is lost is. Over all users together. Counted in the `store`: with the default
    * `memoryStore()`, per process (Node, Bun, Deno) or per isolate (Workers, where each isolate
-   * has its own count).
+   * has its own count); with `redisStore()`, over every instance sharing the Redis.
    */
   maxCreditsPerWindow?: number;
   /** The budget's sliding window in ms (default 3 600 000: one hour). */
@@ -138,6 +138,27 @@ export interface ProxyStore {
 export declare function memoryStore(): ProxyStore & {
   /** What it holds: keys with live windows, their entries, and ownership records. */
   size(): { windows: number; entries: number; owners: number };
+};
+
+/**
+ * A store on Redis, shared by every process or instance that points at the same server: one
+ * budget, one set of rate limits and owners for all of them. `reserve` and `refund` are Lua
+ * scripts and ownership a `SET … PX` and a `GET`, so each operation is one atomic step and
+ * concurrent creates on several instances cannot overshoot together. Needs the npm package
+ * `redis` (`npm install redis`), loaded at the first operation, which also opens the
+ * connection; while Redis cannot be reached, creates and polls are refused with a 503.
+ */
+export declare function redisStore(options: {
+  /** Such as `redis://localhost:6379` or `rediss://user:password@host:6380`. */
+  url: string;
+  /**
+   * Put before every key (default `"kling3:"`). On Redis Cluster, use a hash tag such as
+   * `"{kling3}:"`, so that the keys a script touches share one slot.
+   */
+  prefix?: string;
+}): ProxyStore & {
+  /** Ends the connection, once the commands sent are answered; later operations are refused. */
+  close(): Promise<void>;
 };
 
 /**

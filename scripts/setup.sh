@@ -2,9 +2,9 @@
 # Installs what building and testing need, from the package registries only. Idempotent and
 # quick when everything is there already.
 #   bash scripts/setup.sh            Rust wasm target, wasm-bindgen CLI, npm dependencies
-#   bash scripts/setup.sh --test     the same, plus what the tests run in: Debian's Chromium and
-#                                    ChromeDriver, and each consumer's lockfile (Bun, workerd,
-#                                    the frameworks and bundlers)
+#   bash scripts/setup.sh --test     the same, plus what the tests run in: Debian's Chromium,
+#                                    ChromeDriver and redis-server, and each consumer's lockfile
+#                                    (Bun, workerd, the frameworks and bundlers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -69,5 +69,14 @@ if [ "${1:-}" = "--test" ]; then
     say "installing Debian's chromium and chromium-driver (about a minute, once)"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+  # Debian's Redis, which the proxy's Redis store is tested against (the test starts its own).
+  if ! command -v redis-server >/dev/null; then
+    command -v apt-get >/dev/null || die "redis-server is missing and apt-get is not there: install redis-server"
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    say "installing Debian's redis-server (once)"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server >/dev/null
   fi
 fi

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { createProxyHandler, memoryStore } from "kling3-wasm/proxy";
 import { estimateCost } from "kling3-wasm";
 import { fakeUpstream } from "./servers.mjs";
+import { storeContract } from "./store-contract.mjs";
 
 const KEY = "aio_auth_secret";
 let upstream;
@@ -275,18 +276,7 @@ test("createProxyHandler takes any store with the four operations, and refuses o
   }
 });
 
-test("memoryStore reserves all or nothing, and says when a refused amount fits", async () => {
-  const store = memoryStore();
-  const counts = (amount) => [{ key: "x", amount, limit: 10, windowMs: 1000 }, { key: "y", amount, limit: 5, windowMs: 2000 }];
-  const first = await store.reserve(counts(4), 0);
-  assert.equal(first.ok, true);
-  assert.deepEqual(await store.reserve(counts(3), 500), { ok: false, refused: 1, spent: 4, retryAfterMs: 1500 });
-  assert.equal((await store.reserve([{ key: "x", amount: 6, limit: 10, windowMs: 1000 }], 500)).ok, true, "the refused reservation took nothing from x");
-  assert.deepEqual(await store.reserve(counts(6), 600), { ok: false, refused: 0, spent: 10, retryAfterMs: 900 }, "first refusing window");
-  assert.equal((await store.reserve([{ key: "y", amount: 6, limit: 5, windowMs: 2000 }], 600)).retryAfterMs, null, "never fits");
-  await store.refund(["y"], first.entry);
-  assert.equal((await store.reserve([{ key: "y", amount: 5, limit: 5, windowMs: 2000 }], 700)).ok, true, "refunded");
-});
+storeContract("memoryStore", () => memoryStore());
 
 test("memoryStore stays bounded: expired windows and ownership records are dropped", async () => {
   const store = memoryStore();

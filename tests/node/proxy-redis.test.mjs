@@ -1,0 +1,260 @@
+// The proxy's Redis store against a real redis-server, started here: the store's contract, and
+// two proxy processes sharing one budget and one record of owners under concurrent creates.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createClient } from "redis";
+import { createProxyHandler, redisStore } from "kling3-wasm/proxy";
+import { estimateCost } from "kling3-wasm";
+import { fakeUpstream } from "./servers.mjs";
+import { storeContract } from "./store-contract.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const KEY = "aio_redis_secret";
+const TASK = { prompt: "a cat" }; // 300 credits
+
+/** A port nothing listens on just now. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Waits for `pattern` in a child's standard output; rejects if it exits or `timeoutMs` passes first. */
+function waitFor(child, pattern, what, timeoutMs = 10_000) {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => done(new Error(`${what} did not start within ${timeoutMs} ms: ${out}`)), timeoutMs);
+    const look = (chunk) => {
+      out += chunk;
+      const match = pattern.exec(out);
+      if (match) done(null, match);
+    };
+    const exited = (code) => done(new Error(`${what} exited with ${code}: ${out}`));
+    const done = (error, match) => {
+      clearTimeout(timer);
+      child.stdout.off("data", look);
+      child.stderr.off("data", look);
+      child.off("exit", exited);
+      error ? reject(error) : resolve(match);
+    };
+    child.stdout.setEncoding("utf8").on("data", look);
+    child.stderr.setEncoding("utf8").on("data", look);
+    child.once("exit", exited);
+  });
+}
+
+const stopChild = (child) => new Promise((resolve) => {
+  if (child.exitCode !== null || child.signalCode !== null) return resolve();
+  child.once("exit", () => resolve());
+  child.kill("SIGTERM");
+});
+
+/**
+ * Debian's redis-server in a folder of its own, on a free port of 127.0.0.1, keeping nothing on
+ * disk. A port taken between the look and the start is tried again with another.
+ */
+async function startRedis(fixedPort) {
+  const version = spawnSync("redis-server", ["--version"], { encoding: "utf8" });
+  if (version.error) throw new Error("redis-server is missing: run `bash scripts/setup.sh --test` (it installs Debian's redis-server)");
+  const dir = mkdtempSync(join(tmpdir(), "kling3-redis-"));
+  for (let attempt = 1; ; attempt++) {
+    const port = fixedPort ?? await freePort();
+    const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no"], { stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      await waitFor(child, /Ready to accept connections/, "redis-server");
+      return { url: `redis://127.0.0.1:${port}`, port, version: version.stdout.trim(), stop: async () => { await stopChild(child); rmSync(dir, { recursive: true, force: true }); } };
+    } catch (error) {
+      await stopChild(child);
+      if (attempt === 3 || fixedPort !== undefined) throw error;
+    }
+  }
+}
+
+/** One proxy process (tests/support/redis-proxy.mjs) on the Redis store; resolves once it listens. */
+async function startProxy({ prefix, options, users }) {
+  const child = spawn(process.execPath, [join(root, "tests/support/redis-proxy.mjs")], {
+    cwd: root,
+    env: { ...process.env, REDIS_URL: redis.url, REDIS_PREFIX: prefix, PROXY_OPTIONS: JSON.stringify({ apiKey: KEY, upstream: upstream.url, ...options }), PROXY_USERS: users ? JSON.stringify(users) : "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const [, url] = await waitFor(child, /listening (http:\/\/\S+)/, "the proxy process");
+  return { url, stop: () => stopChild(child) };
+}
+
+let redis;
+let upstream;
+const stores = [];
+const children = [];
+before(async () => {
+  redis = await startRedis();
+  upstream = await fakeUpstream();
+});
+after(async () => {
+  await Promise.all(stores.map((s) => s.close()));
+  await Promise.all(children.map((c) => c.stop()));
+  await upstream?.close();
+  await redis?.stop();
+});
+
+/** Two proxy processes with the same store (the same Redis, the same prefix). */
+async function twoProxies(settings) {
+  const pair = await Promise.all([startProxy(settings), startProxy(settings)]);
+  children.push(...pair);
+  return pair.map((p) => p.url);
+}
+const create = (url, token, body = TASK) => fetch(`${url}/api/v1/videos/generations`, {
+  method: "POST", headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body),
+});
+const read = (url, token, taskId) => fetch(`${url}/api/v1/tasks/${taskId}`, { headers: { Authorization: `Bearer ${token}` } });
+const posts = () => upstream.seen.filter((r) => r.method === "POST");
+const gets = () => upstream.seen.filter((r) => r.method === "GET");
+
+let contracts = 0;
+storeContract("redisStore", () => {
+  const store = redisStore({ url: redis.url, prefix: `contract${contracts++}:` });
+  stores.push(store);
+  return store;
+});
+
+test("200 concurrent creates through two processes sharing Redis forward exactly the budget, and refuse the rest with budget_exceeded", { timeout: 60_000 }, async () => {
+  upstream.seen.length = 0;
+  assert.equal(estimateCost(TASK).credits, 300);
+  const [a, b] = await twoProxies({ prefix: "stampede:", options: { maxCreditsPerWindow: 3000 } });
+  const started = performance.now();
+  const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => create(i % 2 ? a : b)));
+  const ms = performance.now() - started;
+  const refusals = await Promise.all(answers.filter((r) => r.status !== 200).map(async (r) => `${r.status} ${(await r.json()).error.type}`));
+  const credits = posts().reduce((sum, r) => sum + estimateCost(JSON.parse(r.body)).credits, 0);
+  console.log(`redis stampede: ${posts().length} creates forwarded (${credits} of 3000 credits), ${refusals.length} refused, in ${Math.round(ms)} ms (${redis.version.split(" ").slice(0, 3).join(" ")})`);
+  assert.equal(credits, 3000, "the budget, and not a credit more");
+  assert.equal(posts().length, 10);
+  assert.equal(answers.filter((r) => r.status === 200).length, 10);
+  assert.deepEqual([...new Set(refusals)], ["403 budget_exceeded"]);
+  assert.equal(refusals.length, 190);
+});
+
+test("with signed-in users, two processes sharing Redis hold each user's budget and the global one under 200 concurrent creates", { timeout: 60_000 }, async () => {
+  upstream.seen.length = 0;
+  const users = { a: { id: "alice" }, b: { id: "bob" }, c: { id: "carol" } };
+  // Each user may spend 1200 (4 tasks), all together 3000 (10 tasks): 12 wanted, 10 fit.
+  const [p, q] = await twoProxies({ prefix: "users:", users, options: { maxUserCreditsPerWindow: 1200, maxCreditsPerWindow: 3000 } });
+  const tokens = Object.keys(users);
+  const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => create(i % 2 ? p : q, tokens[i % 3], { prompt: tokens[i % 3] })));
+  const spent = {};
+  for (const r of posts()) {
+    const body = JSON.parse(r.body);
+    spent[body.prompt] = (spent[body.prompt] ?? 0) + estimateCost(body).credits;
+  }
+  for (const token of tokens) assert.ok((spent[token] ?? 0) <= 1200, `${token} spent ${spent[token]}`);
+  assert.equal(Object.values(spent).reduce((x, y) => x + y, 0), 3000);
+  assert.equal(posts().length, 10);
+  assert.equal(answers.filter((r) => r.status === 200).length, 10);
+  const types = await Promise.all(answers.filter((r) => r.status !== 200).map(async (r) => `${r.status} ${(await r.json()).error.type}`));
+  assert.equal(types.length, 190);
+  for (const type of types) assert.ok(["403 user_budget_exceeded", "403 budget_exceeded"].includes(type), type);
+});
+
+test("a task created through one process is read by its creator through the other, and is a 404 to anyone else", { timeout: 60_000 }, async () => {
+  upstream.seen.length = 0;
+  const [a, b] = await twoProxies({ prefix: "owners:", users: { a: { id: "alice" }, b: { id: "bob" } }, options: {} });
+  const created = await create(a, "a");
+  assert.equal(created.status, 200);
+  const { data } = await created.json();
+  const mine = await read(b, "a", data.task_id);
+  assert.equal(mine.status, 200);
+  assert.equal((await mine.json()).data.task_id, data.task_id);
+  assert.equal(gets().length, 1);
+  for (const [url, token, taskId] of [[b, "b", data.task_id], [a, "b", data.task_id], [b, "a", "t-never-made-here"]]) {
+    const response = await read(url, token, taskId);
+    assert.equal(response.status, 404);
+    assert.equal((await response.json()).error.type, "task_not_found");
+  }
+  assert.equal(gets().length, 1, "nothing more was forwarded");
+});
+
+test("redisStore keeps its keys under the prefix (default kling3:), and ownership expires in Redis too", async () => {
+  const store = redisStore({ url: redis.url });
+  stores.push(store);
+  await store.setOwner("t-default", "alice", 10_000, Date.now());
+  await store.reserve([{ key: "credits", amount: 300, limit: 1000, windowMs: 3_600_000 }], Date.now());
+  const raw = createClient({ url: redis.url });
+  await raw.connect();
+  try {
+    assert.deepEqual((await raw.keys("kling3:*")).sort(), ["kling3:entries", "kling3:owner:t-default", "kling3:window:credits"]);
+    const ttl = await raw.pTTL("kling3:owner:t-default");
+    assert.ok(ttl > 10_000 && ttl <= 70_000, `owner record expires in ${ttl} ms`);
+    const windowTtl = await raw.pTTL("kling3:window:credits");
+    assert.ok(windowTtl > 3_600_000 && windowTtl <= 3_660_000, `window expires in ${windowTtl} ms`);
+  } finally {
+    await (typeof raw.close === "function" ? raw.close() : raw.quit());
+  }
+});
+
+test("a proxy whose Redis cannot be reached refuses creates and polls with a 503 store_unavailable, and forwards nothing", { timeout: 30_000 }, async (t) => {
+  t.mock.method(console, "error", () => {});
+  upstream.seen.length = 0;
+  const store = redisStore({ url: `redis://127.0.0.1:${await freePort()}` });
+  stores.push(store);
+  const h = createProxyHandler({ apiKey: KEY, upstream: upstream.url, maxCreditsPerWindow: 3000, authorize: async () => ({ id: "alice" }), store });
+  const responses = [
+    await h(new Request("http://proxy.local/api/v1/videos/generations", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(TASK) })),
+    await h(new Request("http://proxy.local/api/v1/tasks/t1")),
+  ];
+  for (const response of responses) {
+    assert.equal(response.status, 503);
+    assert.equal((await response.json()).error.type, "store_unavailable");
+  }
+  assert.equal(upstream.seen.length, 0);
+});
+
+test("a store whose Redis restarts refuses while it is down, then counts again, its scripts loaded anew", { timeout: 30_000 }, async () => {
+  let own = await startRedis();
+  const store = redisStore({ url: own.url });
+  stores.push(store);
+  const take = () => store.reserve([{ key: "credits", amount: 300, limit: 600, windowMs: 60_000 }], Date.now());
+  try {
+    assert.equal((await take()).ok, true);
+    await own.stop();
+    await assert.rejects(take(), "refused while Redis is down, not queued");
+    own = await startRedis(own.port); // empty: nothing was saved
+    let answer;
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
+      answer = await take().catch(() => null);
+      if (answer) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(answer?.ok, true, "reconnected");
+    assert.equal((await take()).ok, true);
+    assert.equal((await take()).ok, false, "600 counted on the new server");
+  } finally {
+    await store.close();
+    await own.stop();
+  }
+});
+
+test("without the redis package, redisStore's first operation fails with an error naming the package to install", async () => {
+  // The shipped file alone in a folder with no node_modules above it.
+  const dir = mkdtempSync(join(tmpdir(), "kling3-no-redis-"));
+  try {
+    const file = join(dir, "proxy-redis.mjs");
+    copyFileSync(fileURLToPath(new URL("proxy-redis.js", import.meta.resolve("kling3-wasm/proxy"))), file);
+    const { redisStore: alone } = await import(file);
+    const store = alone({ url: redis.url });
+    await assert.rejects(store.reserve([{ key: "credits", amount: 1, limit: 1, windowMs: 1000 }], 0), /npm install redis/);
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.throws(() => redisStore({}), /redisStore: url must be a Redis URL/);
+});

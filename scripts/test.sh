@@ -51,27 +51,31 @@ CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --
 step "TypeScript: a strict consumer of the generated types"
 npx --no-install tsc -p tests/types/tsconfig.json
 
-step "the tester page in Chromium (Playwright, against npm start's sandbox)"
-npx --no-install playwright test
-
 # Files, not folders: `node --test some/folder/` stops working in Node 21+. Each test has a time
 # limit, so a server that dies fails its test instead of hanging the run.
 suites=(tests/node/*.test.mjs tests/browser/*.test.mjs tests/consumers/*.test.mjs)
 node_test=(--test --test-concurrency=1 --test-timeout=180000 --test-reporter=tap)
 
-step "the package, client, sandbox and proxy from Node, the package in Chromium, and every consumer (node --test, Node $(node --version))"
-node "${node_test[@]}" "${suites[@]}"
-
 # The README promises Node 20 and newer: the Node-facing suites (the package, client, sandbox and
-# proxy in Node) under 22 and 24, the current LTS lines. The browser, bundler and runtime
-# consumers ran above; a Node version does not change what a browser or another runtime does.
-# They run side by side, each into a log of its own that is shown when it ends.
+# proxy in Node) also run under 22 and 24, the current LTS lines. The browser, bundler and
+# runtime consumers run once, below; a Node version does not change what a browser or another
+# runtime does. These two passes start now, in the background, each into a log of its own: the
+# tester's tests mostly wait on a browser, so the three share the machine well. Their logs are
+# shown, and their results counted, at the end.
 other=()
+trap 'kill $sandbox_pid 2>/dev/null || true; rm -f "$sandbox_out"; for e in "${other[@]}"; do kill "${e%%:*}" 2>/dev/null || true; done' EXIT
 for bin in $(bash scripts/other-nodes.sh); do
   log=$(mktemp)
   PATH="$bin:$PATH" node "${node_test[@]}" tests/node/*.test.mjs >"$log" 2>&1 &
   other+=("$!:$bin:$log")
 done
+
+step "the tester page in Chromium (Playwright, against npm start's sandbox)"
+npx --no-install playwright test
+
+step "the package, client, sandbox and proxy from Node, the package in Chromium, and every consumer (node --test, Node $(node --version))"
+node "${node_test[@]}" "${suites[@]}"
+
 failed=0
 for entry in "${other[@]}"; do
   IFS=: read -r pid bin log <<<"$entry"

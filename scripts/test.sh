@@ -36,7 +36,9 @@ step "start the sandbox for the wasm client tests"
 sandbox_out=$(mktemp)
 node tests/support/serve-sandbox.mjs >"$sandbox_out" &
 sandbox_pid=$!
-trap 'kill $sandbox_pid 2>/dev/null || true; rm -f "$sandbox_out"' EXIT
+# The background Node passes (below) join this list; whatever ends the run stops them all.
+other=()
+trap 'kill $sandbox_pid 2>/dev/null || true; rm -f "$sandbox_out"; for e in "${other[@]}"; do kill "${e%%:*}" 2>/dev/null || true; done' EXIT
 for _ in $(seq 1 100); do [ -s "$sandbox_out" ] && break; sleep 0.1; done
 KLING_SANDBOX_URL=$(head -n 1 "$sandbox_out")
 [ -n "$KLING_SANDBOX_URL" ] || { echo "the sandbox did not start" >&2; exit 1; }
@@ -62,8 +64,6 @@ node_test=(--test --test-concurrency=1 --test-timeout=180000 --test-reporter=tap
 # runtime does. These two passes start now, in the background, each into a log of its own: the
 # tester's tests mostly wait on a browser, so the three share the machine well. Their logs are
 # shown, and their results counted, at the end.
-other=()
-trap 'kill $sandbox_pid 2>/dev/null || true; rm -f "$sandbox_out"; for e in "${other[@]}"; do kill "${e%%:*}" 2>/dev/null || true; done' EXIT
 for bin in $(bash scripts/other-nodes.sh); do
   log=$(mktemp)
   PATH="$bin:$PATH" node "${node_test[@]}" tests/node/*.test.mjs >"$log" 2>&1 &

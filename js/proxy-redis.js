@@ -1,8 +1,9 @@
 // The proxy's store on Redis, for several processes or serverless instances sharing one budget.
-// Each operation is one atomic step on the server: `reserve` and `refund` are Lua scripts (Redis
-// runs a script alone, so no other command runs between its check and its add), ownership is a
-// SET with an expiry and a GET. The client is the npm package `redis` (node-redis), loaded only
-// when a Redis store is made, so that the proxy needs nothing more without one.
+// Each operation is one atomic step on the server: `reserve`, `refund` and `claim` are Lua
+// scripts (Redis runs a script alone, so no other command runs between its check and its
+// write); ownership and records are a SET with an expiry and a GET. The client is the npm
+// package `redis` (node-redis), loaded only when a Redis store is made, so that the proxy needs
+// nothing more without one.
 
 /**
  * How much longer than its last entry Redis keeps a window key (and an ownership record):
@@ -67,6 +68,19 @@ for i = 1, #KEYS do
   end
 end
 return 0
+`;
+
+/**
+ * One script per claim. KEYS: the claim's key. ARGV: now, ttlMs, slack. A claim's value is the
+ * time it ends by the proxies' clock: held while that is later than now, else taken anew.
+ * Answers 1 when this call took it, 0 when it was held.
+ */
+const CLAIM = `
+local now = tonumber(ARGV[1])
+local held = redis.call('GET', KEYS[1])
+if held and tonumber(held) > now then return 0 end
+redis.call('SET', KEYS[1], now + tonumber(ARGV[2]), 'PX', tonumber(ARGV[2]) + tonumber(ARGV[3]))
+return 1
 `;
 
 /** How long an operation waits for the first connection before it fails (and the proxy answers 503). */
@@ -146,6 +160,15 @@ export function redisStore({ url, prefix = "kling3:" } = {}) {
   };
   const windowKey = (key) => `${prefix}window:${key}`;
   const ownerKey = (taskId) => `${prefix}owner:${taskId}`;
+  const recordKey = (key) => `${prefix}record:${key}`;
+  // A value with its end by the proxy's clock in front: "end value".
+  const timed = (value, ttlMs, now) => `${now + ttlMs} ${value}`;
+  const untimed = (record, now) => {
+    if (record === null || record === undefined) return null;
+    const text = String(record);
+    const space = text.indexOf(" ");
+    return Number(text.slice(0, space)) > now ? text.slice(space + 1) : null;
+  };
 
   return {
     async reserve(counts, now) {
@@ -163,15 +186,22 @@ export function redisStore({ url, prefix = "kling3:" } = {}) {
       // The record carries its end by the proxy's clock, which `owner` reads; Redis's expiry
       // only frees the memory.
       const redis = await client();
-      await redis.sendCommand(["SET", ownerKey(taskId), `${now + ttlMs} ${principalId}`, "PX", String(ttlMs + SLACK_MS)]);
+      await redis.sendCommand(["SET", ownerKey(taskId), timed(principalId, ttlMs, now), "PX", String(ttlMs + SLACK_MS)]);
     },
     async owner(taskId, now) {
       const redis = await client();
-      const record = await redis.sendCommand(["GET", ownerKey(taskId)]);
-      if (record === null || record === undefined) return null;
-      const text = String(record);
-      const space = text.indexOf(" ");
-      return Number(text.slice(0, space)) > now ? text.slice(space + 1) : null;
+      return untimed(await redis.sendCommand(["GET", ownerKey(taskId)]), now);
+    },
+    async put(key, value, ttlMs, now) {
+      const redis = await client();
+      await redis.sendCommand(["SET", recordKey(key), timed(value, ttlMs, now), "PX", String(ttlMs + SLACK_MS)]);
+    },
+    async get(key, now) {
+      const redis = await client();
+      return untimed(await redis.sendCommand(["GET", recordKey(key)]), now);
+    },
+    async claim(key, ttlMs, now) {
+      return Number(await run(CLAIM, [recordKey(`claim:${key}`)], [now, ttlMs, SLACK_MS])) === 1;
     },
     /** Ends the connection (waiting for the commands sent); later operations are refused. */
     async close() {

@@ -1,5 +1,5 @@
 // Where the proxy keeps what it counts and records: the credits and creates in sliding windows,
-// and which user created each task. Every operation is one atomic step on the store's data, so
+// which user created each task, and (with callbacks) what it knows of each task. Every operation is one atomic step on the store's data, so
 // a store shared by several processes or isolates (a Redis script, a Durable Object method)
 // gives them one budget that concurrent requests cannot overshoot together. `memoryStore()` is
 // the default: it holds one process's (or isolate's) counts.
@@ -10,6 +10,9 @@ const SWEEP_EVERY_MS = 60_000;
 /** The operations a store has; `createProxyHandler` refuses a `store` missing one. */
 export const STORE_OPERATIONS = ["reserve", "refund", "setOwner", "owner"];
 
+/** The operations callbacks need besides: records with an expiry, and a claim taken once. */
+export const CALLBACK_OPERATIONS = ["put", "get", "claim"];
+
 /**
  * A store in this process's memory. It holds the entries of each sliding window (time, amount,
  * id), dropped when they leave their window, and each task's owner until its `ttlMs` is over.
@@ -19,6 +22,7 @@ export const STORE_OPERATIONS = ["reserve", "refund", "setOwner", "owner"];
 export function memoryStore() {
   const windows = new Map(); // key → [{ id, until, amount }], oldest first
   const owners = new Map(); // taskId → { principalId, until }
+  const records = new Map(); // key → { value, until }: put's records and claims
   let nextId = 0;
   let sweptAt = -Infinity;
 
@@ -34,6 +38,11 @@ export function memoryStore() {
     sweptAt = now;
     for (const key of [...windows.keys()]) live(key, now);
     for (const [taskId, record] of owners) if (record.until <= now) owners.delete(taskId);
+    for (const [key, record] of records) if (record.until <= now) records.delete(key);
+  };
+  const record = (key, now) => {
+    const found = records.get(key);
+    return found !== undefined && found.until > now ? found.value : null;
   };
 
   return {
@@ -88,11 +97,25 @@ export function memoryStore() {
       const record = owners.get(taskId);
       return record !== undefined && record.until > now ? record.principalId : null;
     },
-    /** What the store holds: the keys with live windows, their entries, and ownership records. */
+    async put(key, value, ttlMs, now) {
+      sweep(now);
+      records.set(key, { value, until: now + ttlMs });
+    },
+    async get(key, now) {
+      sweep(now);
+      return record(key, now);
+    },
+    async claim(key, ttlMs, now) {
+      sweep(now);
+      if (record(key, now) !== null) return false;
+      records.set(key, { value: "", until: now + ttlMs });
+      return true;
+    },
+    /** What the store holds: the keys with live windows, their entries, ownership records, and put's records and claims. */
     size() {
       let entries = 0;
       for (const list of windows.values()) entries += list.length;
-      return { windows: windows.size, entries, owners: owners.size };
+      return { windows: windows.size, entries, owners: owners.size, records: records.size };
     },
   };
 }

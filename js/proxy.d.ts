@@ -129,6 +129,19 @@ export interface ProxyStore {
   setOwner(taskId: string, principalId: string, ttlMs: number, now: number): Promise<void>;
   /** Who created a task, or null when unknown or expired. */
   owner(taskId: string, now: number): Promise<string | null>;
+  /**
+   * Keeps `value` under `key` until `now + ttlMs`, in place of what was there. Needed with
+   * `callbacks` (what the proxy knows of each task), as are `get` and `claim`.
+   */
+  put?(key: string, value: string, ttlMs: number, now: number): Promise<void>;
+  /** What `put` kept under `key`, or null when nothing is, or it expired. */
+  get?(key: string, now: number): Promise<string | null>;
+  /**
+   * Takes the claim `key` until `now + ttlMs` and resolves true, unless it is already held
+   * (then false): of concurrent claimers, exactly one wins. Claims and `put`'s records may
+   * share a store but not keys.
+   */
+  claim?(key: string, ttlMs: number, now: number): Promise<boolean>;
 }
 
 /**
@@ -136,14 +149,14 @@ export interface ProxyStore {
  * minute an operation drops every expired window entry and ownership record.
  */
 export declare function memoryStore(): ProxyStore & {
-  /** What it holds: keys with live windows, their entries, and ownership records. */
-  size(): { windows: number; entries: number; owners: number };
+  /** What it holds: keys with live windows, their entries, ownership records, and records and claims. */
+  size(): { windows: number; entries: number; owners: number; records: number };
 };
 
 /**
  * A store on Redis, shared by every process or instance that points at the same server: one
- * budget, one set of rate limits and owners for all of them. `reserve` and `refund` are Lua
- * scripts and ownership a `SET … PX` and a `GET`, so each operation is one atomic step and
+ * budget, one set of rate limits and owners for all of them. `reserve`, `refund` and `claim`
+ * are Lua scripts, ownership and records a `SET … PX` and a `GET`, so each operation is one atomic step and
  * concurrent creates on several instances cannot overshoot together. Needs the npm package
  * `redis` (`npm install redis`), loaded at the first operation, which also opens the
  * connection; while Redis cannot be reached, creates and polls are refused with a 503.

@@ -284,11 +284,11 @@ test("memoryStore stays bounded: expired windows and ownership records are dropp
     await store.reserve([{ key: `credits:user:${i}`, amount: 300, limit: 1000, windowMs: 3_600_000 }], 0);
     await store.setOwner(`t${i}`, `user:${i}`, 1000, 0);
   }
-  assert.deepEqual(store.size(), { windows: 500, entries: 500, owners: 500 });
+  assert.deepEqual(store.size(), { windows: 500, entries: 500, owners: 500, records: 0 });
   assert.equal(await store.owner("t1", 999), "user:1");
   assert.equal(await store.owner("t1", 1000), null, "expired");
   await store.owner("t1", 120_000);
-  assert.deepEqual(store.size(), { windows: 500, entries: 500, owners: 0 }, "owners dropped, windows still live");
+  assert.deepEqual(store.size(), { windows: 500, entries: 500, owners: 0, records: 0 }, "owners dropped, windows still live");
   await store.owner("t1", 3_700_000);
-  assert.deepEqual(store.size(), { windows: 0, entries: 0, owners: 0 });
+  assert.deepEqual(store.size(), { windows: 0, entries: 0, owners: 0, records: 0 });
 });

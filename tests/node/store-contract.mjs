@@ -62,4 +62,27 @@ export function storeContract(name, make) {
     assert.equal(new Set(results.filter((r) => r.ok).map((r) => r.entry)).size, 33, "each entry its own");
     for (const r of results.filter((r) => !r.ok)) assert.deepEqual([r.refused, r.spent], [0, 99]);
   });
+
+  test(`${name} keeps a record until now + ttlMs, any string as it was, and none for an unknown key`, async () => {
+    const store = await make();
+    const text = JSON.stringify({ state: "done", note: "a b:c \u00e9 \n" });
+    await store.put("task:1", text, 1000, 0);
+    await store.put("task:2", "", 5000, 0);
+    assert.equal(await store.get("task:1", 999), text);
+    assert.equal(await store.get("task:1", 1000), null, "expired");
+    assert.equal(await store.get("task:2", 1000), "", "an empty string is a record");
+    assert.equal(await store.get("task:3", 0), null);
+    await store.put("task:1", "again", 1000, 2000);
+    assert.equal(await store.get("task:1", 2500), "again", "put again");
+  });
+
+  test(`${name} gives a claim once until it expires, to one of many concurrent claimers`, async () => {
+    const store = await make();
+    const claims = await Promise.all(Array.from({ length: 40 }, () => store.claim("once:t1", 1000, 0)));
+    assert.equal(claims.filter((c) => c === true).length, 1, "exactly one claimer wins");
+    assert.equal(await store.claim("once:t1", 1000, 999), false, "still held");
+    assert.equal(await store.claim("once:t2", 1000, 999), true, "another key is its own");
+    assert.equal(await store.claim("once:t1", 1000, 1000), true, "free again once expired");
+    assert.equal(await store.claim("once:t1", 1000, 1500), false);
+  });
 }

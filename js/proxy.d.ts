@@ -71,6 +71,36 @@ export interface ProxyOptions {
   ownershipTtlMs?: number;
   /** Where budgets, rate limits and owners are kept (default `memoryStore()`). */
   store?: ProxyStore;
+  /**
+   * Callbacks instead of polls. Each create's `callback_url` is set to a URL of the proxy's
+   * own, `{publicUrl}/callbacks/{ref}/{token}`, where the token is an HMAC-SHA-256 of the
+   * reference under `secret`; the handler answers `POST {basePath}/callbacks/…` (a URL it did
+   * not make is a 404, unread). A callback's body is not believed: the proxy reads the task
+   * again with one GET, keeps its final state in the `store` (which then needs `put`, `get`
+   * and `claim`), takes a repeated callback once, and calls `onTaskDone`. Polls for the task
+   * are answered from the store, with no request to the API: its final state once known, until
+   * then the task as the create's answer gave it; the proxy itself asks the API at most once a
+   * minute from the create (`clientDefaults().safetyPollMs`), in case a callback is lost. A
+   * create that names its own `callback_url` is a 400: the proxy never sends a request to a URL
+   * a user gave.
+   */
+  callbacks?: {
+    /**
+     * Where the API reaches the handler's `basePath`, such as `https://app.example.com/api/v1`
+     * (http(s), no query). Behind a front server, the public name, not the internal one.
+     */
+    publicUrl: string;
+    /** At least 32 characters, kept on the server (such as 32 random bytes as hex). */
+    secret: string;
+  };
+  /**
+   * Called once per task (over every instance sharing the store) when a callback or the
+   * proxy's own read finds it ended: the package's task (`status` `"succeeded"` or
+   * `"failed"`, `videoUrl`, `raw`...) and the principal that created it, as `authorize` gave it
+   * and the store kept it (JSON), or null without `authorize`. Awaited; what it throws goes to
+   * the server's log. Needs `callbacks`.
+   */
+  onTaskDone?: (task: import("./index.js").Task, principal: Principal | null) => void | Promise<void>;
 }
 
 /** A signed-in user, as `authorize` names them; the limits replace the handler's for this user. */

@@ -3,7 +3,8 @@
 // the server, checks and prices each new task with the package before forwarding it, refuses
 // tasks over a credit cap and requests from origins not allowed, and never returns the key.
 import { attemptVerdict, buildRequest, checkApiKey, checkIdempotencyKey, checkTaskId, clientDefaults, estimateCost, redactKey, validateRequest } from "kling3-wasm";
-import { memoryStore, STORE_OPERATIONS } from "./proxy-store.js";
+import { CALLBACK_OPERATIONS, memoryStore, STORE_OPERATIONS } from "./proxy-store.js";
+import { CALLBACK_PATH, callbackUrls, digest, MIN_SECRET_LENGTH } from "./proxy-callbacks.js";
 
 export { memoryStore };
 export { redisStore } from "./proxy-redis.js";
@@ -19,6 +20,9 @@ const {
   maxBodyBytes: MAX_BODY_BYTES,
   bodyTimeoutMs: DEFAULT_BODY_TIMEOUT_MS,
   spendWindowMs: DEFAULT_WINDOW_MS,
+  createRateWindowMs: MINUTE_MS,
+  ownershipTtlMs: DEFAULT_OWNERSHIP_TTL_MS,
+  safetyPollMs: SAFETY_POLL_MS,
   requestTimeoutMs: UPSTREAM_TIMEOUT_MS,
   // The answer's headers passed back to the browser (each scrubbed of the key); no others.
   exposedHeaders: COPIED_HEADERS,
@@ -95,15 +99,6 @@ const BODY_ERRORS = {
   413: ["Request body too large", "invalid_request"],
 };
 
-/** The window of a per-user creates-per-minute limit. */
-const MINUTE_MS = 60_000;
-
-/**
- * How long the proxy remembers who created a task (default one week): past it, a poll for the
- * task is a 404 even to its creator. The proxy's own policy, not the API's.
- */
-const DEFAULT_OWNERSHIP_TTL_MS = 7 * 24 * 3_600_000;
-
 /** A whole number of at least `min`, or undefined. */
 const isWhole = (value, min) => value === undefined || (Number.isSafeInteger(value) && value >= min);
 
@@ -165,6 +160,12 @@ function refusal({ key, amount, limit, windowMs }, { spent, retryAfterMs }, cors
  * `maxCreditsPerTask` in place of the handler's), and reads only the tasks they created, for
  * `ownershipTtlMs` (default one week). `store` (default `memoryStore()`) keeps the counts and
  * the owners.
+ *
+ * `callbacks: { publicUrl, secret }` has the API call the proxy back when a task ends, instead
+ * of the proxy asking: each create's `callback_url` is a URL of the proxy's own under
+ * `publicUrl`, signed with `secret`; a callback is checked, not believed (the task is read
+ * again, once), recorded in the store, and handed to `onTaskDone(task, principal)`; polls are
+ * answered from the store, and a task that has not called back is read at most once a minute.
  */
 export function createProxyHandler({
   apiKey,
@@ -184,6 +185,8 @@ export function createProxyHandler({
   maxCreatesPerMinute,
   ownershipTtlMs = DEFAULT_OWNERSHIP_TTL_MS,
   store = memoryStore(),
+  callbacks,
+  onTaskDone,
 } = {}) {
   const badKey = checkApiKey(apiKey);
   if (badKey) throw new TypeError(`createProxyHandler: ${badKey.message}`);
@@ -217,6 +220,14 @@ export function createProxyHandler({
     throw new TypeError('createProxyHandler: basePath must be a path such as "/api/v1" (or "" for the root)');
   }
   if (typeof fetchFn !== "function") throw new TypeError("createProxyHandler: fetch must be a function");
+  const urls = callbacks === undefined ? null : callbackUrlsOf(callbacks);
+  if (urls) {
+    const lacking = CALLBACK_OPERATIONS.filter((op) => typeof store[op] !== "function");
+    if (lacking.length > 0) throw new TypeError(`createProxyHandler: with callbacks, store must also have the operations ${CALLBACK_OPERATIONS.join(", ")} (missing ${lacking.join(", ")})`);
+  }
+  if (onTaskDone !== undefined && (typeof onTaskDone !== "function" || !urls)) {
+    throw new TypeError("createProxyHandler: onTaskDone must be a function of (task, principal), and needs callbacks");
+  }
   // Checks the upstream URL the same way the client does, and joins paths without a double slash.
   const createUrl = buildRequest({ prompt: "x" }, { baseUrl: upstream }).url;
   const base = createUrl.slice(0, -CREATE_PATH.length);
@@ -226,6 +237,9 @@ export function createProxyHandler({
   const logged = (what, error) => console.error(`createProxyHandler: ${what}${error === undefined ? "" : `: ${scrub(String(error?.stack ?? error))}`}`);
   const createPath = `${basePath}${CREATE_PATH}`;
   const tasksPath = `${basePath}${TASKS_PATH}`;
+  const callbacksPath = `${basePath}${CALLBACK_PATH}`;
+  const taskUrl = (taskId) => `${base}${TASKS_PATH}${taskId}`;
+  const pollInit = { method: "GET", headers: { Authorization: `Bearer ${apiKey}`, Accept: "application/json" } };
   // A bearer token is the usual way a page on another origin names its user.
   const allowedHeaders = `Content-Type, Accept, Idempotency-Key${authorize ? ", Authorization" : ""}`;
   let cache; // cacheField(), decided at the first request
@@ -243,6 +257,8 @@ export function createProxyHandler({
     if (hosts && !hosts.includes(self.hostname.toLowerCase())) {
       return apiError(403, `This proxy does not answer to the host name ${self.hostname.slice(0, 100)}`, "host_not_allowed");
     }
+    // The API's callbacks: no browser's, so no CORS, and no user to authorize.
+    if (urls && url.pathname.startsWith(callbacksPath)) return receive(request, url.pathname.slice(callbacksPath.length));
     const origin = request.headers.get("Origin");
     const allowed = origin === null || origin === self.origin || (allowedOrigins ?? []).includes(origin) || (allowedOrigins ?? []).includes("*");
     const cors = origin && allowed
@@ -250,7 +266,7 @@ export function createProxyHandler({
       : {};
     if (!allowed) return apiError(403, `Origin ${origin} may not use this proxy`, "origin_not_allowed", { Vary: "Origin" });
 
-    // Exactly two routes; a known path with another method is a 405.
+    // Exactly two routes (three with callbacks); a known path with another method is a 405.
     const path = url.pathname;
     const taskId = path.startsWith(tasksPath) ? path.slice(tasksPath.length) : null;
     const route = path === createPath ? "create" : taskId !== null && taskId !== "" && !taskId.includes("/") ? "task" : null;
@@ -289,6 +305,7 @@ export function createProxyHandler({
     let target;
     let init;
     let spend = null;
+    let made = null; // with callbacks, the create's callback URL
     if (route === "create") {
       const idempotencyKey = request.headers.get("Idempotency-Key");
       const badIdempotencyKey = idempotencyKey === null ? null : checkIdempotencyKey(idempotencyKey);
@@ -300,6 +317,12 @@ export function createProxyHandler({
         input = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(read.bytes));
       } catch {
         return apiError(400, "The body is not valid JSON", "invalid_request", cors);
+      }
+      // With callbacks on, the proxy owns each task's callback, and never sends a request to a
+      // URL a user gave.
+      if (urls && input !== null && typeof input === "object" && Object.hasOwn(input, "callback_url")) {
+        const message = "callback_url is set by this proxy, which takes each task's callback itself: leave it out";
+        return apiError(400, message, "invalid_request", cors, { details: [{ path: "callback_url", code: "set_by_proxy", message }] });
       }
       const report = validateRequest(input);
       if (!report.valid) {
@@ -327,6 +350,10 @@ export function createProxyHandler({
         if (!spend.ok) return refusal(limits[spend.refused], spend, cors);
         spend.keys = limits.filter((l) => l.key.startsWith("credits")).map((l) => l.key);
       }
+      if (urls) {
+        made = await urls.make();
+        input = { ...input, callback_url: made.url };
+      }
       const built = buildRequest(input, { apiKey, baseUrl: upstream });
       target = built.url;
       // Passed on as is: the sandbox honours it; whether the real API does is not documented.
@@ -347,49 +374,195 @@ export function createProxyHandler({
         }
         if (owner !== principal.id) return apiError(404, `No task ${taskId} was created through this proxy by this user`, "task_not_found", cors);
       }
-      target = `${base}${TASKS_PATH}${taskId}`;
-      init = { method: "GET", headers: { Authorization: `Bearer ${apiKey}`, Accept: "application/json" } };
+      if (urls) {
+        let answered;
+        try {
+          answered = await pollWithCallbacks(taskId, request, cors);
+        } catch (error) {
+          logged("the store could not say what it knows of a task, so the poll is refused", error);
+          return apiError(503, "The proxy cannot look up its tasks just now", "store_unavailable", cors);
+        }
+        if (answered !== null) return answered;
+      }
+      target = taskUrl(taskId);
+      init = pollInit;
     }
 
+    const sent = await toUpstream(target, init, request.signal);
+    if (sent.failed) return apiError(...sent.failed, cors);
+    const { answer, text } = sent;
+    // A create the API did not take (a 4xx, a 429, or a refusal inside an HTTP 200) made no
+    // task: its credits are given back. The package's verdict says so, as the client reads it.
+    // A task made is recorded as its user's, from the package's reading of the answer.
+    if (init.method === "POST" && (spend?.ok || principal || made)) {
+      const verdict = attemptVerdict({ method: "POST", status: answer.status, headers: answer.headers, text });
+      if (spend?.ok && verdict.outcome !== "task" && !verdict.mayHaveCreated) {
+        await store.refund(spend.keys, spend.entry).catch((error) => logged("the store could not give back a refused create's credits", error));
+      }
+      const createdId = verdict.outcome === "task" ? verdict.task?.taskId : null;
+      if (principal && createdId) {
+        await store.setOwner(createdId, principal.id, ownershipTtlMs, Date.now()).catch((error) => logged("the store could not record who created a task", error));
+      }
+      if (made && createdId && checkTaskId(createdId) === null) {
+        await remember(createdId, made.ref, principal, text).catch((error) => logged("the store could not record a task's callback, so its polls go to the API", error));
+      }
+    }
+    return passOn(answer, text, cors);
+  };
+
+  /**
+   * Sends one request to the API, within the client's time limit for an answer and the
+   * browser's signal: `{ answer, text }`, or `{ failed }`, the proxy's error for none.
+   */
+  async function toUpstream(target, init, outer) {
+    const limit = AbortSignal.timeout(upstreamTimeoutMs);
+    const signal = typeof AbortSignal.any === "function" && outer ? AbortSignal.any([outer, limit]) : limit;
     let answer;
     let text;
-    // The browser's request may end (its signal), and the API has the client's time limit for
-    // each request to answer in. A create's redirect is not followed: a fetch that followed a
-    // 307 would send it a second time, to a place the proxy was not told of.
-    const limit = AbortSignal.timeout(upstreamTimeoutMs);
-    const signal = typeof AbortSignal.any === "function" && request.signal ? AbortSignal.any([request.signal, limit]) : limit;
     try {
-      // A create is not redirected (see above); a poll follows, as the client's does.
       cache ??= cacheField(target);
+      // A create's redirect is not followed: a fetch that followed a 307 would send it a second
+      // time, to a place the proxy was not told of. A poll follows, as the client's does.
       answer = await fetchFn(target, { ...init, signal, ...cache, ...(init.method === "POST" ? { redirect: "manual" } : {}) });
       text = await answer.text();
     } catch {
       // The task may exist all the same: what it cost stays counted.
       return limit.aborted
-        ? apiError(504, `The API did not answer within ${upstreamTimeoutMs / 1000} s`, "upstream_timeout", cors)
-        : apiError(502, "The proxy could not reach the API", "upstream_unreachable", cors);
+        ? { failed: [504, `The API did not answer within ${upstreamTimeoutMs / 1000} s`, "upstream_timeout"] }
+        : { failed: [502, "The proxy could not reach the API", "upstream_unreachable"] };
     }
     if (answer.status === 0 || (answer.status >= 300 && answer.status < 400)) {
-      return apiError(502, `The API answered with a redirect (HTTP ${answer.status}), which the proxy does not follow`, "upstream_redirect", cors);
+      return { failed: [502, `The API answered with a redirect (HTTP ${answer.status}), which the proxy does not follow`, "upstream_redirect"] };
     }
-    // A create the API did not take (a 4xx, a 429, or a refusal inside an HTTP 200) made no
-    // task: its credits are given back. The package's verdict says so, as the client reads it.
-    // A task made is recorded as its user's, from the package's reading of the answer.
-    if (init.method === "POST" && (spend?.ok || principal)) {
-      const verdict = attemptVerdict({ method: "POST", status: answer.status, headers: answer.headers, text });
-      if (spend?.ok && verdict.outcome !== "task" && !verdict.mayHaveCreated) {
-        await store.refund(spend.keys, spend.entry).catch((error) => logged("the store could not give back a refused create's credits", error));
-      }
-      if (principal && verdict.outcome === "task" && verdict.task?.taskId) {
-        await store.setOwner(verdict.task.taskId, principal.id, ownershipTtlMs, Date.now()).catch((error) => logged("the store could not record who created a task", error));
-      }
-    }
-    // Served from the page's own origin: whatever the API answered is data, never a page.
-    const headers = { ...cors, "Content-Type": "application/json", "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox" };
+    return { answer, text };
+  }
+
+  /** The API's answer, as the browser gets it: scrubbed of the key, served as data. */
+  function passOn(answer, text, cors) {
+    const headers = answerHeaders(cors);
     for (const name of COPIED_HEADERS) {
       const value = answer.headers.get(name);
       if (value !== null) headers[name] = scrub(value);
     }
     return new Response(scrub(text), { status: answer.status, headers });
-  };
+  }
+
+  // With callbacks, the store keeps what the proxy knows of each task it made: under
+  // "task:{id}" the creator and the last answer that is worth keeping (the create's, then the
+  // final state), under "ref:{ref}" which task a callback URL is for; the claims "ask:{id}"
+  // (a read of the task in the last minute), "callback:{id}:{sha256}" (a callback body already
+  // taken) and "done:{id}" (onTaskDone called) are each won by one instance.
+  async function remember(taskId, ref, principal, text) {
+    const now = Date.now();
+    await store.put(`task:${taskId}`, JSON.stringify({ principal, text, final: false }), ownershipTtlMs, now);
+    await store.put(`ref:${ref}`, taskId, ownershipTtlMs, now);
+    // The first read of its own comes a minute after the create, if no callback came before.
+    await store.claim(`ask:${taskId}`, SAFETY_POLL_MS, now);
+  }
+
+  async function recordOf(taskId, now) {
+    return JSON.parse((await store.get(`task:${taskId}`, now)) ?? "null");
+  }
+
+  /**
+   * What a read of the task tells. Once it has ended, its final state is kept and
+   * `onTaskDone` called, once over every instance. Only a final state is written, so a slower
+   * read that saw the task still running cannot undo one.
+   */
+  async function settle(taskId, record, answer, text) {
+    const verdict = attemptVerdict({ method: "GET", status: answer.status, headers: answer.headers, text });
+    const status = verdict.outcome === "task" ? verdict.task?.status : null;
+    if (status !== "succeeded" && status !== "failed") return;
+    const now = Date.now();
+    await store.put(`task:${taskId}`, JSON.stringify({ ...record, text, final: true }), ownershipTtlMs, now);
+    if (onTaskDone && (await store.claim(`done:${taskId}`, ownershipTtlMs, now))) {
+      try {
+        await onTaskDone(verdict.task, record.principal);
+      } catch (error) {
+        logged("onTaskDone threw", error);
+      }
+    }
+  }
+
+  /**
+   * A poll for a task the proxy made with callbacks on: answered from the store (its final
+   * state once known, else the task as still running), but read from the API when no read of
+   * it has been made in the last minute. Null for a task not recorded: it is forwarded.
+   */
+  async function pollWithCallbacks(taskId, request, cors) {
+    const now = Date.now();
+    const record = await recordOf(taskId, now);
+    if (record === null) return null;
+    if (record.final || !(await store.claim(`ask:${taskId}`, SAFETY_POLL_MS, now))) {
+      return new Response(scrub(record.text), { status: 200, headers: answerHeaders(cors) });
+    }
+    const sent = await toUpstream(taskUrl(taskId), pollInit, request.signal);
+    if (sent.failed) return apiError(...sent.failed, cors);
+    await settle(taskId, record, sent.answer, sent.text).catch((error) => logged("the store could not record a task's final state", error));
+    return passOn(sent.answer, sent.text, cors);
+  }
+
+  /**
+   * A callback: a URL this proxy made, else a 404 with nothing read. Its body is not believed
+   * (the API documents no signature for it): the task is read again, once; a repeated body is
+   * taken once, and a task whose end is known is not read again.
+   */
+  async function receive(request, rest) {
+    const [ref = "", token = "", more] = rest.split("/");
+    if (more !== undefined || !(await urls.check(ref, token))) return apiError(404, "No such callback", "not_found");
+    if (request.method !== "POST") return apiError(405, "A callback takes POST", "method_not_allowed", { Allow: "POST" });
+    const read = await readLimited(request, maxBodyBytes, bodyTimeoutMs);
+    if (read.status) return apiError(read.status, ...BODY_ERRORS[read.status]);
+    const taken = () => json(200, { received: true });
+    const busy = (message, type) => apiError(503, message, type, { "Retry-After": "1" });
+    let taskId;
+    let record;
+    const now = Date.now();
+    try {
+      taskId = await store.get(`ref:${ref}`, now);
+      record = taskId === null ? null : await recordOf(taskId, now);
+    } catch (error) {
+      logged("the store could not look up a callback's task", error);
+      return busy("The proxy cannot look up its tasks just now", "store_unavailable");
+    }
+    // A URL this proxy made, whose create's answer has not been recorded yet.
+    if (taskId === null) return busy("This callback's task is not recorded yet", "task_not_recorded");
+    if (record === null || checkTaskId(taskId) !== null) return apiError(404, "No such callback", "not_found");
+    try {
+      if (record.final || !(await store.claim(`callback:${taskId}:${await digest(read.bytes)}`, ownershipTtlMs, now))) return taken();
+      const sent = await toUpstream(taskUrl(taskId), pollInit, null);
+      if (sent.failed) {
+        logged(`a callback's task could not be read: ${sent.failed[1]}`);
+        return busy("The proxy could not read the task from the API", sent.failed[2]);
+      }
+      await settle(taskId, record, sent.answer, sent.text);
+    } catch (error) {
+      logged("the store could not record a callback", error);
+      return busy("The proxy cannot record its tasks just now", "store_unavailable");
+    }
+    return taken();
+  }
+}
+
+/** Served from the page's own origin: whatever the API answered is data, never a page. */
+function answerHeaders(cors) {
+  return { ...cors, "Content-Type": "application/json", "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox" };
+}
+
+/** Checks `callbacks` and makes its URLs: `{ publicUrl, secret }`. */
+function callbackUrlsOf(callbacks) {
+  const { publicUrl, secret } = callbacks ?? {};
+  let url = null;
+  try {
+    url = new URL(publicUrl);
+  } catch {
+    // refused below
+  }
+  if (typeof publicUrl !== "string" || !/^https?:$/.test(url?.protocol) || url.search || url.hash || url.username || url.password) {
+    throw new TypeError('createProxyHandler: callbacks.publicUrl must be the http(s) URL the API reaches the proxy\'s base path at, such as "https://app.example.com/api/v1"');
+  }
+  if (typeof secret !== "string" || secret.length < MIN_SECRET_LENGTH) {
+    throw new TypeError(`createProxyHandler: callbacks.secret must be a string of at least ${MIN_SECRET_LENGTH} characters, kept on the server (such as 32 random bytes as hex)`);
+  }
+  return callbackUrls(url.href.replace(/\/+$/, ""), secret);
 }

@@ -41,7 +41,13 @@ export const FAULTS = {
   "drop-after-create": "the task is created (and charged), then the connection is closed without an answer",
   "slow": "the answer comes after `ms` milliseconds (default 2000), then normally",
   "fail-task": "the next created task fails instead of completing",
+  "callback-duplicate": "the next task's callback is sent `copies` times at once (default 3)",
+  "callback-forged": "before the next task ends, its callback_url gets a forged body saying it succeeded, with a video elsewhere; the true callback follows",
+  "callback-lost": "the next task's callback is never sent",
 };
+
+/** How often a callback that was not taken (no answer, or not 2xx) is tried again, and after how long. */
+const CALLBACK_RETRIES_MS = [1_000, 2_000, 4_000];
 
 /** A key the sandbox accepts: `aio_` and at least four more letters, digits, `_` or `-`. */
 const KEY = /^aio_[A-Za-z0-9_-]{4,200}$/;
@@ -72,6 +78,7 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
     idempotent: new Map(), // key + "\n" + Idempotency-Key -> { text, answer } of the task it created
     counts: { posts: 0, gets: 0, created: 0, callbacks: 0 },
     failNext: 0,
+    callbackFaults: [], // { fault, times, copies }: taken by the next tasks with a callback_url
   };
 
   const balance = (key) => (state.balances.has(key) ? state.balances.get(key) : state.defaultCredits);
@@ -103,21 +110,49 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
     return { code: 200, message: "success", data };
   }
 
+  /**
+   * Sends the task's callback once it has ended: a POST of the task as a poll would read it
+   * then (the provider documents no other body, and no signature), tried again when not taken.
+   * A callback fault queued for the task plays here.
+   */
   function scheduleCallback(task, origin) {
     if (!task.callbackUrl) return;
-    setTimeout(async () => {
-      try {
-        state.counts.callbacks++;
-        await fetch(task.callbackUrl, {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify(view(task, origin)),
-          signal: AbortSignal.timeout(10_000),
-        });
-      } catch (error) {
-        log(`callback to ${task.callbackUrl} failed: ${error.message}`);
-      }
-    }, task.durationMs + 10).unref?.();
+    const fault = state.callbackFaults[0] ?? null;
+    if (fault && --fault.times <= 0) state.callbackFaults.shift();
+    if (fault?.fault === "callback-lost") return log(`task ${task.id}: its callback will not be sent (fault callback-lost)`);
+    if (fault?.fault === "callback-forged") {
+      const forged = { code: 200, message: "success", data: { task_id: task.id, model: MODEL, status: "COMPLETED", output: { video_url: "https://forged.example/video.mp4" } } };
+      setTimeout(() => deliver(task, JSON.stringify(forged)), Math.min(100, task.durationMs / 4)).unref?.();
+    }
+    const copies = fault?.fault === "callback-duplicate" ? fault.copies : 1;
+    // The task's length may change after the create (the tests hold a task running): wait on.
+    const whenDone = () => {
+      const left = task.createdAt + task.durationMs - Date.now();
+      if (left > 0) return setTimeout(whenDone, left + 10).unref?.();
+      const body = JSON.stringify(view(task, origin));
+      for (let i = 0; i < copies; i++) deliver(task, body);
+    };
+    setTimeout(whenDone, task.durationMs + 10).unref?.();
+  }
+
+  async function deliver(task, body, retry = 0) {
+    state.counts.callbacks++;
+    let taken = false;
+    try {
+      const answer = await fetch(task.callbackUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body,
+        redirect: "manual",
+        signal: AbortSignal.timeout(10_000),
+      });
+      await answer.arrayBuffer().catch(() => {});
+      taken = answer.ok;
+      if (!taken) log(`callback to ${task.callbackUrl} answered HTTP ${answer.status}`);
+    } catch (error) {
+      log(`callback to ${task.callbackUrl} failed: ${error.message}`);
+    }
+    if (!taken && retry < CALLBACK_RETRIES_MS.length) setTimeout(() => deliver(task, body, retry + 1), CALLBACK_RETRIES_MS[retry]).unref?.();
   }
 
   function send(res, status, body, headers = {}) {
@@ -266,7 +301,7 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
   async function control(req, res, path) {
     if (req.method === "GET" && path === "/_sandbox") {
       return send(res, 200, {
-        counts: state.counts, tasks: state.tasks.size, faults: state.faults, timeScale, rateLimit,
+        counts: state.counts, tasks: state.tasks.size, faults: [...state.faults, ...state.callbackFaults], timeScale, rateLimit,
         defaultCredits: state.defaultCredits, balances: Object.fromEntries([...state.balances].map(([k, v]) => [`${k.slice(0, 6)}…`, v])),
         faultNames: FAULTS,
       });
@@ -315,13 +350,21 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
   }
 
   const api = {
-    /** Queues a fault: `{ fault, route: "create" | "poll" | "any" = "any", times = 1, ms?, seconds? }`. */
-    addFault({ fault, route = "any", times = 1, ms, seconds } = {}) {
+    /**
+     * Queues a fault: `{ fault, route: "create" | "poll" | "any" = "any", times = 1, ms?,
+     * seconds? }`; a callback fault (or fail-task) hits the next `times` tasks, whatever the route.
+     */
+    addFault({ fault, route = "any", times = 1, ms, seconds, copies = 3 } = {}) {
       if (!(fault in FAULTS)) throw new Error(`unknown fault ${JSON.stringify(fault)}: one of ${Object.keys(FAULTS).join(", ")}`);
       if (!["create", "poll", "any"].includes(route)) throw new Error('route must be "create", "poll" or "any"');
       if (!Number.isInteger(times) || times < 1 || times > 1000) throw new Error("times must be a whole number from 1 to 1000");
       if (fault === "fail-task") {
         state.failNext += times;
+        return;
+      }
+      if (fault.startsWith("callback-")) {
+        if (!Number.isInteger(copies) || copies < 2 || copies > 10) throw new Error("copies must be a whole number from 2 to 10");
+        state.callbackFaults.push({ fault, times, copies });
         return;
       }
       state.faults.push({ fault, route, times, ms, seconds });
@@ -347,6 +390,7 @@ export function createSandbox({ credits = 100_000, timeScale = 0.1, rateLimit = 
       state.creates.clear();
       state.idempotent.clear();
       state.failNext = 0;
+      state.callbackFaults.length = 0;
       Object.assign(state.counts, { posts: 0, gets: 0, created: 0, callbacks: 0 });
     },
     counts: state.counts,

@@ -62,6 +62,14 @@ pub struct ClientDefaults {
     pub body_timeout_ms: u32,
     /// The window a proxy's spend budget counts credits in, unless told otherwise.
     pub spend_window_ms: u32,
+    /// The window of a proxy's per-user creates-per-minute limit.
+    pub create_rate_window_ms: u32,
+    /// How long a proxy remembers who created a task (and, with callbacks, what it knows of
+    /// it), unless told otherwise: a week, longer than any wait.
+    pub ownership_ttl_ms: u32,
+    /// With callbacks, the least time between a proxy's own reads of a task that has not
+    /// called back (from the create on): a lost callback costs at most one request a minute.
+    pub safety_poll_ms: u32,
     /// The answer headers a browser page may read (and a proxy passes on): the waits a 429
     /// asks for, and whether an idempotent repeat was answered from the first.
     pub exposed_headers: &'static [&'static str],
@@ -87,6 +95,9 @@ pub const CLIENT_DEFAULTS: ClientDefaults = ClientDefaults {
     base_path: crate::request::BASE_PATH,
     body_timeout_ms: 5_000,
     spend_window_ms: 3_600_000,
+    create_rate_window_ms: 60_000,
+    ownership_ttl_ms: 7 * 24 * 3_600_000,
+    safety_poll_ms: 60_000,
     exposed_headers: &["Retry-After", "retry-after-ms", "Idempotent-Replayed"],
     request_cache: REQUEST_CACHE,
 };

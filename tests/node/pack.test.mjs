@@ -28,7 +28,7 @@ test("the tarball holds the build, the types, the README, its docs and the licen
     assert.ok(/^(package\.json|README\.md|LICENSE|docs\/[a-z]+\.md|pkg\/.+)$/.test(f), `${f} should not be packed`);
     assert.ok(!f.includes(".build-hash") && !f.startsWith("pkg/bundler"), `${f} should not be packed`);
   }
-  for (const needed of ["pkg/node.js", "pkg/web.js", "pkg/inline.js", "pkg/workerd.js", "pkg/edge.js", "pkg/web.file.js", "pkg/proxy.edge.js", "pkg/index.d.ts", "pkg/errors.d.ts", "pkg/proxy.d.ts", "pkg/proxy.node.js", "pkg/proxy-store.js", "pkg/proxy-redis.js", "pkg/types/kling3_wasm.d.ts", "pkg/web/kling3_wasm_bg.wasm", "README.md", "docs/api.md", "docs/client.md", "docs/proxy.md", "LICENSE"]) {
+  for (const needed of ["pkg/node.js", "pkg/web.js", "pkg/inline.js", "pkg/workerd.js", "pkg/edge.js", "pkg/web.file.js", "pkg/proxy.edge.js", "pkg/index.d.ts", "pkg/errors.d.ts", "pkg/proxy.d.ts", "pkg/proxy.node.js", "pkg/proxy-store.js", "pkg/proxy-redis.js", "pkg/proxy-callbacks.js", "pkg/types/kling3_wasm.d.ts", "pkg/web/kling3_wasm_bg.wasm", "README.md", "docs/api.md", "docs/client.md", "docs/proxy.md", "LICENSE"]) {
     assert.ok(files.includes(needed), `${needed} is packed`);
   }
   // Node, browsers and Workers share one wasm.

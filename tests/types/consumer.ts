@@ -1,6 +1,6 @@
 // A strict TypeScript consumer of the package: it must compile with `tsc --noEmit`, and each
 // `@ts-expect-error` must meet a real type error, so the types cannot loosen to `any`.
-import { createProxyHandler, type ProxyOptions } from "kling3-wasm/proxy";
+import { createProxyHandler, type Principal, type ProxyOptions } from "kling3-wasm/proxy";
 import { estimateCost as estimateInline } from "kling3-wasm/inline";
 import * as k from "kling3-wasm";
 import {
@@ -143,6 +143,16 @@ async function useTheClient(): Promise<string | null> {
 
 const proxyOptions: ProxyOptions = { apiKey: "aio_x", upstream: "https://apiin.one/api/v1", maxCreditsPerTask: 500, allowedOrigins: ["https://app.example"] };
 const handle: (request: Request) => Promise<Response> = createProxyHandler(proxyOptions);
+createProxyHandler({
+  apiKey: "aio_x",
+  callbacks: { publicUrl: "https://app.example/api/v1", secret: "0123456789abcdef0123456789abcdef" },
+  onTaskDone: async (done: Task, who: Principal | null) => {
+    const video: string | null = done.status === "succeeded" ? done.videoUrl : null;
+    void [video, who?.id];
+  },
+});
+// @ts-expect-error: callbacks need a secret
+createProxyHandler({ apiKey: "aio_x", callbacks: { publicUrl: "https://app.example/api/v1" } });
 
 // @ts-expect-error: the client's helpers are internal (types only, no value)
 k.clientSettings({}, true);

@@ -1,0 +1,241 @@
+// The proxy with callbacks on, against `npm start`'s sandbox in a process of its own (which
+// sends callbacks as the provider does, and plays the callback faults): a task reaches the page
+// with the create and one read of the task; the callback's body is not believed; a repeated one
+// is taken once; anything but a URL the proxy made is a 404; polls are answered from the store,
+// and a task that does not call back is read at most once a minute.
+import { after, before, beforeEach, test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import FakeTimers from "@sinonjs/fake-timers";
+import { KlingClient } from "kling3-wasm";
+import { createProxyHandler } from "kling3-wasm/proxy";
+import { serveFetchHandler } from "../../server/node-adapter.mjs";
+import { startChild } from "./servers.mjs";
+
+const KEY = "aio_callbacks_test";
+const SECRET = "a secret of at least thirty-two characters, kept on the server";
+// A 5 s video takes (60 s + 8 s a second) × 0.01 = 1 s here.
+const sandbox = await startChild({ KLING_SANDBOX_TIME_SCALE: "0.01" });
+const control = (path, body) =>
+  fetch(`${sandbox.url}/_sandbox${path}`, body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }).then((r) => r.json());
+const counts = async () => (await control("")).counts;
+
+// The proxy, on a port of its own, reachable by the sandbox at its publicUrl.
+let handler;
+const seen = { polls: 0, callbacks: 0, upstream: [] };
+const server = createServer((req, res) => {
+  if (req.url.includes("/tasks/")) seen.polls++;
+  if (req.url.includes("/callbacks/")) seen.callbacks++;
+  serveFetchHandler(handler, req, res);
+});
+await new Promise((r) => server.listen(0, "127.0.0.1", r));
+const proxyUrl = `http://127.0.0.1:${server.address().port}`;
+const done = [];
+const logs = [];
+const options = {
+  apiKey: KEY,
+  upstream: `${sandbox.url}/api/v1`,
+  authorize: (request) => {
+    const user = request.headers.get("X-User");
+    return user ? { id: user } : null;
+  },
+  callbacks: { publicUrl: `${proxyUrl}/api/v1`, secret: SECRET },
+  onTaskDone: (task, principal) => done.push({ task, principal }),
+  // What the proxy sends the API, to find the callback URL it made.
+  fetch: (url, init) => {
+    seen.upstream.push({ url, init });
+    return fetch(url, init);
+  },
+};
+handler = createProxyHandler(options);
+
+const asUser = (user) => (url, init) => {
+  const headers = new Headers(init?.headers);
+  headers.set("X-User", user);
+  return fetch(url, { ...init, headers });
+};
+const client = new KlingClient({ baseUrl: `${proxyUrl}/api/v1`, fetch: asUser("alice") });
+const callbackUrlOf = (i) => JSON.parse(seen.upstream.filter((r) => r.init.method === "POST")[i].init.body).callback_url;
+const poll = (taskId, user = "alice") => fetch(`${proxyUrl}/api/v1/tasks/${taskId}`, { headers: { "X-User": user } });
+const until = async (what, check, ms = 10_000) => {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+before(() => control("/reset", {}));
+beforeEach(async () => {
+  await control("/reset", {});
+  done.length = 0;
+  logs.length = 0;
+  seen.polls = 0;
+  seen.callbacks = 0;
+  seen.upstream.length = 0;
+});
+after(async () => {
+  server.close();
+  server.closeAllConnections();
+  sandbox.stop();
+});
+
+test("a task that ends within a minute reaches the page with two upstream requests: the create and one read", async () => {
+  const task = await client.generate({ prompt: "a paper boat on a river", duration: 5 });
+  assert.equal(task.status, "succeeded");
+  assert.match(task.videoUrl, /\/sandbox\/video\.mp4\?task=/);
+  assert.ok(seen.polls >= 2, `the page polled (${seen.polls} times)`);
+  const c = await counts();
+  assert.deepEqual([c.posts, c.gets], [1, 1], "one create and one read reached the API, however often the page polled");
+  assert.equal(c.callbacks, 1);
+  assert.equal(done.length, 1, "onTaskDone once");
+  assert.equal(done[0].task.taskId, task.taskId);
+  assert.equal(done[0].task.status, "succeeded");
+  assert.deepEqual(done[0].principal, { id: "alice" });
+  // The callback URL is the proxy's own, under publicUrl, and carries no key.
+  const callbackUrl = callbackUrlOf(0);
+  assert.match(callbackUrl, new RegExp(`^${proxyUrl}/api/v1/callbacks/[A-Za-z0-9_-]{22}/[A-Za-z0-9_-]{43}$`));
+  assert.ok(!callbackUrl.includes(KEY));
+  // Later polls, and the callback sent again, are answered from what is kept.
+  const again = await client.getTask(task.taskId);
+  assert.equal(again.videoUrl, task.videoUrl);
+  assert.equal((await fetch(callbackUrl, { method: "POST", body: "{}" })).status, 200);
+  assert.equal((await counts()).gets, 1);
+  assert.equal(done.length, 1);
+});
+
+test("a failed task is final too: the page gets its failure, onTaskDone gets the task", async () => {
+  await control("/faults", { fault: "fail-task" });
+  await assert.rejects(client.generate({ prompt: "a cat", duration: 5 }), (e) => e.code === "task_failed");
+  assert.deepEqual(Object.values(await counts()).slice(0, 2), [1, 1]);
+  assert.equal(done.length, 1);
+  assert.equal(done[0].task.status, "failed");
+});
+
+test("a callback's body is not believed: a forged one is checked against the API and changes nothing", async () => {
+  await control("/faults", { fault: "callback-forged" });
+  const task = await client.generate({ prompt: "a fox in the snow", duration: 5 });
+  assert.equal(task.status, "succeeded");
+  assert.doesNotMatch(task.videoUrl, /forged/);
+  const c = await counts();
+  assert.equal(c.callbacks, 2, "the forged callback and the true one");
+  assert.deepEqual([c.posts, c.gets], [1, 2], "each callback body was read against the API once");
+  assert.equal(done.length, 1);
+  assert.doesNotMatch(done[0].task.videoUrl, /forged/);
+});
+
+test("a callback sent several times at once is taken once", async () => {
+  await control("/faults", { fault: "callback-duplicate", copies: 4 });
+  const task = await client.generate({ prompt: "rain on a window", duration: 5 });
+  assert.equal(task.status, "succeeded");
+  await until("four callbacks", async () => (await counts()).callbacks === 4);
+  await until("the callbacks answered", () => seen.callbacks === 4);
+  const c = await counts();
+  assert.deepEqual([c.posts, c.gets], [1, 1]);
+  assert.equal(done.length, 1);
+});
+
+test("anything but a callback URL the proxy made is a 404, with nothing read or forwarded", async () => {
+  const task = await client.createTask({ prompt: "a lighthouse", duration: 5 });
+  const real = callbackUrlOf(0);
+  const [ref, token] = real.split("/callbacks/")[1].split("/");
+  const flip = (text) => text.slice(0, -1) + (text.endsWith("A") ? "B" : "A");
+  const wrong = [
+    `${ref}/${flip(token)}`, // another token
+    `${flip(ref)}/${token}`, // the token of another reference
+    `${ref}/${token.slice(0, -2)}`, // cut short
+    `${ref}/${token}/more`,
+    `${ref}`,
+    "",
+    `${ref}/${"A".repeat(43)}`,
+    `${ref}/${token}%00`,
+  ];
+  for (const rest of wrong) {
+    const answer = await fetch(`${proxyUrl}/api/v1/callbacks/${rest}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ data: { task_id: task.taskId, status: "COMPLETED" } }) });
+    assert.equal(answer.status, 404, rest);
+    assert.equal((await answer.json()).error.type, "not_found");
+  }
+  assert.equal((await fetch(real)).status, 405, "a GET of the true URL");
+  assert.deepEqual([(await counts()).gets, done.length], [0, 0], "nothing forwarded, nothing recorded");
+  // The true callback, when the task ends, is taken.
+  await until("the true callback", () => done.length === 1);
+  assert.equal((await counts()).gets, 1);
+});
+
+test("with callbacks on, a create that names its own callback_url is a 400, and nothing is sent", async () => {
+  const answer = await fetch(`${proxyUrl}/api/v1/videos/generations`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-User": "alice" },
+    body: JSON.stringify({ prompt: "a cat", callback_url: "http://127.0.0.1:1/steal" }),
+  });
+  assert.equal(answer.status, 400);
+  const { error } = await answer.json();
+  assert.equal(error.type, "invalid_request");
+  assert.equal(error.details[0].path, "callback_url");
+  // The client's own callbackUrl option meets the same answer.
+  await assert.rejects(client.createTask({ prompt: "a cat" }, { callbackUrl: "https://hook.example/x" }), (e) => e.status === 400 && e.type === "invalid_request");
+  assert.equal((await counts()).posts, 0);
+});
+
+test("polls are answered from the store, and a task whose callback is lost is read once a minute from the create", async (t) => {
+  await control("/faults", { fault: "callback-lost" });
+  const clock = FakeTimers.install({ now: Date.now(), toFake: ["Date"] });
+  t.after(() => clock.uninstall());
+  const created = await (await fetch(`${proxyUrl}/api/v1/videos/generations`, { method: "POST", headers: { "Content-Type": "application/json", "X-User": "alice" }, body: JSON.stringify({ prompt: "a cat", duration: 5 }) })).json();
+  const id = created.data.task_id;
+  const statusOf = async () => (await (await poll(id)).json()).data.status;
+  assert.equal(await statusOf(), "IN_PROGRESS");
+  // The task ends in the sandbox (in real time), and its callback never comes.
+  await new Promise((r) => setTimeout(r, 1_300));
+  assert.equal(await statusOf(), "IN_PROGRESS", "the store knows only the create");
+  clock.tick(59_000);
+  assert.equal(await statusOf(), "IN_PROGRESS");
+  assert.equal((await counts()).gets, 0, "no read within the first minute");
+  clock.tick(1_000);
+  assert.equal(await statusOf(), "COMPLETED", "a minute after the create, the proxy asks the API");
+  assert.equal((await counts()).gets, 1);
+  assert.equal(done.length, 1);
+  clock.tick(120_000);
+  assert.equal(await statusOf(), "COMPLETED");
+  assert.equal((await counts()).gets, 1, "a final state is not asked again");
+  assert.equal((await poll(id, "mallory")).status, 404, "and is still only its owner's");
+});
+
+test("a task that runs longer costs at most one more upstream request a minute, then the callback's read", async (t) => {
+  const clock = FakeTimers.install({ now: Date.now(), toFake: ["Date"] });
+  t.after(() => clock.uninstall());
+  // A 15 s video: (60 s + 120 s) × 0.01 = 1.8 s of real time, during which the proxy's clock
+  // moves on by minutes.
+  const created = await (await fetch(`${proxyUrl}/api/v1/videos/generations`, { method: "POST", headers: { "Content-Type": "application/json", "X-User": "alice" }, body: JSON.stringify({ prompt: "a cat", duration: 15 }) })).json();
+  const id = created.data.task_id;
+  const gets = [];
+  for (const minute of [1, 2, 3]) {
+    for (const step of [0, 20_000, 20_000, 19_000]) {
+      clock.tick(step);
+      assert.equal((await poll(id)).status, 200);
+    }
+    gets.push((await counts()).gets);
+    clock.tick(1_000);
+    assert.equal((await poll(id)).status, 200);
+    gets.push((await counts()).gets);
+    void minute;
+  }
+  assert.deepEqual(gets, [0, 1, 1, 2, 2, 3], "one read as each minute from the create begins, none between");
+  await until("the task done", async () => done.length === 1);
+  assert.equal((await counts()).gets, 4, "the callback's read");
+  assert.equal(done[0].task.status, "succeeded");
+  clock.tick(60_000);
+  assert.equal((await (await poll(id)).json()).data.status, "COMPLETED");
+  assert.equal((await counts()).gets, 4);
+});
+
+test("callbacks are checked when the handler is made", () => {
+  const make = (extra) => () => createProxyHandler({ apiKey: KEY, ...extra });
+  assert.throws(make({ callbacks: { publicUrl: "ftp://x.example", secret: SECRET } }), /callbacks\.publicUrl must be the http\(s\) URL/);
+  assert.throws(make({ callbacks: { publicUrl: "https://x.example/api?x=1", secret: SECRET } }), /callbacks\.publicUrl/);
+  assert.throws(make({ callbacks: { publicUrl: "https://x.example/api", secret: "short" } }), /callbacks\.secret must be a string of at least 32 characters/);
+  assert.throws(make({ onTaskDone: () => {} }), /onTaskDone must be a function of \(task, principal\), and needs callbacks/);
+  const fourOps = { reserve: async () => ({ ok: true, entry: "1" }), refund: async () => {}, setOwner: async () => {}, owner: async () => null };
+  assert.throws(make({ store: fourOps, callbacks: { publicUrl: "https://x.example/api", secret: SECRET } }), /with callbacks, store must also have the operations put, get, claim/);
+  assert.doesNotThrow(make({ store: fourOps }), "a store of four operations still serves without callbacks");
+});

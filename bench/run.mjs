@@ -20,6 +20,7 @@ import { measurePageBundles } from "./bundlers.mjs";
 import { measureNextPages } from "./nextjs.mjs";
 import { ESBUILD_WASM_FILE } from "../tests/support/bundlers.mjs";
 import { writeReport } from "./report.mjs";
+import { measureUpstreamRequests } from "./upstream.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "pkg");
@@ -268,6 +269,10 @@ for (const [name, next] of Object.entries(schedules)) {
   const d = delay / jobs.length;
   results.polling[name] = { pollsPerTask: p, meanNoticeDelayMs: d };
 }
+
+// ---- through the proxy ---------------------------------------------------------------------
+// What reaches the API per task while the page polls on each schedule, callbacks off and on.
+results.upstream = await measureUpstreamRequests();
 
 // ---- report --------------------------------------------------------------------------------
 writeFileSync(join(root, "bench/results.json"), JSON.stringify(results, null, 2) + "\n");

@@ -133,12 +133,14 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
         maxCreditsPerTask: wholeNumber("KLING_MAX_CREDITS_PER_TASK"),
         maxCreditsPerWindow: wholeNumber("KLING_MAX_CREDITS_PER_WINDOW"),
         windowMs: wholeNumber("KLING_CREDIT_WINDOW_MS"),
+        ...(process.env.KLING_PUBLIC_URL ? { callbacks: { publicUrl: process.env.KLING_PUBLIC_URL, secret: process.env.KLING_CALLBACK_SECRET ?? "" } } : {}),
       }
     : undefined;
   const allowedHosts = parseAllowedHosts(process.env.ALLOWED_HOSTS);
   new Promise((start) => start(startDevServer({ port, host, allowedHosts, sandbox: { timeScale, credits, log }, proxy }))).then(
     ({ url }) => {
-      const budget = proxy?.maxCreditsPerWindow === undefined ? "" : `, at most ${proxy.maxCreditsPerWindow} credits per ${(proxy.windowMs ?? SPEND_WINDOW_MS) / 1000} s`;
+      const budget = (proxy?.maxCreditsPerWindow === undefined ? "" : `, at most ${proxy.maxCreditsPerWindow} credits per ${(proxy.windowMs ?? SPEND_WINDOW_MS) / 1000} s`) +
+        (proxy?.callbacks ? `, callbacks at ${proxy.callbacks.publicUrl}` : "");
       const api = proxy
         ? `API: ${url}${BASE_PATH} forwards to ${upstream ?? DEFAULT_UPSTREAM} with the key from KLING_API_KEY${budget}`
         : `sandbox API: ${url}${BASE_PATH} (any key like aio_test1234; tasks take ${Math.round(timeScale * 100)}% of real time)`;

@@ -11,6 +11,7 @@ import { KlingClient } from "kling3-wasm";
 import { createProxyHandler } from "kling3-wasm/proxy";
 import { serveFetchHandler } from "../../server/node-adapter.mjs";
 import { startChild } from "./servers.mjs";
+import { freePort } from "../consumers/support.mjs";
 
 const KEY = "aio_callbacks_test";
 const SECRET = "a secret of at least thirty-two characters, kept on the server";
@@ -238,4 +239,17 @@ test("callbacks are checked when the handler is made", () => {
   const fourOps = { reserve: async () => ({ ok: true, entry: "1" }), refund: async () => {}, setOwner: async () => {}, owner: async () => null };
   assert.throws(make({ store: fourOps, callbacks: { publicUrl: "https://x.example/api", secret: SECRET } }), /with callbacks, store must also have the operations put, get, claim/);
   assert.doesNotThrow(make({ store: fourOps }), "a store of four operations still serves without callbacks");
+});
+
+test("npm start serves the proxy with callbacks from KLING_PUBLIC_URL and KLING_CALLBACK_SECRET", async (t) => {
+  const port = await freePort();
+  const env = { KLING_API_KEY: KEY, KLING_BASE_URL: `${sandbox.url}/api/v1`, PORT: String(port), KLING_PUBLIC_URL: `http://127.0.0.1:${port}/api/v1` };
+  await assert.rejects(startChild({ ...env, KLING_CALLBACK_SECRET: "short" }), /callbacks\.secret must be a string of at least 32 characters/);
+  const child = await startChild({ ...env, KLING_CALLBACK_SECRET: SECRET });
+  t.after(() => child.stop());
+  assert.match(child.output(), new RegExp(`callbacks at http://127\\.0\\.0\\.1:${port}/api/v1`));
+  const task = await new KlingClient({ baseUrl: `${child.url}/api/v1` }).generate({ prompt: "a cat", duration: 5 });
+  assert.equal(task.status, "succeeded");
+  const c = await counts();
+  assert.deepEqual([c.posts, c.gets, c.callbacks], [1, 1, 1]);
 });

@@ -82,14 +82,21 @@ async function startRedis(fixedPort) {
 }
 
 /** One proxy process (tests/support/redis-proxy.mjs) on the Redis store; resolves once it listens. */
-async function startProxy({ prefix, options, users }) {
+async function startProxy({ prefix, options, users, callbacks }) {
   const child = spawn(process.execPath, [join(root, "tests/support/redis-proxy.mjs")], {
     cwd: root,
-    env: { ...process.env, REDIS_URL: redis.url, REDIS_PREFIX: prefix, PROXY_OPTIONS: JSON.stringify({ apiKey: KEY, upstream: upstream.url, ...options }), PROXY_USERS: users ? JSON.stringify(users) : "" },
+    env: {
+      ...process.env, REDIS_URL: redis.url, REDIS_PREFIX: prefix, PROXY_OPTIONS: JSON.stringify({ apiKey: KEY, upstream: upstream.url, ...options }),
+      PROXY_USERS: users ? JSON.stringify(users) : "", PROXY_CALLBACKS: callbacks ? JSON.stringify(callbacks) : "",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
   const [, url] = await waitFor(child, /listening (http:\/\/\S+)/, "the proxy process");
-  return { url, stop: () => stopChild(child) };
+  const proxy = { url, output: () => output, stop: () => stopChild(child) };
+  children.push(proxy);
+  return proxy;
 }
 
 let redis;
@@ -110,7 +117,6 @@ after(async () => {
 /** Two proxy processes with the same store (the same Redis, the same prefix). */
 async function twoProxies(settings) {
   const pair = await Promise.all([startProxy(settings), startProxy(settings)]);
-  children.push(...pair);
   return pair.map((p) => p.url);
 }
 const create = (url, token, body = TASK) => fetch(`${url}/api/v1/videos/generations`, {
@@ -181,6 +187,51 @@ test("a task created through one process is read by its creator through the othe
     assert.equal((await response.json()).error.type, "task_not_found");
   }
   assert.equal(gets().length, 1, "nothing more was forwarded");
+});
+
+test("with callbacks, two processes sharing Redis take a task's callback once, and answer its polls from the store", { timeout: 60_000 }, async () => {
+  const finished = new Set();
+  let made = 0;
+  const api = await fakeUpstream((req, res, body) => {
+    const id = req.method === "POST" ? `cb${++made}` : req.url.split("/").pop();
+    const done = finished.has(id);
+    res.writeHead(200, { "Content-Type": "application/json" });
+    res.end(JSON.stringify({ code: 200, message: "success", data: { task_id: id, status: done ? "COMPLETED" : "IN_PROGRESS", ...(done ? { output: { video_url: `https://cdn.example/${id}.mp4` } } : {}) } }));
+    void body;
+  });
+  try {
+    const users = { a: { id: "alice" } };
+    const secret = "one secret for every instance, 32+ characters";
+    // The API calls back to b; a makes the task and answers its polls.
+    const b = await startProxy({ prefix: "callbacks:", users, options: { upstream: api.url }, callbacks: { publicUrl: "https://b.example/api/v1", secret } });
+    const a = await startProxy({ prefix: "callbacks:", users, options: { upstream: api.url }, callbacks: { publicUrl: `${b.url}/api/v1`, secret } });
+    const created = await create(a.url, "a");
+    assert.equal(created.status, 200);
+    const id = (await created.json()).data.task_id;
+    const apiGets = () => api.seen.filter((r) => r.method === "GET").length;
+    assert.equal((await (await read(b.url, "a", id)).json()).data.status, "IN_PROGRESS", "b knows the task a made");
+    assert.equal(apiGets(), 0, "from the store");
+    finished.add(id);
+    const callbackUrl = JSON.parse(api.seen[0].body).callback_url;
+    assert.ok(callbackUrl.startsWith(`${b.url}/api/v1/callbacks/`), callbackUrl);
+    const body = JSON.stringify({ data: { task_id: id, status: "COMPLETED" } });
+    const answers = await Promise.all([1, 2, 3].map(() => fetch(callbackUrl, { method: "POST", headers: { "Content-Type": "application/json" }, body })));
+    assert.deepEqual(answers.map((r) => r.status), [200, 200, 200]);
+    assert.equal(apiGets(), 1, "three at once, one read");
+    // The same callback at a, with another body: the end is known everywhere.
+    const atA = callbackUrl.replace(b.url, a.url);
+    assert.equal((await fetch(atA, { method: "POST", body: "{}" })).status, 200);
+    assert.equal(apiGets(), 1);
+    const polled = await (await read(a.url, "a", id)).json();
+    assert.deepEqual([polled.data.status, polled.data.output.video_url], ["COMPLETED", `https://cdn.example/${id}.mp4`]);
+    assert.equal(apiGets(), 1);
+    const dones = () => (a.output() + b.output()).split("\n").filter((line) => line === `done ${id} alice`).length;
+    for (const deadline = Date.now() + 5_000; dones() === 0 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(dones(), 1, "onTaskDone once over both processes");
+  } finally {
+    await api.close();
+  }
 });
 
 test("redisStore keeps its keys under the prefix (default kling3:), and ownership expires in Redis too", async () => {

@@ -2,7 +2,8 @@
 // would, installed from its packed tarball: `next build` with Turbopack and with webpack, then
 // `next start` and Chromium through every path (a prerendered and a request-time server
 // component, a client component that prices as the user types and runs generate() through the
-// proxy in the Node.js and the edge runtime, under a basePath), and `next dev`.
+// proxy in the Node.js and the edge runtime, under a basePath; a route for signed-in users
+// with callbacks), and `next dev`.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
@@ -40,12 +41,15 @@ after(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-const env = (distDir) => ({
+const env = (distDir, port) => ({
   ...process.env,
   NEXT_TELEMETRY_DISABLED: "1",
   NEXT_DIST_DIR: distDir,
   KLING_API_KEY: KEY,
   KLING_UPSTREAM: `${sandbox.url}/api/v1`,
+  // Where the sandbox calls the signed-in route back (under Next's basePath).
+  KLING_PUBLIC_URL: `http://127.0.0.1:${port ?? 1}/studio/api/signed`,
+  KLING_CALLBACK_SECRET: "a callback secret for the Next.js app, 32+ characters",
 });
 
 /**
@@ -54,7 +58,7 @@ const env = (distDir) => ({
  */
 async function withNext(command, distDir, flags, body) {
   const port = await freePort();
-  const child = spawn(process.execPath, [next, command, ...flags, "-p", String(port), "-H", "127.0.0.1"], { cwd: app, env: env(distDir), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [next, command, ...flags, "-p", String(port), "-H", "127.0.0.1"], { cwd: app, env: env(distDir, port), stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   child.stdout.on("data", (c) => (log += c));
   child.stderr.on("data", (c) => (log += c));
@@ -125,6 +129,32 @@ async function throughThePage(base, t) {
 }
 
 /**
+ * The route for signed-in users: no session is a 401 and nothing is sent; a user's task is
+ * theirs alone; the sandbox calls the route back, so a whole generate() costs the API the
+ * create and one read, however often the client polls.
+ */
+async function signedRoute(base) {
+  const counts = () => ({ ...sandbox.sandbox.counts });
+  const as = (sid) => (url, init) => {
+    const headers = new Headers(init?.headers);
+    if (sid) headers.set("Cookie", `theme=dark; session=${sid}`);
+    return fetch(url, { ...init, headers });
+  };
+  const client = (sid) => new KlingClient({ baseUrl: `${base}/api/signed`, fetch: as(sid) });
+  const before = counts();
+  await assert.rejects(client(null).createTask({ prompt: "a cat" }), (e) => e.status === 401 && e.type === "unauthorized");
+  await assert.rejects(client("s_nobody").createTask({ prompt: "a cat" }), (e) => e.status === 401);
+  assert.equal(counts().posts, before.posts, "nothing sent without a session");
+  const task = await client("s_alice").generate({ prompt: "A dog for a signed-in user", duration: 5 });
+  assert.equal(task.status, "succeeded");
+  const after = counts();
+  assert.deepEqual([after.posts - before.posts, after.gets - before.gets, after.callbacks - before.callbacks], [1, 1, 1], "the create, one read, one callback");
+  await assert.rejects(client("s_bob").getTask(task.taskId), (e) => e.status === 404 && e.type === "task_not_found");
+  assert.equal((await client("s_alice").getTask(task.taskId)).videoUrl, task.videoUrl);
+  assert.equal(counts().gets, after.gets, "answered from the store");
+}
+
+/**
  * Under `fetchCache = "default-cache"`, Next.js keeps every fetch that names no cache mode: the
  * plain fetch's second render does not reach the sandbox. The client's reads ask for no-store,
  * so each render of the task page does, and shows the task's status as it is then.
@@ -180,6 +210,7 @@ for (const bundler of ["turbopack", "webpack"]) {
       assert.match(priced, /<p id="ssr-price">800<\/p>/);
       assert.match(await fetch(`${url}/priced?duration=20`).then((r) => r.text()), /<p id="ssr-price">duration<\/p>/);
       await noFetchCacheHoldsAPoll(url);
+      await signedRoute(url);
       await throughThePage(url, t);
     });
   });

@@ -4,7 +4,7 @@
 // pkg/ is built.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { tmpdir } from "node:os";
 import { gzipSync } from "node:zlib";
@@ -21,6 +21,7 @@ import { measureNextPages } from "./nextjs.mjs";
 import { ESBUILD_WASM_FILE } from "../tests/support/bundlers.mjs";
 import { writeReport } from "./report.mjs";
 import { measureUpstreamRequests } from "./upstream.mjs";
+import { cargoTargetDir } from "../scripts/cargo-target.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "pkg");
@@ -85,7 +86,7 @@ results.nextPages = await measureNextPages();
 // twiggy`). Sizes are before gzip.
 {
   // Counted once, our crate by module; the crate rows add its modules up.
-  const counted = wasmByCrate(join(process.env.CARGO_TARGET_DIR ? resolve(root, process.env.CARGO_TARGET_DIR) : join(root, "target"), "wasm32-unknown-unknown/release/kling3_wasm.wasm"), "/tmp/kling3-bench-names", "kling3_wasm");
+  const counted = wasmByCrate(join(cargoTargetDir(root), "wasm32-unknown-unknown/release/kling3_wasm.wasm"), "/tmp/kling3-bench-names", "kling3_wasm");
   if (counted) {
     const byCrate = new Map();
     const byModule = {};

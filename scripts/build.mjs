@@ -15,9 +15,10 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildSync, transformSync } from "esbuild";
+import { cargoTargetDir } from "./cargo-target.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "pkg");
@@ -62,8 +63,7 @@ run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "--lib
 // the host, so the module carries no declaration text); each build's .d.ts gets them below.
 console.error("build: cargo run --example typescript --features ts");
 const declarations = execFileSync("cargo", ["run", "--quiet", "--example", "typescript", "--features", "ts"], { cwd: root, encoding: "utf8" });
-// Cargo's build folder: ./target, or CARGO_TARGET_DIR (`npm test` shares one across clones).
-const targetDir = process.env.CARGO_TARGET_DIR ? resolve(root, process.env.CARGO_TARGET_DIR) : join(root, "target");
+const targetDir = cargoTargetDir(root);
 const wasm = join(targetDir, "wasm32-unknown-unknown/release", `${crate}.wasm`);
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg);

@@ -67,10 +67,12 @@ export async function bundleWorker(entry, wasm, dist) {
  * flags and text bindings; resolves to `{ url, urls, log(), stop() }` once it answers.
  *
  * With `workers`, the one config runs several services of that bundle, each on a port of its
- * own (`urls[name]`): each `{ name, bindings, durableObjects, classes }`, where `classes` are
- * the Durable Object classes it exports and hosts (kept in memory), and `durableObjects` its
- * namespace bindings, `{ BINDING: { className, service } }` (`service`, the one that hosts the
- * class, defaults to this one). `url` is the first service's.
+ * own (`urls[name]`): each `{ name, bindings, durableObjects, classes, disk, sqlite }`, where
+ * `classes` are the Durable Object classes it exports and hosts, kept in memory, or in the
+ * folder `disk` (SQLite files, as Cloudflare's SQLite-backed objects keep them; `sqlite: true`
+ * also opens their SQL API, which needs `disk`), and `durableObjects` its namespace bindings,
+ * `{ BINDING: { className, service } }` (`service`, the one hosting the class, defaults to
+ * this one). `url` is the first service's.
  */
 export async function startWorkerd(dist, { name = "config", date, flags = [], bindings = {}, workers }) {
   const services = workers ?? [{ name: "main", bindings }];
@@ -83,19 +85,19 @@ export async function startWorkerd(dist, { name = "config", date, flags = [], bi
   const workerConfig = (w) => {
     const texts = Object.entries(w.bindings ?? {}).map(([k, v]) => `(name = "${k}", text = ${JSON.stringify(String(v))})`);
     const objects = Object.entries(w.durableObjects ?? {}).map(([k, o]) => `(name = "${k}", durableObjectNamespace = (className = "${o.className}", serviceName = "${o.service ?? w.name}"))`);
-    const hosted = (w.classes ?? []).map((c) => `(className = "${c}", uniqueKey = "${w.name}-${c}")`);
+    const hosted = (w.classes ?? []).map((c) => `(className = "${c}", uniqueKey = "${w.name}-${c}"${w.sqlite ? ", enableSql = true" : ""})`);
     return `(
   modules = [ (name = "worker.js", esModule = embed "worker.js"), (name = "kling3_wasm_bg.wasm", wasm = embed "kling3_wasm_bg.wasm") ],
   compatibilityDate = "${date}",
   compatibilityFlags = [${flags.map((f) => `"${f}"`).join(", ")}],
   bindings = [ ${[...texts, ...objects].join(", ")} ],${hosted.length > 0 ? `
   durableObjectNamespaces = [ ${hosted.join(", ")} ],
-  durableObjectStorage = (inMemory = void),` : ""}
+  durableObjectStorage = ${w.disk ? `(localDisk = "${w.name}-disk")` : "(inMemory = void)"},` : ""}
 )`;
   };
   writeFileSync(config, `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
-  services = [ ${services.map((w) => `(name = "${w.name}", worker = ${workerConfig(w)})`).join(", ")}, (name = "internet", network = (allow = ["public", "private", "local"])) ],
+  services = [ ${services.map((w) => `(name = "${w.name}", worker = ${workerConfig(w)})`).join(", ")},${services.filter((w) => w.disk).map((w) => ` (name = "${w.name}-disk", disk = (path = ${JSON.stringify(w.disk)}, writable = true)),`).join("")} (name = "internet", network = (allow = ["public", "private", "local"])) ],
   sockets = [ ${services.map((w, i) => `(name = "http-${w.name}", address = "127.0.0.1:${ports[i]}", http = (), service = "${w.name}")`).join(", ")} ],
 );
 `);

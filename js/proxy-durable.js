@@ -13,6 +13,8 @@
 //   r:{key}                            [until, value]: put's records
 //   c:{key}                            [until]: claims
 //   x:{until, 16 digits}:{storage key} 0: the index of what expires when, read by the sweep
+// A name (a window's key, a task id, a record's key) longer than 1024 bytes is kept as "#" and
+// its SHA-256, so that any principal id fits storage's 2048 bytes a key.
 
 /** How often, at most, the object drops what has expired (at most SWEEP_BATCH at a time). */
 const SWEEP_EVERY_MS = 60_000;
@@ -33,6 +35,27 @@ const OPERATIONS = {
   claim: ["key", "ttlMs", "now"],
   size: [],
 };
+
+/**
+ * Storage keys may be at most 2048 bytes: a name (a window's, a task's, a record's) longer than
+ * LONG_NAME bytes, or one starting with "#", is kept under "#" and its SHA-256 in hex instead.
+ */
+const LONG_NAME = 1024;
+const encoder = new TextEncoder();
+async function storedName(name) {
+  const bytes = encoder.encode(name);
+  if (bytes.length <= LONG_NAME && !name.startsWith("#")) return name;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return `#${[...digest].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/** The operation's arguments with each name it keeps under as storage will take it. */
+async function storedNames(op, args) {
+  if (op === "reserve") return [await Promise.all(args[0].map(async (c) => ({ ...c, key: await storedName(c.key) }))), args[1]];
+  if (op === "refund") return [await Promise.all(args[0].map(storedName)), args[1]];
+  if (op === "size") return args;
+  return [await storedName(args[0]), ...args.slice(1)];
+}
 
 const windowPrefix = (key) => `w:${key.length}:${key}:`;
 // Rounded up, so that an entry is never swept before its end.
@@ -83,7 +106,8 @@ const failure = (status, message) => answer(status, { error: { message } });
  * object's input gate is closed, so no other request's code runs in the object until the
  * operation's code that awaited it has run on; the whole operation thus runs with no other one
  * between its check and its write, as a Redis script does. (Other requests may run while a
- * request's body is read, before its operation begins, which is harmless.) The output gate
+ * request's body is read and its long names hashed, before its operation begins, which is
+ * harmless.) The output gate
  * holds each answer until its writes are stored.
  */
 export class KlingProxyStore {
@@ -104,8 +128,10 @@ export class KlingProxyStore {
     if (typeof op !== "string" || !Object.hasOwn(OPERATIONS, op)) return failure(400, `KlingProxyStore has no operation ${JSON.stringify(String(op).slice(0, 100))}; it has ${Object.keys(OPERATIONS).join(", ")}`);
     const bad = badArguments(op, body.args);
     if (bad !== null) return failure(400, `KlingProxyStore: ${bad}`);
+    // Before the operation begins: hashing awaits more than storage.
+    const args = await storedNames(op, body.args);
     try {
-      return answer(200, (await this[op](...body.args)) ?? null);
+      return answer(200, (await this[op](...args)) ?? null);
     } catch (error) {
       return failure(500, `KlingProxyStore: the storage failed in ${op}: ${error?.message ?? error}`);
     }

@@ -165,6 +165,22 @@ for (const [kind, sqlite] of KINDS) {
     assert.equal(await store.claim("once:gone", 1000, 61_000), true, "a swept claim is free");
   });
 
+  test(`a name of any length counts and records as a short one: a long principal id, a task id (${kind})`, async () => {
+    const store = remoteStore(kind, "long-names");
+    const long = `credits:user:${"é".repeat(3000)}`; // 6000 bytes, over storage's 2048 a key
+    const other = `${long.slice(0, -1)}e`;
+    const first = await store.reserve([{ key: long, amount: 6, limit: 10, windowMs: 1000 }], 0);
+    assert.equal(first.ok, true);
+    assert.deepEqual(await store.reserve([{ key: long, amount: 6, limit: 10, windowMs: 1000 }], 0), { ok: false, refused: 0, spent: 6, retryAfterMs: 1000 });
+    assert.equal((await store.reserve([{ key: other, amount: 10, limit: 10, windowMs: 1000 }], 0)).ok, true, "a name differing in its last character is its own window");
+    assert.equal((await store.reserve([{ key: "#short", amount: 10, limit: 10, windowMs: 1000 }], 0)).ok, true);
+    await store.refund([long], first.entry);
+    assert.equal((await store.reserve([{ key: long, amount: 10, limit: 10, windowMs: 1000 }], 0)).ok, true, "refunded");
+    await store.setOwner("t".repeat(5000), long, 1000, 0);
+    assert.equal(await store.owner("t".repeat(5000), 999), long);
+    assert.equal(await store.owner("t".repeat(4999), 999), null);
+  });
+
   test(`an operation the object cannot take is refused with the field named, and the store rejects (${kind})`, async () => {
     const store = remoteStore(kind, "bad-input");
     await assert.rejects(store.reserve([{ key: "credits", amount: 1, limit: 10, windowMs: 1000 }], "soon"), /answered 400 to reserve: KlingProxyStore: reserve: now must be a number/);

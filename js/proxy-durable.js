@@ -107,8 +107,7 @@ const failure = (status, message) => answer(status, { error: { message } });
  * operation's code that awaited it has run on; the whole operation thus runs with no other one
  * between its check and its write, as a Redis script does. (Other requests may run while a
  * request's body is read and its long names hashed, before its operation begins, which is
- * harmless.) The output gate
- * holds each answer until its writes are stored.
+ * harmless.) The output gate holds each answer until its writes are stored.
  */
 export class KlingProxyStore {
   constructor(state, env) {

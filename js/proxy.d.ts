@@ -18,7 +18,8 @@ export interface ProxyOptions {
    * Priced with the package's `estimateCost`; a task the API refuses (4xx) is not counted, one
    * whose answer is lost is. Over all users together. Counted in the `store`: with the default
    * `memoryStore()`, per process (Node, Bun, Deno) or per isolate (Workers, where each isolate
-   * has its own count); with `redisStore()`, over every instance sharing the Redis.
+   * has its own count); with `redisStore()`, over every instance sharing the Redis; with
+   * `durableObjectStore()`, over every isolate and worker sharing the Durable Object.
    */
   maxCreditsPerWindow?: number;
   /** The budget's sliding window in ms (default 3 600 000: one hour). */
@@ -203,6 +204,54 @@ export declare function redisStore(options: {
   /** Ends the connection, once the commands sent are answered; later operations are refused. */
   close(): Promise<void>;
 };
+
+/**
+ * What `durableObjectStore` needs of a Durable Object namespace binding (such as
+ * `env.KLING_STORE`, bound to the class `KlingProxyStore`): Cloudflare's
+ * `DurableObjectNamespace` has this shape, so no Workers types are needed.
+ */
+export interface DurableObjectNamespaceLike {
+  idFromName(name: string): unknown;
+  get(id: any): { fetch(input: string, init: RequestInit): Promise<Response> };
+}
+
+/**
+ * A store in the Durable Object `KlingProxyStore`, for a worker's isolates (and every worker
+ * bound to the same namespace) sharing one budget, one set of rate limits and one record of
+ * owners. Each operation is one request to the one object named `name`, where it is one atomic
+ * step (it awaits only the object's storage, whose input gate lets no other request in between).
+ * An operation whose request fails, or that the object refuses, rejects: the proxy then refuses
+ * creates and polls with a 503 (type `store_unavailable`). Throws a TypeError when `namespace`
+ * is not a namespace binding, or `name` not a non-empty string.
+ */
+export declare function durableObjectStore(
+  namespace: DurableObjectNamespaceLike,
+  options?: {
+    /** The object's name (default `"kling3"`): stores of the same name share everything. */
+    name?: string;
+  },
+): ProxyStore & {
+  /**
+   * What the object holds, as `memoryStore().size()`, and `expiring`: the entries of its
+   * index of what ends when, which the sweep reads. It reads every key: for tests and checks.
+   */
+  size(): Promise<{ windows: number; entries: number; owners: number; records: number; expiring: number }>;
+};
+
+/**
+ * The Durable Object that `durableObjectStore` calls: export it from the worker's entry (`export
+ * { KlingProxyStore } from "kling3-wasm/proxy"`) and bind it as a Durable Object namespace
+ * (a migration with `new_classes = ["KlingProxyStore"]`). It keeps the counts and records in
+ * its storage and answers `POST` requests of `{ op, args }` (the store's operations) with the
+ * result as JSON; a request it cannot take is a 400 or 405, a failing storage a 500. At most
+ * once a minute an operation drops what has expired, so storage holds what is live plus at most
+ * a minute of what has ended.
+ */
+export declare class KlingProxyStore {
+  /** The runtime makes it, with the object's state (its `storage`) and the worker's env. */
+  constructor(state: { storage: unknown }, env: unknown);
+  fetch(request: Request): Promise<Response>;
+}
 
 /**
  * A fetch handler (Request → Response) that forwards `POST …/videos/generations` and

@@ -64,21 +64,41 @@ export async function bundleWorker(entry, wasm, dist) {
 
 /**
  * workerd serving the worker bundled in `dist` on a free port, with this compatibility date,
- * flags and text bindings; resolves to `{ url, log(), stop() }` once it answers.
+ * flags and text bindings; resolves to `{ url, urls, log(), stop() }` once it answers.
+ *
+ * With `workers`, the one config runs several services of that bundle, each on a port of its
+ * own (`urls[name]`): each `{ name, bindings, durableObjects, classes, disk, sqlite }`, where
+ * `classes` are the Durable Object classes it exports and hosts, kept in memory, or in the
+ * folder `disk` (SQLite files, as Cloudflare's SQLite-backed objects keep them; `sqlite: true`
+ * also opens their SQL API, which needs `disk`), and `durableObjects` its namespace bindings,
+ * `{ BINDING: { className, service } }` (`service`, the one hosting the class, defaults to
+ * this one). `url` is the first service's.
  */
-export async function startWorkerd(dist, { name = "config", date, flags = [], bindings }) {
-  const port = await freePort();
+export async function startWorkerd(dist, { name = "config", date, flags = [], bindings = {}, workers }) {
+  const services = workers ?? [{ name: "main", bindings }];
+  const ports = [];
+  while (ports.length < services.length) {
+    const port = await freePort();
+    if (!ports.includes(port)) ports.push(port);
+  }
   const config = join(dist, `${name}.capnp`);
-  writeFileSync(config, `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker), (name = "internet", network = (allow = ["public", "private", "local"])) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const worker :Workerd.Worker = (
+  const workerConfig = (w) => {
+    const texts = Object.entries(w.bindings ?? {}).map(([k, v]) => `(name = "${k}", text = ${JSON.stringify(String(v))})`);
+    const objects = Object.entries(w.durableObjects ?? {}).map(([k, o]) => `(name = "${k}", durableObjectNamespace = (className = "${o.className}", serviceName = "${o.service ?? w.name}"))`);
+    const hosted = (w.classes ?? []).map((c) => `(className = "${c}", uniqueKey = "${w.name}-${c}"${w.sqlite ? ", enableSql = true" : ""})`);
+    return `(
   modules = [ (name = "worker.js", esModule = embed "worker.js"), (name = "kling3_wasm_bg.wasm", wasm = embed "kling3_wasm_bg.wasm") ],
   compatibilityDate = "${date}",
   compatibilityFlags = [${flags.map((f) => `"${f}"`).join(", ")}],
-  bindings = [ ${Object.entries(bindings).map(([k, v]) => `(name = "${k}", text = "${v}")`).join(", ")} ],
+  bindings = [ ${[...texts, ...objects].join(", ")} ],${hosted.length > 0 ? `
+  durableObjectNamespaces = [ ${hosted.join(", ")} ],
+  durableObjectStorage = ${w.disk ? `(localDisk = "${w.name}-disk")` : "(inMemory = void)"},` : ""}
+)`;
+  };
+  writeFileSync(config, `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ ${services.map((w) => `(name = "${w.name}", worker = ${workerConfig(w)})`).join(", ")},${services.filter((w) => w.disk).map((w) => ` (name = "${w.name}-disk", disk = (path = ${JSON.stringify(w.disk)}, writable = true)),`).join("")} (name = "internet", network = (allow = ["public", "private", "local"])) ],
+  sockets = [ ${services.map((w, i) => `(name = "http-${w.name}", address = "127.0.0.1:${ports[i]}", http = (), service = "${w.name}")`).join(", ")} ],
 );
 `);
   const worker = spawn(WORKERD, ["serve", config], { stdio: ["ignore", "pipe", "pipe"] });
@@ -90,15 +110,17 @@ const worker :Workerd.Worker = (
     if (worker.exitCode === null && worker.signalCode === null) worker.kill();
     await exited;
   };
-  const url = `http://127.0.0.1:${port}`;
+  const urls = Object.fromEntries(services.map((w, i) => [w.name, `http://127.0.0.1:${ports[i]}`]));
   const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (await fetch(`${url}/`).then(() => true, () => false)) break;
-    if (worker.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`workerd did not answer on ${url}: ${log}`);
+  for (const url of Object.values(urls)) {
+    for (;;) {
+      if (await fetch(`${url}/`).then(() => true, () => false)) break;
+      if (worker.exitCode !== null || Date.now() > deadline) {
+        await stop();
+        throw new Error(`workerd did not answer on ${url}: ${log}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
     }
-    await new Promise((r) => setTimeout(r, 50));
   }
-  return { url, log: () => log, stop };
+  return { url: urls[services[0].name], urls, log: () => log, stop };
 }

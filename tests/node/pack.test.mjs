@@ -28,7 +28,7 @@ test("the tarball holds the build, the types, the README, its docs and the licen
     assert.ok(/^(package\.json|README\.md|LICENSE|docs\/[a-z]+\.md|pkg\/.+)$/.test(f), `${f} should not be packed`);
     assert.ok(!f.includes(".build-hash") && !f.startsWith("pkg/bundler"), `${f} should not be packed`);
   }
-  for (const needed of ["pkg/node.js", "pkg/web.js", "pkg/inline.js", "pkg/workerd.js", "pkg/edge.js", "pkg/web.file.js", "pkg/proxy.edge.js", "pkg/index.d.ts", "pkg/errors.d.ts", "pkg/proxy.d.ts", "pkg/proxy.node.js", "pkg/proxy-store.js", "pkg/proxy-redis.js", "pkg/proxy-callbacks.js", "pkg/types/kling3_wasm.d.ts", "pkg/web/kling3_wasm_bg.wasm", "README.md", "docs/api.md", "docs/client.md", "docs/proxy.md", "LICENSE"]) {
+  for (const needed of ["pkg/node.js", "pkg/web.js", "pkg/inline.js", "pkg/workerd.js", "pkg/edge.js", "pkg/web.file.js", "pkg/proxy.edge.js", "pkg/index.d.ts", "pkg/errors.d.ts", "pkg/proxy.d.ts", "pkg/proxy.node.js", "pkg/proxy-store.js", "pkg/proxy-redis.js", "pkg/proxy-callbacks.js", "pkg/proxy-durable.js", "pkg/types/kling3_wasm.d.ts", "pkg/web/kling3_wasm_bg.wasm", "README.md", "docs/api.md", "docs/client.md", "docs/proxy.md", "LICENSE"]) {
     assert.ok(files.includes(needed), `${needed} is packed`);
   }
   // Node, browsers and Workers share one wasm.
@@ -58,12 +58,13 @@ test("the tarball installs into an empty project, as the README says, and import
   assert.deepEqual(args, ["install", tarball]);
   await run("npm", [...args, "--no-audit", "--no-fund", "--prefer-offline"], { cwd: app });
   writeFileSync(join(app, "esm.mjs"), `import { estimateCost, KlingClient, ValidationError } from "kling3-wasm";
-import { createProxyHandler, memoryStore, redisStore } from "kling3-wasm/proxy";
-console.log(JSON.stringify([estimateCost({ mode: "pro", duration: 5 }).credits, typeof KlingClient, typeof ValidationError, typeof createProxyHandler, typeof memoryStore().reserve, typeof redisStore({ url: "redis://localhost:6379" }).reserve]));`);
+import { createProxyHandler, durableObjectStore, KlingProxyStore, memoryStore, redisStore } from "kling3-wasm/proxy";
+console.log(JSON.stringify([estimateCost({ mode: "pro", duration: 5 }).credits, typeof KlingClient, typeof ValidationError, typeof createProxyHandler, typeof memoryStore().reserve, typeof redisStore({ url: "redis://localhost:6379" }).reserve, typeof durableObjectStore({ idFromName() {}, get() {} }).reserve, typeof KlingProxyStore]));`);
   writeFileSync(join(app, "cjs.cjs"), `const { validateRequest } = require("kling3-wasm"); console.log(JSON.stringify(validateRequest({}).errors[0].code));`);
   const esm = await run(process.execPath, ["esm.mjs"], { cwd: app });
-  // The Redis store is made without the redis package: it is loaded at the store's first operation.
-  assert.deepEqual(JSON.parse(esm.stdout), [400, "function", "function", "function", "function", "function"]);
+  // The Redis store is made without the redis package: it is loaded at the store's first
+  // operation. The Durable Object store and its class load in Node: they import nothing of Cloudflare's.
+  assert.deepEqual(JSON.parse(esm.stdout), [400, "function", "function", "function", "function", "function", "function", "function"]);
   const cjs = await run(process.execPath, ["cjs.cjs"], { cwd: app });
   assert.equal(JSON.parse(cjs.stdout), "required");
 });

@@ -1,6 +1,6 @@
 // A strict TypeScript consumer of the package: it must compile with `tsc --noEmit`, and each
 // `@ts-expect-error` must meet a real type error, so the types cannot loosen to `any`.
-import { createProxyHandler, type Principal, type ProxyOptions } from "kling3-wasm/proxy";
+import { createProxyHandler, durableObjectStore, KlingProxyStore, type Principal, type ProxyOptions, type ProxyStore } from "kling3-wasm/proxy";
 import { estimateCost as estimateInline } from "kling3-wasm/inline";
 import * as k from "kling3-wasm";
 import {
@@ -153,6 +153,16 @@ createProxyHandler({
 });
 // @ts-expect-error: callbacks need a secret
 createProxyHandler({ apiKey: "aio_x", callbacks: { publicUrl: "https://app.example/api/v1" } });
+
+// A worker's Durable Object binding, in the shape Cloudflare's DurableObjectNamespace has.
+const binding = { idFromName: (name: string) => ({ name }), get: (_id: { name: string }) => ({ fetch: async (_input: string, _init: RequestInit) => new Response("null") }) };
+const durable: ProxyStore = durableObjectStore(binding, { name: "kling3" });
+const durableHandle = createProxyHandler({ apiKey: "aio_x", store: durableObjectStore(binding) });
+const storeClass: typeof KlingProxyStore = KlingProxyStore;
+// @ts-expect-error: the namespace is a binding, not its name
+durableObjectStore("KLING_STORE");
+// @ts-expect-error: the name is a string
+durableObjectStore(binding, { name: 7 });
 
 // @ts-expect-error: the client's helpers are internal (types only, no value)
 k.clientSettings({}, true);

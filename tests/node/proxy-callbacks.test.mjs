@@ -203,10 +203,19 @@ test("polls are answered from the store, and a task whose callback is lost is re
 });
 
 test("a task that runs longer costs at most one more upstream request a minute, then the callback's read", async (t) => {
+  // A sandbox of its own, slower: a 15 s video takes (60 s + 120 s) × 0.03 = 5.4 s of real
+  // time, during which the proxy's clock moves on by minutes (and a loaded machine has time
+  // for the polls).
+  const slow = await startChild({ KLING_SANDBOX_TIME_SCALE: "0.03" });
+  const general = handler;
+  handler = createProxyHandler({ ...options, upstream: `${slow.url}/api/v1` });
+  const counts = async () => (await fetch(`${slow.url}/_sandbox`).then((r) => r.json())).counts;
+  t.after(() => {
+    handler = general;
+    slow.stop();
+  });
   const clock = FakeTimers.install({ now: Date.now(), toFake: ["Date"] });
   t.after(() => clock.uninstall());
-  // A 15 s video: (60 s + 120 s) × 0.01 = 1.8 s of real time, during which the proxy's clock
-  // moves on by minutes.
   const created = await (await fetch(`${proxyUrl}/api/v1/videos/generations`, { method: "POST", headers: { "Content-Type": "application/json", "X-User": "alice" }, body: JSON.stringify({ prompt: "a cat", duration: 15 }) })).json();
   const id = created.data.task_id;
   const gets = [];

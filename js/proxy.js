@@ -89,6 +89,9 @@ async function readLimited(request, limit, timeoutMs) {
   return { bytes };
 }
 
+/** Decodes a whole body at a time (no `stream`), so one decoder serves every request. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 const BODY_ERRORS = {
   400: ["The request body could not be read", "invalid_request"],
   408: ["The request body did not arrive in time", "request_timeout"],
@@ -297,7 +300,7 @@ export function createProxyHandler({
       if (read.status) return apiError(read.status, ...BODY_ERRORS[read.status], cors);
       let input;
       try {
-        input = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(read.bytes));
+        input = JSON.parse(UTF8.decode(read.bytes));
       } catch {
         return apiError(400, "The body is not valid JSON", "invalid_request", cors);
       }
@@ -356,18 +359,31 @@ export function createProxyHandler({
     // The browser's request may end (its signal), and the API has the client's time limit for
     // each request to answer in. A create's redirect is not followed: a fetch that followed a
     // 307 would send it a second time, to a place the proxy was not told of.
-    const limit = AbortSignal.timeout(upstreamTimeoutMs);
-    const signal = typeof AbortSignal.any === "function" && request.signal ? AbortSignal.any([request.signal, limit]) : limit;
+    // One controller for both, and a timer cleared once the answer is read: in Node,
+    // AbortSignal.timeout with AbortSignal.any costs several times as much a request (each
+    // makes a signal held through weak references), a share the proxy's throughput shows.
+    const upstreamSignal = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      upstreamSignal.abort(new DOMException(`The API did not answer within ${upstreamTimeoutMs / 1000} s`, "TimeoutError"));
+    }, upstreamTimeoutMs);
+    const gone = () => upstreamSignal.abort(request.signal.reason);
+    if (request.signal?.aborted) gone();
+    else request.signal?.addEventListener("abort", gone, { once: true });
     try {
       // A create is not redirected (see above); a poll follows, as the client's does.
       cache ??= cacheField(target);
-      answer = await fetchFn(target, { ...init, signal, ...cache, ...(init.method === "POST" ? { redirect: "manual" } : {}) });
+      answer = await fetchFn(target, { ...init, signal: upstreamSignal.signal, ...cache, ...(init.method === "POST" ? { redirect: "manual" } : {}) });
       text = await answer.text();
     } catch {
       // The task may exist all the same: what it cost stays counted.
-      return limit.aborted
+      return timedOut
         ? apiError(504, `The API did not answer within ${upstreamTimeoutMs / 1000} s`, "upstream_timeout", cors)
         : apiError(502, "The proxy could not reach the API", "upstream_unreachable", cors);
+    } finally {
+      clearTimeout(timer);
+      request.signal?.removeEventListener("abort", gone);
     }
     if (answer.status === 0 || (answer.status >= 300 && answer.status < 400)) {
       return apiError(502, `The API answered with a redirect (HTTP ${answer.status}), which the proxy does not follow`, "upstream_redirect", cors);

@@ -2,7 +2,7 @@
 // the shape Workers, Bun and Deno serve (and Node through an adapter). It adds the API key on
 // the server, checks and prices each new task with the package before forwarding it, refuses
 // tasks over a credit cap and requests from origins not allowed, and never returns the key.
-import { attemptVerdict, buildRequest, checkApiKey, checkIdempotencyKey, checkTaskId, clientDefaults, estimateCost, redactKey, validateRequest } from "kling3-wasm";
+import { attemptVerdict, buildRequest, checkApiKey, checkIdempotencyKey, checkTaskId, clientDefaults, estimateCost, redactKey, ValidationError } from "kling3-wasm";
 import { memoryStore, STORE_OPERATIONS } from "./proxy-store.js";
 
 export { memoryStore };
@@ -304,9 +304,14 @@ export function createProxyHandler({
       } catch {
         return apiError(400, "The body is not valid JSON", "invalid_request", cors);
       }
-      const report = validateRequest(input);
-      if (!report.valid) {
-        return apiError(400, `Invalid parameters: ${report.errors.map((e) => e.message).join("; ")}`, "invalid_request", cors, { details: report.errors });
+      // buildRequest checks the input as validateRequest does, and throws its ValidationError
+      // naming every bad field: one pass of the package over the input, where two were.
+      let built;
+      try {
+        built = buildRequest(input, { apiKey, baseUrl: upstream });
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        return apiError(400, `Invalid parameters: ${error.errors.map((e) => e.message).join("; ")}`, "invalid_request", cors, { details: error.errors });
       }
       const { credits } = estimateCost(input);
       const cap = principal?.maxCreditsPerTask ?? maxCreditsPerTask;
@@ -330,7 +335,6 @@ export function createProxyHandler({
         if (!spend.ok) return refusal(limits[spend.refused], spend, cors);
         spend.keys = limits.filter((l) => l.key.startsWith("credits")).map((l) => l.key);
       }
-      const built = buildRequest(input, { apiKey, baseUrl: upstream });
       target = built.url;
       // Passed on as is: the sandbox honours it; whether the real API does is not documented.
       const headers = idempotencyKey === null ? built.headers : { ...built.headers, "Idempotency-Key": idempotencyKey };

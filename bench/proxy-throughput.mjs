@@ -127,9 +127,11 @@ export async function measureProxyThroughput({ requests, concurrency, rounds, wa
   }));
   // fal's proxy forwards to the URL its client names in the `x-fal-target-url` header, if that
   // URL (host and port, path, query) matches one of `allowedUrlPatterns` (fal's own hosts by
-  // default) and, for a POST off *.fal.ai, one of `allowedEndpoints`. Both are its documented
-  // config: allowing the sink there is how it forwards to the sink, with its own global fetch
-  // and no stand-in.
+  // default) and, for a POST off *.fal.ai, one of `allowedEndpoints`. Both are options of its
+  // ProxyConfig (src/config.d.ts): allowing the sink there is how it forwards to the sink, with
+  // its own global fetch and no stand-in. `resolveFalAuth` is set: its default forwards the caller's own
+  // Authorization header as the fal key when there is one (the bench checks that no user's token
+  // reaches the sink).
   const target = `${sink.url}/api/v1/videos/generations`;
   const fal = await serve(falFetchHandler({
     allowedUrlPatterns: [`${new URL(sink.url).host}/**`],
@@ -198,7 +200,8 @@ export async function measureProxyThroughput({ requests, concurrency, rounds, wa
 
   const figures = (c) => {
     const sorted = [...c.latencies].sort((x, y) => x - y);
-    return { createsPerSecond: Math.round(c.latencies.length / (c.ms / 1000)), p50Ms: quantile(sorted, 0.5), p99Ms: quantile(sorted, 0.99) };
+    const ms = (q) => Math.round(quantile(sorted, q) * 100) / 100;
+    return { createsPerSecond: Math.round(c.latencies.length / (c.ms / 1000)), p50Ms: ms(0.5), p99Ms: ms(0.99) };
   };
   return {
     date: new Date().toISOString(),

@@ -19,6 +19,7 @@ import { measureFloor, measureSafeFloor, safeFloorPkg, wasmByCrate } from "./flo
 import { measurePageBundles } from "./bundlers.mjs";
 import { measureNextPages } from "./nextjs.mjs";
 import { ESBUILD_WASM_FILE } from "../tests/support/bundlers.mjs";
+import { measureProxyThroughput } from "./proxy-throughput.mjs";
 import { writeReport } from "./report.mjs";
 import { measureUpstreamRequests } from "./upstream.mjs";
 import { cargoTargetDir } from "../scripts/cargo-target.mjs";
@@ -245,6 +246,10 @@ results.throughput = race(k, inputs, valid, opsPerSecond);
 // go below in size, nor above in speed. (The safe floor, measured with the race above, is the
 // package's own guarded reader and answers with no rule: src/bindings/floor.rs.)
 results.floor = await measureFloor({ inputs, valid, opsPerSecond });
+
+// ---- proxy throughput ----------------------------------------------------------------------
+// kling3-wasm/proxy beside @fal-ai/server-proxy, forwarding to one local sink (bench/proxy-throughput.mjs).
+results.proxyThroughput = await measureProxyThroughput();
 
 // ---- polling -------------------------------------------------------------------------------
 // Seeded, so runs compare.

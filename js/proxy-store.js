@@ -20,18 +20,22 @@ export const CALLBACK_OPERATIONS = ["put", "get", "claim"];
  * holds what is live plus at most a minute of expired entries.
  */
 export function memoryStore() {
-  const windows = new Map(); // key → [{ id, until, amount }], oldest first
+  // key → { entries: [{ id, until, amount }] in order of expiry, spent: the sum of their
+  // amounts }: kept as entries come and go, so a create costs the same however full the window.
+  const windows = new Map();
   const owners = new Map(); // taskId → { principalId, until }
   const records = new Map(); // key → { value, until }: put's records and claims
   let nextId = 0;
   let sweptAt = -Infinity;
+  const EMPTY = { entries: [], spent: 0 };
 
   const live = (key, now) => {
-    const entries = windows.get(key);
-    if (entries === undefined) return [];
-    while (entries.length > 0 && entries[0].until <= now) entries.shift();
+    const window = windows.get(key);
+    if (window === undefined) return EMPTY;
+    const { entries } = window;
+    while (entries.length > 0 && entries[0].until <= now) window.spent -= entries.shift().amount;
     if (entries.length === 0) windows.delete(key);
-    return entries;
+    return window;
   };
   const sweep = (now) => {
     if (now - sweptAt < SWEEP_EVERY_MS) return;
@@ -50,8 +54,7 @@ export function memoryStore() {
       sweep(now);
       for (let i = 0; i < counts.length; i++) {
         const { key, amount, limit } = counts[i];
-        const entries = live(key, now);
-        const spent = entries.reduce((sum, e) => sum + e.amount, 0);
+        const { entries, spent } = live(key, now);
         if (spent + amount <= limit) continue;
         // When enough will have left the window for this amount to fit; never, if it exceeds
         // the limit itself.
@@ -70,9 +73,11 @@ export function memoryStore() {
       }
       const entry = String(nextId++);
       for (const { key, amount, windowMs } of counts) {
-        const entries = windows.get(key) ?? [];
-        windows.set(key, entries);
+        let window = windows.get(key);
+        if (window === undefined) windows.set(key, (window = { entries: [], spent: 0 }));
+        const { entries } = window;
         entries.push({ id: entry, until: now + windowMs, amount });
+        window.spent += amount;
         // Kept in order of expiry, as `live` and the retry time read them.
         for (let j = entries.length - 1; j > 0 && entries[j - 1].until > entries[j].until; j--) {
           [entries[j - 1], entries[j]] = [entries[j], entries[j - 1]];
@@ -82,10 +87,12 @@ export function memoryStore() {
     },
     async refund(keys, entry) {
       for (const key of keys) {
-        const entries = windows.get(key);
-        const i = entries?.findIndex((e) => e.id === entry) ?? -1;
-        if (i >= 0) entries.splice(i, 1);
-        if (entries?.length === 0) windows.delete(key);
+        const window = windows.get(key);
+        if (window === undefined) continue;
+        // The newest entry is the likeliest: a create is refunded as soon as the API refuses it.
+        const i = window.entries.findLastIndex((e) => e.id === entry);
+        if (i >= 0) window.spent -= window.entries.splice(i, 1)[0].amount;
+        if (window.entries.length === 0) windows.delete(key);
       }
     },
     async setOwner(taskId, principalId, ttlMs, now) {
@@ -114,7 +121,7 @@ export function memoryStore() {
     /** What the store holds: the keys with live windows, their entries, ownership records, and put's records and claims. */
     size() {
       let entries = 0;
-      for (const list of windows.values()) entries += list.length;
+      for (const window of windows.values()) entries += window.entries.length;
       return { windows: windows.size, entries, owners: owners.size, records: records.size };
     },
   };

@@ -29,7 +29,10 @@ function bodyStream(req) {
 /** Answers `req` with `handler`; the handler's errors become a 502 in the API's error shape. */
 export async function serveFetchHandler(handler, req, res) {
   const controller = new AbortController();
-  res.on("close", () => controller.abort());
+  // The request's signal aborts when the browser goes before its answer is sent, not after.
+  res.on("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
   const url = `http://${req.headers.host ?? "127.0.0.1"}${req.url}`;
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   const request = new Request(url, {

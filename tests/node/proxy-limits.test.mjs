@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { createProxyHandler } from "kling3-wasm/proxy";
 import { serveFetchHandler } from "../../server/node-adapter.mjs";
-import { fakeUpstream, slowRequest } from "./servers.mjs";
+import { fakeUpstream, rawRequest, slowRequest } from "./servers.mjs";
 
 const KEY = "aio_limits_Secret/9";
 let upstream;
@@ -204,6 +204,30 @@ test("an API that does not answer within upstreamTimeoutMs is a 504, and the fet
   assert.equal((await answer.json()).error.type, "upstream_timeout");
   assert.ok(aborted);
   assert.ok(Date.now() - started < 5000);
+});
+
+test("served by Node, a poll whose browser hangs up is let go upstream; an answered one is not aborted after", { timeout: 30_000 }, async () => {
+  const signals = [];
+  let answer = true;
+  const fetchFn = (url, init) => {
+    signals.push(init.signal);
+    if (answer) return Promise.resolve(new Response('{"data":{"task_id":"t1","status":"IN_PROGRESS"}}', { status: 200 }));
+    return new Promise((_, reject) => init.signal.addEventListener("abort", () => reject(init.signal.reason)));
+  };
+  const served = await serve(handler({ fetch: fetchFn }));
+  try {
+    const { status } = await rawRequest(`http://127.0.0.1:${served.port}/api/v1/tasks/t1`);
+    assert.equal(status, 200);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(signals[0].aborted, false, "an answered request's fetch sees no abort");
+    answer = false;
+    await assert.rejects(rawRequest(`http://127.0.0.1:${served.port}/api/v1/tasks/t1`, { timeoutMs: 300 }));
+    const deadline = Date.now() + 5000;
+    while (!signals[1]?.aborted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(signals[1].aborted, true, "the browser went, so the upstream request is let go");
+  } finally {
+    await served.close();
+  }
 });
 
 test("the proxy's own names: allowedHosts refuses any other host", { timeout: 30_000 }, async () => {

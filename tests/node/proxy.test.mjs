@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createProxyHandler } from "kling3-wasm/proxy";
-import { KlingClient } from "kling3-wasm";
+import { KlingClient, validateRequest } from "kling3-wasm";
 import { startDevServer } from "../../server/dev-server.mjs";
 
 const KEY = "aio_serverside_secret";
@@ -43,7 +43,11 @@ test("a task over the credit cap is refused before reaching the API", async () =
 test("an invalid request is refused with every problem, before reaching the API", async () => {
   const response = await create(handler(), { duration: 20 });
   assert.equal(response.status, 400);
-  assert.deepEqual((await response.json()).error.details.map((d) => d.path), ["prompt", "duration"]);
+  const { error } = await response.json();
+  assert.deepEqual(error.details.map((d) => d.path), ["prompt", "duration"]);
+  // The package's own words, as validateRequest gives them.
+  assert.deepEqual(error.details, validateRequest({ duration: 20 }).errors);
+  assert.equal(error.message, `Invalid parameters: ${error.details.map((d) => d.message).join("; ")}`);
   assert.equal(upstream.sandbox.counts.posts, 0);
 });
 

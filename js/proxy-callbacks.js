@@ -28,28 +28,34 @@ const signed = (ref) => encoder.encode(`kling3-wasm callback ${ref}`);
 
 /**
  * Callback URLs under `publicUrl` (the proxy's base path as the API reaches it) signed with
- * `secret`: `make()` gives a new `{ ref, url }`; `check(ref, token)` whether a token is the
- * one made for `ref` (Web Crypto's verify, which takes the same time however much matches).
+ * `secret`: `make(once)` gives `{ ref, url }`, a new one each time, or with `once` (the user
+ * and the create's Idempotency-Key) the same one for every repeat of that create, so that a
+ * repeat sends the same body; `check(ref, token)` whether a token is the one made for `ref`
+ * (Web Crypto's verify, which takes the same time however much matches), in its one spelling.
  */
 export function callbackUrls(publicUrl, secret) {
   let key;
   const hmac = () => (key ??= crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]));
   return {
-    async make() {
-      const ref = base64url(crypto.getRandomValues(new Uint8Array(16)));
+    async make(once = null) {
+      const bytes = once === null
+        ? crypto.getRandomValues(new Uint8Array(16))
+        : new Uint8Array(await crypto.subtle.sign("HMAC", await hmac(), encoder.encode(`kling3-wasm create ${once}`))).slice(0, 16);
+      const ref = base64url(bytes);
       const token = base64url(new Uint8Array(await crypto.subtle.sign("HMAC", await hmac(), signed(ref))));
       return { ref, url: `${publicUrl}${CALLBACK_PATH}${ref}/${token}` };
     },
     async check(ref, token) {
       const mac = unbase64url(token);
-      if (mac === null || mac.byteLength !== 32 || unbase64url(ref) === null) return false;
+      // base64url leaves spare bits in its last letter: only the spelling made is taken.
+      if (mac === null || mac.byteLength !== 32 || base64url(mac) !== token || unbase64url(ref) === null) return false;
       return crypto.subtle.verify("HMAC", await hmac(), mac, signed(ref));
     },
   };
 }
 
-/** The SHA-256 of some bytes, as hex: how a repeated callback body is known again. */
-export async function digest(bytes) {
-  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+/** The SHA-256 of a text, as hex. */
+export async function digest(text) {
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
   return Array.from(hash, (b) => b.toString(16).padStart(2, "0")).join("");
 }

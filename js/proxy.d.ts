@@ -88,18 +88,20 @@ export interface ProxyOptions {
   callbacks?: {
     /**
      * Where the API reaches the handler's `basePath`, such as `https://app.example.com/api/v1`
-     * (http(s), no query). Behind a front server, the public name, not the internal one.
+     * (http(s), no query, its path ending with `basePath`, its host one of `allowedHosts` when
+     * given). Behind a front server, the public name, not the internal one.
      */
     publicUrl: string;
     /** At least 32 characters, kept on the server (such as 32 random bytes as hex). */
     secret: string;
   };
   /**
-   * Called once per task (over every instance sharing the store) when a callback or the
-   * proxy's own read finds it ended: the package's task (`status` `"succeeded"` or
+   * Called at most once per task (over every instance sharing the store) when a callback or
+   * the proxy's own read finds it ended (or, if the instance that kept the end stopped before
+   * the call, at the next callback or poll): the package's task (`status` `"succeeded"` or
    * `"failed"`, `videoUrl`, `raw`...) and the principal that created it, as `authorize` gave it
    * and the store kept it (JSON), or null without `authorize`. Awaited; what it throws goes to
-   * the server's log. Needs `callbacks`.
+   * the server's log, and it is not called again. Needs `callbacks`.
    */
   onTaskDone?: (task: import("./index.js").Task, principal: Principal | null) => void | Promise<void>;
 }

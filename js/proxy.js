@@ -24,6 +24,7 @@ const {
   createRateWindowMs: MINUTE_MS,
   ownershipTtlMs: DEFAULT_OWNERSHIP_TTL_MS,
   safetyPollMs: SAFETY_POLL_MS,
+  callbackReadGapMs: READ_GAP_MS,
   requestTimeoutMs: UPSTREAM_TIMEOUT_MS,
   // The answer's headers passed back to the browser (each scrubbed of the key); no others.
   exposedHeaders: COPIED_HEADERS,
@@ -224,7 +225,7 @@ export function createProxyHandler({
     throw new TypeError('createProxyHandler: basePath must be a path such as "/api/v1" (or "" for the root)');
   }
   if (typeof fetchFn !== "function") throw new TypeError("createProxyHandler: fetch must be a function");
-  const urls = callbacks === undefined ? null : callbackUrlsOf(callbacks);
+  const urls = callbacks === undefined ? null : callbackUrlsOf(callbacks, basePath, allowedHosts);
   if (urls) {
     const lacking = CALLBACK_OPERATIONS.filter((op) => typeof store[op] !== "function");
     if (lacking.length > 0) throw new TypeError(`createProxyHandler: with callbacks, store must also have the operations ${CALLBACK_OPERATIONS.join(", ")} (missing ${lacking.join(", ")})`);
@@ -330,7 +331,9 @@ export function createProxyHandler({
         return apiError(400, message, "invalid_request", cors, { details: [{ path: "callback_url", code: "set_by_proxy", message }] });
       }
       if (urls && fields) {
-        made = await urls.make();
+        // A repeat of a create (the same Idempotency-Key) gets the same callback URL, so that
+        // it sends the same body, as an Idempotency-Key asks.
+        made = await urls.make(idempotencyKey === null ? null : `${user}\n${idempotencyKey}`);
         input = { ...input, callback_url: made.url };
       }
       // buildRequest checks the input as validateRequest does, and throws its ValidationError
@@ -365,8 +368,11 @@ export function createProxyHandler({
         spend.keys = limits.filter((l) => l.key.startsWith("credits")).map((l) => l.key);
       }
       target = built.url;
-      // Passed on as is: the sandbox honours it; whether the real API does is not documented.
-      const headers = idempotencyKey === null ? built.headers : { ...built.headers, "Idempotency-Key": idempotencyKey };
+      // Passed on (the sandbox honours it; whether the real API does is not documented), for a
+      // signed-in user as a digest of the user and the key: every user's creates go under one
+      // API key, and one user's key must not fetch another's task.
+      const forwardedKey = idempotencyKey === null ? null : principal ? await digest(`${user}\n${idempotencyKey}`) : idempotencyKey;
+      const headers = forwardedKey === null ? built.headers : { ...built.headers, "Idempotency-Key": forwardedKey };
       init = { method: "POST", headers, body: built.body };
     } else {
       const badTaskId = checkTaskId(taskId);
@@ -477,7 +483,10 @@ export function createProxyHandler({
   // taken) and "done:{id}" (onTaskDone called) are each won by one instance.
   async function remember(taskId, ref, principal, text) {
     const now = Date.now();
-    await store.put(`task:${taskId}`, JSON.stringify({ principal, text, final: false }), ownershipTtlMs, now);
+    // A repeated create (its Idempotency-Key) answered with a task already kept keeps what is known.
+    if ((await store.get(`task:${taskId}`, now)) === null) {
+      await store.put(`task:${taskId}`, JSON.stringify({ principal, text, final: false }), ownershipTtlMs, now);
+    }
     await store.put(`ref:${ref}`, taskId, ownershipTtlMs, now);
     // The first read of its own comes a minute after the create, if no callback came before.
     await store.claim(`ask:${taskId}`, SAFETY_POLL_MS, now);
@@ -488,23 +497,36 @@ export function createProxyHandler({
   }
 
   /**
-   * What a read of the task tells. Once it has ended, its final state is kept and
-   * `onTaskDone` called, once over every instance. Only a final state is written, so a slower
-   * read that saw the task still running cannot undo one.
+   * What a read of the task tells: true once it has ended, and then its final state is kept
+   * and `onTaskDone` called. Only a final state is written, so a slower read that saw the task
+   * still running cannot undo one.
    */
   async function settle(taskId, record, answer, text) {
     const verdict = attemptVerdict({ method: "GET", status: answer.status, headers: answer.headers, text });
     const status = verdict.outcome === "task" ? verdict.task?.status : null;
-    if (status !== "succeeded" && status !== "failed") return;
-    const now = Date.now();
-    await store.put(`task:${taskId}`, JSON.stringify({ ...record, text, final: true }), ownershipTtlMs, now);
-    if (onTaskDone && (await store.claim(`done:${taskId}`, ownershipTtlMs, now))) {
-      try {
-        await onTaskDone(verdict.task, record.principal);
-      } catch (error) {
-        logged("onTaskDone threw", error);
-      }
+    if (status !== "succeeded" && status !== "failed") return false;
+    await store.put(`task:${taskId}`, JSON.stringify({ ...record, text, final: true }), ownershipTtlMs, Date.now());
+    await finish(taskId, record.principal, verdict.task);
+    return true;
+  }
+
+  /**
+   * Calls `onTaskDone` for a task whose end is kept, unless some instance did: at most once
+   * (a claim in the store), and again asked at each callback or poll that finds the end kept,
+   * so that an instance that stopped between keeping the end and the call loses no call.
+   */
+  async function finish(taskId, principal, task) {
+    if (!onTaskDone || !(await store.claim(`done:${taskId}`, ownershipTtlMs, Date.now()))) return;
+    try {
+      await onTaskDone(task, principal);
+    } catch (error) {
+      logged("onTaskDone threw (it is not called again for this task)", error);
     }
+  }
+
+  /** The task of a kept final answer. */
+  function keptTask(record) {
+    return attemptVerdict({ method: "GET", status: 200, text: record.text }).task;
   }
 
   /**
@@ -516,6 +538,7 @@ export function createProxyHandler({
     const now = Date.now();
     const record = await recordOf(taskId, now);
     if (record === null) return null;
+    if (record.final) await finish(taskId, record.principal, keptTask(record));
     if (record.final || !(await store.claim(`ask:${taskId}`, SAFETY_POLL_MS, now))) {
       return new Response(scrub(record.text), { status: 200, headers: answerHeaders(cors) });
     }
@@ -527,43 +550,43 @@ export function createProxyHandler({
 
   /**
    * A callback: a URL this proxy made, else a 404 with nothing read. Its body is not believed
-   * (the API documents no signature for it): the task is read again, once; a repeated body is
-   * taken once, and a task whose end is known is not read again.
+   * (the API documents no signature for it): the task is read again. The answer is 200 once the
+   * task's end is kept, whoever read it; until then a 503 with `Retry-After`, so that the API
+   * calls again: after a read that failed or found the task running, and for a callback that
+   * comes within `callbackReadGapMs` of another's read (a repeat comes to nothing, and a URL
+   * that leaked makes at most one read a second).
    */
   async function receive(request, rest) {
     const [ref = "", token = "", more] = rest.split("/");
     if (more !== undefined || !(await urls.check(ref, token))) return apiError(404, "No such callback", "not_found");
     if (request.method !== "POST") return apiError(405, "A callback takes POST", "method_not_allowed", { Allow: "POST" });
-    const read = await readLimited(request, maxBodyBytes, bodyTimeoutMs);
-    if (read.status) return apiError(read.status, ...BODY_ERRORS[read.status]);
+    // The body is not read: nothing in it is believed.
+    request.body?.cancel().catch(() => {});
     const taken = () => json(200, { received: true });
-    const busy = (message, type) => apiError(503, message, type, { "Retry-After": "1" });
-    let taskId;
-    let record;
+    const again = (message, type) => apiError(503, message, type, { "Retry-After": String(Math.ceil(READ_GAP_MS / 1000)) });
     const now = Date.now();
     try {
-      taskId = await store.get(`ref:${ref}`, now);
-      record = taskId === null ? null : await recordOf(taskId, now);
-    } catch (error) {
-      logged("the store could not look up a callback's task", error);
-      return busy("The proxy cannot look up its tasks just now", "store_unavailable");
-    }
-    // A URL this proxy made, whose create's answer has not been recorded yet.
-    if (taskId === null) return busy("This callback's task is not recorded yet", "task_not_recorded");
-    if (record === null || checkTaskId(taskId) !== null) return apiError(404, "No such callback", "not_found");
-    try {
-      if (record.final || !(await store.claim(`callback:${taskId}:${await digest(read.bytes)}`, ownershipTtlMs, now))) return taken();
+      const taskId = await store.get(`ref:${ref}`, now);
+      // A URL this proxy made, whose create's answer has not been recorded yet.
+      if (taskId === null) return again("This callback's task is not recorded yet", "task_not_recorded");
+      const record = await recordOf(taskId, now);
+      if (record === null || checkTaskId(taskId) !== null) return apiError(404, "No such callback", "not_found");
+      if (record.final) {
+        await finish(taskId, record.principal, keptTask(record));
+        return taken();
+      }
+      if (!(await store.claim(`reading:${taskId}`, READ_GAP_MS, now))) return again("The task was read just now; its end is not known yet", "task_running");
       const sent = await toUpstream(taskUrl(taskId), pollInit, null);
       if (sent.failed) {
         logged(`a callback's task could not be read: ${sent.failed[1]}`);
-        return busy("The proxy could not read the task from the API", sent.failed[2]);
+        return again("The proxy could not read the task from the API", sent.failed[2]);
       }
-      await settle(taskId, record, sent.answer, sent.text);
+      if (await settle(taskId, record, sent.answer, sent.text)) return taken();
+      return again("The API says the task has not ended", "task_running");
     } catch (error) {
       logged("the store could not record a callback", error);
-      return busy("The proxy cannot record its tasks just now", "store_unavailable");
+      return again("The proxy cannot record its tasks just now", "store_unavailable");
     }
-    return taken();
   }
 }
 
@@ -572,8 +595,11 @@ function answerHeaders(cors) {
   return { ...cors, "Content-Type": "application/json", "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox" };
 }
 
-/** Checks `callbacks` and makes its URLs: `{ publicUrl, secret }`. */
-function callbackUrlsOf(callbacks) {
+/**
+ * Checks `callbacks` (`{ publicUrl, secret }`) against where the handler answers, and makes
+ * its URLs: a publicUrl that could not reach this handler would lose every callback.
+ */
+function callbackUrlsOf(callbacks, basePath, allowedHosts) {
   const { publicUrl, secret } = callbacks ?? {};
   let url = null;
   try {
@@ -586,6 +612,13 @@ function callbackUrlsOf(callbacks) {
   }
   if (typeof secret !== "string" || secret.length < MIN_SECRET_LENGTH) {
     throw new TypeError(`createProxyHandler: callbacks.secret must be a string of at least ${MIN_SECRET_LENGTH} characters, kept on the server (such as 32 random bytes as hex)`);
+  }
+  const publicPath = url.pathname.replace(/\/+$/, "");
+  if (!publicPath.endsWith(basePath)) {
+    throw new TypeError(`createProxyHandler: callbacks.publicUrl must end with the handler's basePath (${JSON.stringify(basePath)}), where callbacks are answered; its path is ${JSON.stringify(publicPath)}`);
+  }
+  if (allowedHosts?.every((host) => host.toLowerCase() !== url.hostname.toLowerCase())) {
+    throw new TypeError(`createProxyHandler: callbacks.publicUrl's host ${url.hostname} must be one of allowedHosts, or every callback is refused`);
   }
   return callbackUrls(url.href.replace(/\/+$/, ""), secret);
 }

@@ -70,6 +70,10 @@ pub struct ClientDefaults {
     /// With callbacks, the least time between a proxy's own reads of a task that has not
     /// called back (from the create on): a lost callback costs at most one request a minute.
     pub safety_poll_ms: u32,
+    /// With callbacks, the least time between a proxy's reads of a task that callbacks ask
+    /// for: a callback that comes sooner, or whose read did not find the task ended, is asked to
+    /// come again after it (`Retry-After`).
+    pub callback_read_gap_ms: u32,
     /// The answer headers a browser page may read (and a proxy passes on): the waits a 429
     /// asks for, and whether an idempotent repeat was answered from the first.
     pub exposed_headers: &'static [&'static str],
@@ -98,6 +102,7 @@ pub const CLIENT_DEFAULTS: ClientDefaults = ClientDefaults {
     create_rate_window_ms: 60_000,
     ownership_ttl_ms: 7 * 24 * 3_600_000,
     safety_poll_ms: 60_000,
+    callback_read_gap_ms: 1_000,
     exposed_headers: &["Retry-After", "retry-after-ms", "Idempotent-Replayed"],
     request_cache: REQUEST_CACHE,
 };

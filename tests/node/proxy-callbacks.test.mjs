@@ -32,7 +32,6 @@ const server = createServer((req, res) => {
 await new Promise((r) => server.listen(0, "127.0.0.1", r));
 const proxyUrl = `http://127.0.0.1:${server.address().port}`;
 const done = [];
-const logs = [];
 const options = {
   apiKey: KEY,
   upstream: `${sandbox.url}/api/v1`,
@@ -70,7 +69,6 @@ before(() => control("/reset", {}));
 beforeEach(async () => {
   await control("/reset", {});
   done.length = 0;
-  logs.length = 0;
   seen.polls = 0;
   seen.callbacks = 0;
   seen.upstream.length = 0;
@@ -119,8 +117,9 @@ test("a callback's body is not believed: a forged one is checked against the API
   assert.equal(task.status, "succeeded");
   assert.doesNotMatch(task.videoUrl, /forged/);
   const c = await counts();
-  assert.equal(c.callbacks, 2, "the forged callback and the true one");
-  assert.deepEqual([c.posts, c.gets], [1, 2], "each callback body was read against the API once");
+  assert.ok(c.callbacks >= 2, "the forged callback and the true one");
+  assert.equal(c.posts, 1);
+  assert.ok(c.gets >= 2 && c.gets <= 4, `the forged callback was read against the API (${c.gets} reads)`);
   assert.equal(done.length, 1);
   assert.doesNotMatch(done[0].task.videoUrl, /forged/);
 });
@@ -129,18 +128,43 @@ test("a callback sent several times at once is taken once", async () => {
   await control("/faults", { fault: "callback-duplicate", copies: 4 });
   const task = await client.generate({ prompt: "rain on a window", duration: 5 });
   assert.equal(task.status, "succeeded");
-  await until("four callbacks", async () => (await counts()).callbacks === 4);
-  await until("the callbacks answered", () => seen.callbacks === 4);
+  // Those that came while the first was read are asked to come again (a second later), and
+  // then find the end kept.
+  await until("four callbacks", async () => (await counts()).callbacks >= 4);
+  await new Promise((r) => setTimeout(r, 1_500));
   const c = await counts();
-  assert.deepEqual([c.posts, c.gets], [1, 1]);
+  assert.deepEqual([c.posts, c.gets], [1, 1], "one read for four callbacks");
   assert.equal(done.length, 1);
+});
+
+test("a callback whose read fails is asked to come again, and its repeat finds the end", async () => {
+  await control("/faults", { fault: "status-500", route: "poll" });
+  const task = await client.generate({ prompt: "a heron", duration: 5 });
+  assert.equal(task.status, "succeeded");
+  const c = await counts();
+  assert.deepEqual([c.posts, c.gets, c.callbacks], [1, 2, 2], "the failed read, then the repeat's");
+  assert.equal(done.length, 1);
+});
+
+test("with callbacks, an Idempotency-Key makes one task per user however often the create comes", async () => {
+  const post = (user, key) => fetch(`${proxyUrl}/api/v1/videos/generations`, {
+    method: "POST", headers: { "Content-Type": "application/json", "X-User": user, "Idempotency-Key": key }, body: JSON.stringify({ prompt: "a cat" }),
+  }).then((r) => r.json());
+  const first = await post("alice", "click-1");
+  const again = await post("alice", "click-1");
+  assert.equal(again.data.task_id, first.data.task_id, "the repeat sent the same body, and got the same task");
+  const bobs = await post("bob", "click-1");
+  assert.notEqual(bobs.data.task_id, first.data.task_id, "another user's key of the same name is their own");
+  assert.equal((await counts()).created, 2);
+  await until("both tasks done", () => done.length === 2);
 });
 
 test("anything but a callback URL the proxy made is a 404, with nothing read or forwarded", async () => {
   const task = await client.createTask({ prompt: "a lighthouse", duration: 5 });
   const real = callbackUrlOf(0);
   const [ref, token] = real.split("/callbacks/")[1].split("/");
-  const flip = (text) => text.slice(0, -1) + (text.endsWith("A") ? "B" : "A");
+  // The first letter carries six whole bits of the MAC (the last one has spare bits).
+  const flip = (text) => (text.startsWith("A") ? "B" : "A") + text.slice(1);
   const wrong = [
     `${ref}/${flip(token)}`, // another token
     `${flip(ref)}/${token}`, // the token of another reference
@@ -149,6 +173,7 @@ test("anything but a callback URL the proxy made is a 404, with nothing read or 
     `${ref}`,
     "",
     `${ref}/${"A".repeat(43)}`,
+    `${ref}/${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`, // the same MAC, another spelling
     `${ref}/${token}%00`,
   ];
   for (const rest of wrong) {
@@ -246,7 +271,10 @@ test("callbacks are checked when the handler is made", () => {
   assert.throws(make({ callbacks: { publicUrl: "https://x.example/api", secret: "short" } }), /callbacks\.secret must be a string of at least 32 characters/);
   assert.throws(make({ onTaskDone: () => {} }), /onTaskDone must be a function of \(task, principal\), and needs callbacks/);
   const fourOps = { reserve: async () => ({ ok: true, entry: "1" }), refund: async () => {}, setOwner: async () => {}, owner: async () => null };
-  assert.throws(make({ store: fourOps, callbacks: { publicUrl: "https://x.example/api", secret: SECRET } }), /with callbacks, store must also have the operations put, get, claim/);
+  assert.throws(make({ store: fourOps, callbacks: { publicUrl: "https://x.example/api/v1", secret: SECRET } }), /with callbacks, store must also have the operations put, get, claim/);
+  assert.throws(make({ callbacks: { publicUrl: "https://x.example/api", secret: SECRET } }), /callbacks\.publicUrl must end with the handler's basePath \("\/api\/v1"\)/);
+  assert.doesNotThrow(make({ basePath: "/api/kling", callbacks: { publicUrl: "https://x.example/app/api/kling/", secret: SECRET } }), "under a front path");
+  assert.throws(make({ allowedHosts: ["app.example"], callbacks: { publicUrl: "https://x.example/api/v1", secret: SECRET } }), /host x\.example must be one of allowedHosts/);
   assert.doesNotThrow(make({ store: fourOps }), "a store of four operations still serves without callbacks");
 });
 
@@ -261,4 +289,76 @@ test("npm start serves the proxy with callbacks from KLING_PUBLIC_URL and KLING_
   assert.equal(task.status, "succeeded");
   const c = await counts();
   assert.deepEqual([c.posts, c.gets, c.callbacks], [1, 1, 1]);
+});
+
+test("instances sharing a store call onTaskDone once, and again when the one that kept the end stopped before calling it", async () => {
+  const { memoryStore } = await import("kling3-wasm/proxy");
+  const store = memoryStore();
+  let ended = false;
+  let reads = 0;
+  const api = async (url, init) => {
+    const body = (data) => new Response(JSON.stringify({ code: 200, message: "success", data }), { status: 200, headers: { "Content-Type": "application/json" } });
+    if (init.method === "POST") return body({ task_id: "t-shared", status: "IN_PROGRESS" });
+    reads++;
+    return body(ended ? { task_id: "t-shared", status: "COMPLETED", output: { video_url: "https://cdn.example/v.mp4" } } : { task_id: "t-shared", status: "IN_PROGRESS" });
+  };
+  const calls = [];
+  // The first claim of "done" fails, as an instance that stopped there would leave it.
+  let failOnce = true;
+  const flaky = { ...store, claim: async (key, ...rest) => {
+    if (key.startsWith("done:") && failOnce) {
+      failOnce = false;
+      throw new Error("the store went away");
+    }
+    return store.claim(key, ...rest);
+  } };
+  const make = (name, s) => createProxyHandler({ apiKey: KEY, fetch: api, store: s, callbacks: { publicUrl: "https://proxy.example/api/v1", secret: SECRET }, onTaskDone: (task) => calls.push([name, task.taskId, task.status]) });
+  const [a, b] = [make("a", flaky), make("b", store)];
+  let sent;
+  const capture = createProxyHandler({ apiKey: KEY, store, callbacks: { publicUrl: "https://proxy.example/api/v1", secret: SECRET }, fetch: async (url, init) => {
+    sent = JSON.parse(init.body);
+    return api(url, init);
+  } });
+  await capture(new Request("https://proxy.example/api/v1/videos/generations", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ prompt: "a cat" }) }));
+  ended = true;
+  const callback = (h) => h(new Request(sent.callback_url, { method: "POST", body: "{}" })).then((r) => r.status);
+  const t = (await import("node:test")).mock;
+  const errors = t.method(console, "error", () => {});
+  try {
+    assert.equal(await callback(a), 503, "the end was kept, the call was lost with the store");
+    assert.deepEqual(calls, []);
+    const statuses = await Promise.all([callback(a), callback(b), callback(b), callback(a)]);
+    assert.deepEqual(statuses, [200, 200, 200, 200], "the end is kept: each is taken");
+  } finally {
+    errors.mock.restore();
+  }
+  assert.equal(reads, 1, "one read for every callback");
+  assert.equal(calls.length, 1, "onTaskDone once over both instances");
+  assert.deepEqual(calls[0].slice(1), ["t-shared", "succeeded"]);
+});
+
+test("onTaskDone that throws is logged, without the key, and not called again", async (t) => {
+  const logged = [];
+  t.mock.method(console, "error", (line) => logged.push(String(line)));
+  let sent;
+  let n = 0;
+  const h = createProxyHandler({
+    apiKey: KEY,
+    callbacks: { publicUrl: "https://proxy.example/api/v1", secret: SECRET },
+    onTaskDone: () => {
+      n++;
+      throw new Error(`the hook failed near ${KEY}`);
+    },
+    fetch: async (url, init) => {
+      if (init.method === "POST") sent = JSON.parse(init.body);
+      const status = init.method === "POST" ? "IN_PROGRESS" : "FAILED";
+      return new Response(JSON.stringify({ code: 200, message: "success", data: { task_id: "t-hook", status, error: "no" } }), { status: 200 });
+    },
+  });
+  await h(new Request("https://proxy.example/api/v1/videos/generations", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ prompt: "a cat" }) }));
+  for (let i = 0; i < 3; i++) assert.equal((await h(new Request(sent.callback_url, { method: "POST", body: "{}" }))).status, 200);
+  assert.equal(n, 1);
+  assert.equal(logged.length, 1);
+  assert.match(logged[0], /onTaskDone threw/);
+  assert.ok(!logged[0].includes(KEY), logged[0]);
 });

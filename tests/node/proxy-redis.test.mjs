@@ -216,8 +216,12 @@ test("with callbacks, two processes sharing Redis take a task's callback once, a
     assert.ok(callbackUrl.startsWith(`${b.url}/api/v1/callbacks/`), callbackUrl);
     const body = JSON.stringify({ data: { task_id: id, status: "COMPLETED" } });
     const answers = await Promise.all([1, 2, 3].map(() => fetch(callbackUrl, { method: "POST", headers: { "Content-Type": "application/json" }, body })));
-    assert.deepEqual(answers.map((r) => r.status), [200, 200, 200]);
+    // One reads the task; one that came while it did is asked to come again, and then finds the end.
+    const statuses = answers.map((r) => r.status).sort();
+    assert.ok(statuses.includes(200), statuses.join());
+    for (const status of statuses) assert.ok(status === 200 || status === 503, statuses.join());
     assert.equal(apiGets(), 1, "three at once, one read");
+    assert.equal((await fetch(callbackUrl, { method: "POST", body })).status, 200, "a repeat finds the end kept");
     // The same callback at a, with another body: the end is known everywhere.
     const atA = callbackUrl.replace(b.url, a.url);
     assert.equal((await fetch(atA, { method: "POST", body: "{}" })).status, 200);

@@ -359,7 +359,7 @@ export const cases = [
       eq([d.basePath, d.bodyTimeoutMs, d.spendWindowMs, d.maxBodyBytes], ["/api/v1", 5000, 3600000, 1000000]);
       eq(d.exposedHeaders, ["Retry-After", "retry-after-ms", "Idempotent-Replayed"]);
       // The proxy's (docs/proxy.md): creates counted by the minute, owners kept a week, a lost callback asked after once a minute.
-      eq([d.createRateWindowMs, d.ownershipTtlMs, d.safetyPollMs], [60000, 604800000, 60000]);
+      eq([d.createRateWindowMs, d.ownershipTtlMs, d.safetyPollMs, d.callbackReadGapMs], [60000, 604800000, 60000, 1000]);
       // Every request the client sends, and the proxy forwards, goes to the network.
       eq(d.requestCache, "no-store");
       eq(["2f1c0e9a-7b1d-4c55-9a0e-6f1f2d3c4b5a", "k", "x".repeat(255)].map(k.isIdempotencyKey), [true, true, true]);

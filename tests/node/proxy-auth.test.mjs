@@ -292,3 +292,18 @@ test("memoryStore stays bounded: expired windows and ownership records are dropp
   await store.owner("t1", 3_700_000);
   assert.deepEqual(store.size(), { windows: 0, entries: 0, owners: 0, records: 0 });
 });
+
+test("a signed-in user's Idempotency-Key goes on as a digest of the user and the key: the same for a repeat, another for another user", async () => {
+  const h = handler({ authorize: bearer(USERS) });
+  const post = (token, key) => h(new Request("http://proxy.local/api/v1/videos/generations", {
+    method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}`, "Idempotency-Key": key }, body: JSON.stringify({ prompt: "a cat" }),
+  }));
+  for (const [token, key] of [["a", "click-1"], ["a", "click-1"], ["b", "click-1"], ["a", "click-2"]]) assert.equal((await post(token, key)).status, 200);
+  const sent = posts().slice(-4).map((r) => r.headers["idempotency-key"]);
+  for (const key of sent) assert.match(key, /^[0-9a-f]{64}$/, "not the key as the user sent it");
+  assert.equal(sent[0], sent[1], "a repeat names the same create");
+  assert.equal(new Set(sent).size, 3, "another user, or another key, names another");
+  // Without authorize every caller is one user, and the key goes on as it came.
+  await handler({})(new Request("http://proxy.local/api/v1/videos/generations", { method: "POST", headers: { "Content-Type": "application/json", "Idempotency-Key": "click-1" }, body: JSON.stringify({ prompt: "a cat" }) }));
+  assert.equal(posts().at(-1).headers["idempotency-key"], "click-1");
+});

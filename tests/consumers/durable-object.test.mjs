@@ -11,15 +11,14 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { estimateCost } from "kling3-wasm";
 import { fakeUpstream } from "../node/servers.mjs";
 import { storeContract } from "../node/store-contract.mjs";
+import { sharedStoreContract } from "../node/shared-store.mjs";
 import { bundleWorker, startWorkerd, WORKERD } from "./support.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../..");
 const KEY = "aio_durable_secret";
-const TASK = { prompt: "a cat" }; // 300 credits
 const DATE = "2026-11-01";
 
 let dist;
@@ -77,71 +76,17 @@ function remoteStore(kind, name) {
   return Object.fromEntries(["reserve", "refund", "setOwner", "owner", "put", "get", "claim", "size"].map((op) => [op, (...args) => call(op, args)]));
 }
 
-const create = (url, token, body = TASK) => fetch(`${url}/api/v1/videos/generations`, {
-  method: "POST", headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body),
-});
-const read = (url, token, taskId) => fetch(`${url}/api/v1/tasks/${taskId}`, { headers: { Authorization: `Bearer ${token}` } });
-const posts = () => upstream.seen.filter((r) => r.method === "POST");
-const gets = () => upstream.seen.filter((r) => r.method === "GET");
 
 for (const [kind, sqlite] of KINDS) {
   let objects = 0;
   storeContract(`durableObjectStore (${kind})`, () => remoteStore(kind, `contract-${objects++}`));
 
-  test(`200 concurrent creates through two workers sharing one Durable Object forward exactly the budget, and refuse the rest with budget_exceeded (${kind})`, { timeout: 60_000 }, async () => {
-    upstream.seen.length = 0;
-    assert.equal(estimateCost(TASK).credits, 300);
-    const { urls, log } = await twoWorkers({ name: `stampede-${kind}`, sqlite, options: { maxCreditsPerWindow: 3000 } });
-    const started = performance.now();
-    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => create(i % 2 ? urls.a : urls.b)));
-    const ms = performance.now() - started;
-    const refusals = await Promise.all(answers.filter((r) => r.status !== 200).map(async (r) => `${r.status} ${(await r.json()).error.type}`));
-    const credits = posts().reduce((sum, r) => sum + estimateCost(JSON.parse(r.body)).credits, 0);
-    console.log(`durable object (${kind}) stampede: ${posts().length} creates forwarded (${credits} of 3000 credits), ${refusals.length} refused, in ${Math.round(ms)} ms`);
-    assert.equal(credits, 3000, `the budget, and not a credit more: ${log()}`);
-    assert.equal(posts().length, 10);
-    assert.equal(answers.filter((r) => r.status === 200).length, 10);
-    assert.deepEqual([...new Set(refusals)], ["403 budget_exceeded"]);
-    assert.equal(refusals.length, 190);
-  });
-
-  test(`with signed-in users, two workers sharing one Durable Object hold each user's budget and the global one under 200 concurrent creates (${kind})`, { timeout: 60_000 }, async () => {
-    upstream.seen.length = 0;
-    const users = { a: { id: "alice" }, b: { id: "bob" }, c: { id: "carol" } };
-    // Each user may spend 1200 (4 tasks), all together 3000 (10 tasks): 12 wanted, 10 fit.
-    const { urls } = await twoWorkers({ name: `users-${kind}`, sqlite, users, options: { maxUserCreditsPerWindow: 1200, maxCreditsPerWindow: 3000 } });
-    const tokens = Object.keys(users);
-    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => create(i % 2 ? urls.a : urls.b, tokens[i % 3], { prompt: tokens[i % 3] })));
-    const spent = {};
-    for (const r of posts()) {
-      const body = JSON.parse(r.body);
-      spent[body.prompt] = (spent[body.prompt] ?? 0) + estimateCost(body).credits;
-    }
-    for (const token of tokens) assert.ok((spent[token] ?? 0) <= 1200, `${token} spent ${spent[token]}`);
-    assert.equal(Object.values(spent).reduce((x, y) => x + y, 0), 3000);
-    assert.equal(posts().length, 10);
-    assert.equal(answers.filter((r) => r.status === 200).length, 10);
-    const types = await Promise.all(answers.filter((r) => r.status !== 200).map(async (r) => `${r.status} ${(await r.json()).error.type}`));
-    assert.equal(types.length, 190);
-    for (const type of types) assert.ok(["403 user_budget_exceeded", "403 budget_exceeded"].includes(type), type);
-  });
-
-  test(`a task created through one worker is read by its creator through the other, and is a 404 to anyone else (${kind})`, { timeout: 60_000 }, async () => {
-    upstream.seen.length = 0;
-    const { urls } = await twoWorkers({ name: `owners-${kind}`, sqlite, users: { a: { id: "alice" }, b: { id: "bob" } } });
-    const created = await create(urls.a, "a");
-    assert.equal(created.status, 200);
-    const { data } = await created.json();
-    const mine = await read(urls.b, "a", data.task_id);
-    assert.equal(mine.status, 200);
-    assert.equal((await mine.json()).data.task_id, data.task_id);
-    assert.equal(gets().length, 1);
-    for (const [url, token, taskId] of [[urls.b, "b", data.task_id], [urls.a, "b", data.task_id], [urls.b, "a", "t-never-made-here"]]) {
-      const response = await read(url, token, taskId);
-      assert.equal(response.status, 404);
-      assert.equal((await response.json()).error.type, "task_not_found");
-    }
-    assert.equal(gets().length, 1, "nothing more was forwarded");
+  sharedStoreContract(`a Durable Object (${kind})`, {
+    upstream: () => upstream,
+    start: async ({ tag, users, options }) => {
+      const workerd = await twoWorkers({ name: `${tag}-${kind}`, sqlite, users, options });
+      return { urls: [workerd.urls.a, workerd.urls.b], log: workerd.log };
+    },
   });
 
   test(`the object drops expired entries, owners, records and claims a minute after they end, and keeps live ones (${kind})`, async () => {

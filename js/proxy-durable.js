@@ -2,8 +2,9 @@
 // worker bound to the same namespace) sharing one budget. `KlingProxyStore` is the object: one
 // instance, by name, holds all the counts and records in its transactional storage and answers
 // a small JSON protocol. `durableObjectStore(namespace)` is the store the proxy calls, each
-// operation one request to that instance. The file imports nothing (not `cloudflare:workers`),
-// so the proxy still loads in Node, Bun, Deno and Next.js.
+// operation one request to that instance. The file imports only the stores' shared rule from
+// ./proxy-store.js (not `cloudflare:workers`), so the proxy still loads in Node, Bun, Deno and
+// Next.js.
 //
 // What the object keeps, each value an array with its end (by the proxies' clock) first:
 //   n                                  the next reservation's id
@@ -15,6 +16,8 @@
 //   x:{until, 16 digits}:{storage key} 0: the index of what expires when, read by the sweep
 // A name (a window's key, a task id, a record's key) longer than 1024 bytes is kept as "#" and
 // its SHA-256, so that any principal id fits storage's 2048 bytes a key.
+
+import { fitsAfterMs } from "./proxy-store.js";
 
 /** How often, at most, the object drops what has expired (at most SWEEP_BATCH at a time). */
 const SWEEP_EVERY_MS = 60_000;
@@ -165,21 +168,8 @@ export class KlingProxyStore {
       }
       const spent = live.reduce((sum, e) => sum + e.amount, 0);
       if (spent + amount <= limit) continue;
-      // When enough will have left the window for this amount to fit; never, if it exceeds
-      // the limit itself.
       live.sort((a, b) => a.until - b.until);
-      let retryAfterMs = null;
-      if (amount <= limit) {
-        let left = spent;
-        for (const e of live) {
-          left -= e.amount;
-          if (left + amount <= limit) {
-            retryAfterMs = e.until - now;
-            break;
-          }
-        }
-      }
-      return { ok: false, refused: i, spent, retryAfterMs };
+      return { ok: false, refused: i, spent, retryAfterMs: fitsAfterMs(live, spent, amount, limit, now) };
     }
     const id = (await this.storage.get("n")) ?? 0;
     const writes = { n: id + 1 };
@@ -201,10 +191,15 @@ export class KlingProxyStore {
     await this.keep(`o:${taskId}`, [principalId], now + ttlMs);
   }
 
-  async owner(taskId, now) {
+  /** What is kept under `key` (its end first) while it has not ended, else null. */
+  async unexpired(key, now) {
     await this.sweep(now);
-    const found = await this.storage.get(`o:${taskId}`);
-    return found !== undefined && found[0] > now ? found[1] : null;
+    const found = await this.storage.get(key);
+    return found !== undefined && found[0] > now ? found : null;
+  }
+
+  async owner(taskId, now) {
+    return (await this.unexpired(`o:${taskId}`, now))?.[1] ?? null;
   }
 
   async put(key, value, ttlMs, now) {
@@ -213,15 +208,11 @@ export class KlingProxyStore {
   }
 
   async get(key, now) {
-    await this.sweep(now);
-    const found = await this.storage.get(`r:${key}`);
-    return found !== undefined && found[0] > now ? found[1] : null;
+    return (await this.unexpired(`r:${key}`, now))?.[1] ?? null;
   }
 
   async claim(key, ttlMs, now) {
-    await this.sweep(now);
-    const held = await this.storage.get(`c:${key}`);
-    if (held !== undefined && held[0] > now) return false;
+    if ((await this.unexpired(`c:${key}`, now)) !== null) return false;
     await this.keep(`c:${key}`, [], now + ttlMs);
     return true;
   }

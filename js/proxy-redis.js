@@ -161,9 +161,15 @@ export function redisStore({ url, prefix = "kling3:" } = {}) {
   const windowKey = (key) => `${prefix}window:${key}`;
   const ownerKey = (taskId) => `${prefix}owner:${taskId}`;
   const recordKey = (key) => `${prefix}record:${key}`;
-  // A value with its end by the proxy's clock in front: "end value".
-  const timed = (value, ttlMs, now) => `${now + ttlMs} ${value}`;
-  const untimed = (record, now) => {
+  // An owner or a record is kept as its end by the proxy's clock, then its value: "end value".
+  // That end is what counts; Redis's expiry only frees the memory.
+  const setTimed = async (key, value, ttlMs, now) => {
+    const redis = await client();
+    await redis.sendCommand(["SET", key, `${now + ttlMs} ${value}`, "PX", String(ttlMs + SLACK_MS)]);
+  };
+  const getTimed = async (key, now) => {
+    const redis = await client();
+    const record = await redis.sendCommand(["GET", key]);
     if (record === null || record === undefined) return null;
     const text = String(record);
     const space = text.indexOf(" ");
@@ -182,24 +188,10 @@ export function redisStore({ url, prefix = "kling3:" } = {}) {
     async refund(keys, entry) {
       if (keys.length > 0) await run(REFUND, keys.map(windowKey), [entry]);
     },
-    async setOwner(taskId, principalId, ttlMs, now) {
-      // The record carries its end by the proxy's clock, which `owner` reads; Redis's expiry
-      // only frees the memory.
-      const redis = await client();
-      await redis.sendCommand(["SET", ownerKey(taskId), timed(principalId, ttlMs, now), "PX", String(ttlMs + SLACK_MS)]);
-    },
-    async owner(taskId, now) {
-      const redis = await client();
-      return untimed(await redis.sendCommand(["GET", ownerKey(taskId)]), now);
-    },
-    async put(key, value, ttlMs, now) {
-      const redis = await client();
-      await redis.sendCommand(["SET", recordKey(key), timed(value, ttlMs, now), "PX", String(ttlMs + SLACK_MS)]);
-    },
-    async get(key, now) {
-      const redis = await client();
-      return untimed(await redis.sendCommand(["GET", recordKey(key)]), now);
-    },
+    setOwner: (taskId, principalId, ttlMs, now) => setTimed(ownerKey(taskId), principalId, ttlMs, now),
+    owner: (taskId, now) => getTimed(ownerKey(taskId), now),
+    put: (key, value, ttlMs, now) => setTimed(recordKey(key), value, ttlMs, now),
+    get: (key, now) => getTimed(recordKey(key), now),
     async claim(key, ttlMs, now) {
       return Number(await run(CLAIM, [recordKey(`claim:${key}`)], [now, ttlMs, SLACK_MS])) === 1;
     },

@@ -14,6 +14,22 @@ export const STORE_OPERATIONS = ["reserve", "refund", "setOwner", "owner"];
 export const CALLBACK_OPERATIONS = ["put", "get", "claim"];
 
 /**
+ * In how long enough of a full window will have left it for `amount` to fit: the window's live
+ * `entries` (`{ until, amount }`, in order of `until`) hold `spent`. Null (never) when the
+ * amount exceeds the limit itself. The rule of the stores written in JS (the Redis script has
+ * its own copy in Lua).
+ */
+export function fitsAfterMs(entries, spent, amount, limit, now) {
+  if (amount > limit) return null;
+  let left = spent;
+  for (const e of entries) {
+    left -= e.amount;
+    if (left + amount <= limit) return e.until - now;
+  }
+  return null;
+}
+
+/**
  * A store in this process's memory. It holds the entries of each sliding window (time, amount,
  * id), dropped when they leave their window, and each task's owner until its `ttlMs` is over.
  * No timer runs: at most once a minute an operation sweeps out everything expired, so memory
@@ -56,20 +72,7 @@ export function memoryStore() {
         const { key, amount, limit } = counts[i];
         const { entries, spent } = live(key, now);
         if (spent + amount <= limit) continue;
-        // When enough will have left the window for this amount to fit; never, if it exceeds
-        // the limit itself.
-        let retryAfterMs = null;
-        if (amount <= limit) {
-          let left = spent;
-          for (const e of entries) {
-            left -= e.amount;
-            if (left + amount <= limit) {
-              retryAfterMs = e.until - now;
-              break;
-            }
-          }
-        }
-        return { ok: false, refused: i, spent, retryAfterMs };
+        return { ok: false, refused: i, spent, retryAfterMs: fitsAfterMs(entries, spent, amount, limit, now) };
       }
       const entry = String(nextId++);
       for (const { key, amount, windowMs } of counts) {

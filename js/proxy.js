@@ -479,8 +479,9 @@ export function createProxyHandler({
   // With callbacks, the store keeps what the proxy knows of each task it made: under
   // "task:{id}" the creator and the last answer that is worth keeping (the create's, then the
   // final state), under "ref:{ref}" which task a callback URL is for; the claims "ask:{id}"
-  // (a read of the task in the last minute), "callback:{id}:{sha256}" (a callback body already
-  // taken) and "done:{id}" (onTaskDone called) are each won by one instance.
+  // (the proxy's own read of the task in the last minute), "reading:{id}" (a callback's read in
+  // the last `callbackReadGapMs`) and "done:{id}" (onTaskDone called) are each won by one
+  // instance.
   async function remember(taskId, ref, principal, text) {
     const now = Date.now();
     // A repeated create (its Idempotency-Key) answered with a task already kept keeps what is known.
@@ -506,7 +507,7 @@ export function createProxyHandler({
     const status = verdict.outcome === "task" ? verdict.task?.status : null;
     if (status !== "succeeded" && status !== "failed") return false;
     await store.put(`task:${taskId}`, JSON.stringify({ ...record, text, final: true }), ownershipTtlMs, Date.now());
-    await finish(taskId, record.principal, verdict.task);
+    await finish(taskId, record, verdict.task);
     return true;
   }
 
@@ -514,19 +515,15 @@ export function createProxyHandler({
    * Calls `onTaskDone` for a task whose end is kept, unless some instance did: at most once
    * (a claim in the store), and again asked at each callback or poll that finds the end kept,
    * so that an instance that stopped between keeping the end and the call loses no call.
+   * `task` is the package's reading of the kept final answer, read here when not given.
    */
-  async function finish(taskId, principal, task) {
+  async function finish(taskId, record, task) {
     if (!onTaskDone || !(await store.claim(`done:${taskId}`, ownershipTtlMs, Date.now()))) return;
     try {
-      await onTaskDone(task, principal);
+      await onTaskDone(task ?? attemptVerdict({ method: "GET", status: 200, text: record.text }).task, record.principal);
     } catch (error) {
       logged("onTaskDone threw (it is not called again for this task)", error);
     }
-  }
-
-  /** The task of a kept final answer. */
-  function keptTask(record) {
-    return attemptVerdict({ method: "GET", status: 200, text: record.text }).task;
   }
 
   /**
@@ -538,10 +535,12 @@ export function createProxyHandler({
     const now = Date.now();
     const record = await recordOf(taskId, now);
     if (record === null) return null;
-    if (record.final) await finish(taskId, record.principal, keptTask(record));
-    if (record.final || !(await store.claim(`ask:${taskId}`, SAFETY_POLL_MS, now))) {
-      return new Response(scrub(record.text), { status: 200, headers: answerHeaders(cors) });
+    const kept = () => new Response(scrub(record.text), { status: 200, headers: answerHeaders(cors) });
+    if (record.final) {
+      await finish(taskId, record);
+      return kept();
     }
+    if (!(await store.claim(`ask:${taskId}`, SAFETY_POLL_MS, now))) return kept();
     const sent = await toUpstream(taskUrl(taskId), pollInit, request.signal);
     if (sent.failed) return apiError(...sent.failed, cors);
     await settle(taskId, record, sent.answer, sent.text).catch((error) => logged("the store could not record a task's final state", error));
@@ -572,7 +571,7 @@ export function createProxyHandler({
       const record = await recordOf(taskId, now);
       if (record === null || checkTaskId(taskId) !== null) return apiError(404, "No such callback", "not_found");
       if (record.final) {
-        await finish(taskId, record.principal, keptTask(record));
+        await finish(taskId, record);
         return taken();
       }
       if (!(await store.claim(`reading:${taskId}`, READ_GAP_MS, now))) return again("The task was read just now; its end is not known yet", "task_running");

@@ -21,7 +21,7 @@ import { measureNextPages } from "./nextjs.mjs";
 import { ESBUILD_WASM_FILE } from "../tests/support/bundlers.mjs";
 import { measureProxyThroughput } from "./proxy-throughput.mjs";
 import { writeReport } from "./report.mjs";
-import { measureUpstreamRequests } from "./upstream.mjs";
+import { measureUpstreamRequests, schedules } from "./upstream.mjs";
 import { cargoTargetDir } from "../scripts/cargo-target.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -254,13 +254,8 @@ results.proxyThroughput = await measureProxyThroughput();
 // ---- polling -------------------------------------------------------------------------------
 // Seeded, so runs compare.
 const random = seeded(42);
-const schedules = {
-  "kling3-wasm adaptive": (t) => k.nextPollDelay(t),
-  "fixed 500 ms": () => 500,
-  "fixed 6 s ± 1.5 s": () => 6000 + (random() * 2 - 1) * 1500,
-};
 const jobs = Array.from({ length: 2000 }, () => 60_000 + random() * 120_000);
-for (const [name, next] of Object.entries(schedules)) {
+for (const [name, next] of Object.entries(schedules(random))) {
   let polls = 0;
   let delay = 0;
   for (const job of jobs) {

@@ -10,8 +10,8 @@ import { seeded } from "../tests/support/random.mjs";
 
 const BASE = "http://proxy.bench/api/v1";
 
-/** The page's schedules, as the polling section has them (seeded, so runs compare). */
-function schedules(random) {
+/** The page's polling schedules: the client's own, and the fixed 0.5 s and 6 s (± 1.5 s, from `random`). */
+export function schedules(random) {
   return {
     "kling3-wasm adaptive": (t) => k.nextPollDelay(t),
     "fixed 500 ms": () => 500,

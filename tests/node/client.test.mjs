@@ -405,7 +405,8 @@ describe("abort and timeouts", () => {
   });
 
   test("the wait's timeout rejects with TimeoutError carrying the task id, and polling can go on", async () => {
-    const { taskId } = await client().createTask({ prompt: "x", duration: 3 });
+    // The longest task (about 0.9 s here) leaves room for a slow machine to poll it unfinished.
+    const { taskId } = await client().createTask({ prompt: "x", duration: 15 });
     const error = await rejection(client().waitForTask(taskId, { timeoutMs: 50, pollIntervalMs: 20 }));
     assert.ok(error instanceof TimeoutError);
     assert.equal(error.taskId, taskId);

@@ -67,18 +67,21 @@ async function readLimited(request, limit, timeoutMs) {
   const reader = request.body.getReader();
   const chunks = [];
   let size = 0;
-  let timer;
-  const late = new Promise((resolve) => {
-    timer = setTimeout(() => resolve({ late: true }), timeoutMs);
-  });
+  // Late, the stream is cancelled: the read waiting for more ends at once, as done.
+  let late = false;
+  const timer = setTimeout(() => {
+    late = true;
+    reader.cancel().catch(() => {});
+  }, timeoutMs);
   try {
     for (;;) {
-      const step = await Promise.race([reader.read(), late]);
-      if (step.late || (!step.done && (size += step.value.byteLength) > limit)) {
-        reader.cancel().catch(() => {});
-        return { status: step.late ? 408 : 413 };
-      }
+      const step = await reader.read();
+      if (late) return { status: 408 };
       if (step.done) break;
+      if ((size += step.value.byteLength) > limit) {
+        reader.cancel().catch(() => {});
+        return { status: 413 };
+      }
       chunks.push(step.value);
     }
   } catch {
@@ -86,6 +89,7 @@ async function readLimited(request, limit, timeoutMs) {
   } finally {
     clearTimeout(timer);
   }
+  if (chunks.length === 1) return { bytes: chunks[0] };
   const bytes = new Uint8Array(size);
   let at = 0;
   for (const chunk of chunks) {
@@ -251,20 +255,23 @@ export function createProxyHandler({
 
   return async function handle(request) {
     const url = new URL(request.url);
+    const origin = request.headers.get("Origin");
     // The host the browser asked for is its Host header. Most runtimes build request.url from it;
     // Next.js's route handlers do not (their URL names Next's own host, such as localhost).
+    // Read only where it is compared: with allowedHosts, or for a request from a page.
     let self = url;
-    try {
-      self = new URL(`${url.protocol}//${request.headers.get("Host") ?? url.host}`);
-    } catch {
-      // A Host header no browser sends: the URL's host stands.
+    if (hosts || origin !== null) {
+      try {
+        self = new URL(`${url.protocol}//${request.headers.get("Host") ?? url.host}`);
+      } catch {
+        // A Host header no browser sends: the URL's host stands.
+      }
     }
     if (hosts && !hosts.includes(self.hostname.toLowerCase())) {
       return apiError(403, `This proxy does not answer to the host name ${self.hostname.slice(0, 100)}`, "host_not_allowed");
     }
     // The API's callbacks: no browser's, so no CORS, and no user to authorize.
     if (urls && url.pathname.startsWith(callbacksPath)) return receive(request, url.pathname.slice(callbacksPath.length));
-    const origin = request.headers.get("Origin");
     const allowed = origin === null || origin === self.origin || (allowedOrigins ?? []).includes(origin) || (allowedOrigins ?? []).includes("*");
     const cors = origin && allowed
       ? { "Access-Control-Allow-Origin": origin, Vary: "Origin", "Access-Control-Expose-Headers": COPIED_HEADERS.join(", ") }
@@ -403,7 +410,10 @@ export function createProxyHandler({
       init = pollInit;
     }
 
-    const sent = await toUpstream(target, init, request.signal);
+    // A poll is let go when the browser goes; a create is not: once sent, it may make a task
+    // all the same, and the proxy must read its answer to give back a refused one's credits
+    // and to record whose task it is.
+    const sent = await toUpstream(target, init, route === "task" ? request.signal : null);
     if (sent.failed) return apiError(...sent.failed, cors);
     const { answer, text } = sent;
     // A create the API did not take (a 4xx, a 429, or a refusal inside an HTTP 200) made no

@@ -230,6 +230,37 @@ test("served by Node, a poll whose browser hangs up is let go upstream; an answe
   }
 });
 
+test("served by Node, a create whose browser hangs up is still read to its end: its owner is recorded", { timeout: 30_000 }, async () => {
+  const signals = [];
+  let release;
+  const answered = new Promise((r) => (release = r));
+  const fetchFn = async (url, init) => {
+    signals.push(init.signal);
+    if (init.method !== "POST") return new Response('{"data":{"task_id":"t_late","status":"IN_PROGRESS"}}', { status: 200 });
+    await answered;
+    return new Response('{"code":200,"data":{"task_id":"t_late","status":"IN_PROGRESS"}}', { status: 200 });
+  };
+  const served = await serve(handler({ fetch: fetchFn, authorize: async (r) => (r.headers.get("X-User") ? { id: r.headers.get("X-User") } : null) }));
+  try {
+    const create = { method: "POST", headers: { "Content-Type": "application/json", "X-User": "alice" }, body: JSON.stringify({ prompt: "a cat" }), timeoutMs: 300 };
+    await assert.rejects(rawRequest(`http://127.0.0.1:${served.port}/api/v1/videos/generations`, create));
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(signals[0].aborted, false, "the browser went, but the create is not let go");
+    release();
+    // The answer came after the browser left: the task is alice's all the same.
+    const deadline = Date.now() + 5000;
+    let status;
+    while (status !== 200 && Date.now() < deadline) {
+      ({ status } = await rawRequest(`http://127.0.0.1:${served.port}/api/v1/tasks/t_late`, { headers: { "X-User": "alice" } }));
+      if (status !== 200) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(status, 200);
+    assert.equal((await rawRequest(`http://127.0.0.1:${served.port}/api/v1/tasks/t_late`, { headers: { "X-User": "bob" } })).status, 404);
+  } finally {
+    await served.close();
+  }
+});
+
 test("the proxy's own names: allowedHosts refuses any other host", { timeout: 30_000 }, async () => {
   const h = handler({ allowedHosts: ["app.example.com"] });
   const at = (host) => h(new Request(`http://${host}/api/v1/tasks/t1`));

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -123,4 +123,14 @@ const config :Workerd.Config = (
     }
   }
   return { url: urls[services[0].name], urls, log: () => log, stop };
+}
+
+/** How any wasm module (version 1) begins, as base64: "\0asm\x01\0\0\0". */
+export const WASM_BASE64_START = "AGFzbQEAAAA";
+
+/** The first 64 characters of the wasm that a built pkg/node.js carries as base64. */
+export function nodeEntryWasmHead(pkgDir) {
+  const found = readFileSync(join(pkgDir, "pkg/node.js"), "latin1").match(new RegExp(`${WASM_BASE64_START}[A-Za-z0-9+/]{53}`));
+  if (!found) throw new Error(`no wasm as base64 in ${pkgDir}/pkg/node.js`);
+  return found[0];
 }

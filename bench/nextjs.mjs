@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { pack, unpack } from "../tests/consumers/support.mjs";
 import { weighNextPage } from "../tests/support/next-page.mjs";
+import { nextAppEnv } from "../tests/support/next-app.mjs";
 
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -32,8 +33,8 @@ export async function measureNextPages() {
     for (const bundler of ["turbopack", "webpack"]) {
       const distDir = `.next-bench-${bundler}`;
       rmSync(join(app, distDir), { recursive: true, force: true });
-      // The route handlers build their proxy when loaded, which wants a key; nothing is sent.
-      const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: distDir, KLING_API_KEY: "aio_bench_build_only", KLING_UPSTREAM: "http://127.0.0.1:9/api/v1" };
+      // The route handlers build their proxies when loaded, as the test's app does; nothing is sent.
+      const env = nextAppEnv({ distDir, apiKey: "aio_bench_build_only", upstream: "http://127.0.0.1:9/api/v1" });
       await run(process.execPath, [next, "build", ...(bundler === "webpack" ? ["--webpack"] : [])], { cwd: app, env, maxBuffer: 1 << 24 });
       try {
         out[bundler] = weighNextPage(join(app, distDir));

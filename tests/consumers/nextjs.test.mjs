@@ -18,6 +18,7 @@ import { startDevServer } from "../../server/dev-server.mjs";
 import { launchChromium } from "../browser/helpers.mjs";
 import { freePort, pack, unpack, WASM_BASE64_START } from "./support.mjs";
 import { weighNextPage } from "../support/next-page.mjs";
+import { nextAppEnv } from "../support/next-app.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const app = join(here, "nextjs");
@@ -41,16 +42,7 @@ after(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-const env = (distDir, port) => ({
-  ...process.env,
-  NEXT_TELEMETRY_DISABLED: "1",
-  NEXT_DIST_DIR: distDir,
-  KLING_API_KEY: KEY,
-  KLING_UPSTREAM: `${sandbox.url}/api/v1`,
-  // Where the sandbox calls the signed-in route back (under Next's basePath).
-  KLING_PUBLIC_URL: `http://127.0.0.1:${port ?? 1}/studio/api/signed`,
-  KLING_CALLBACK_SECRET: "a callback secret for the Next.js app, 32+ characters",
-});
+const env = (distDir, port) => nextAppEnv({ distDir, apiKey: KEY, upstream: `${sandbox.url}/api/v1`, port });
 
 /**
  * `next start` or `next dev` on a free port: once it answers, runs `body` with its URL, and

@@ -104,6 +104,14 @@ export interface ProxyOptions {
    * the server's log, and it is not called again. Needs `callbacks`.
    */
   onTaskDone?: (task: import("./index.js").Task, principal: Principal | null) => void | Promise<void>;
+  /**
+   * Given each create's work (the API's answer read, a refused create's credits given back,
+   * the task's owner recorded), so that it goes on after the browser hangs up, where the
+   * runtime would otherwise end it: on Cloudflare Workers, `waitUntil` from
+   * `"cloudflare:workers"`; on Vercel, `waitUntil` from `@vercel/functions`. Node, Deno and
+   * Bun finish the work without it.
+   */
+  waitUntil?: (work: Promise<unknown>) => void;
 }
 
 /** A signed-in user, as `authorize` names them; the limits replace the handler's for this user. */

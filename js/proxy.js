@@ -85,7 +85,8 @@ async function readLimited(request, limit, timeoutMs) {
       chunks.push(step.value);
     }
   } catch {
-    return { status: 400 };
+    // Where cancelling the stream fails the waiting read instead of ending it (Workers).
+    return { status: late ? 408 : 400 };
   } finally {
     clearTimeout(timer);
   }
@@ -196,6 +197,7 @@ export function createProxyHandler({
   store = memoryStore(),
   callbacks,
   onTaskDone,
+  waitUntil,
 } = {}) {
   const badKey = checkApiKey(apiKey);
   if (badKey) throw new TypeError(`createProxyHandler: ${badKey.message}`);
@@ -233,6 +235,9 @@ export function createProxyHandler({
   if (urls) {
     const lacking = CALLBACK_OPERATIONS.filter((op) => typeof store[op] !== "function");
     if (lacking.length > 0) throw new TypeError(`createProxyHandler: with callbacks, store must also have the operations ${CALLBACK_OPERATIONS.join(", ")} (missing ${lacking.join(", ")})`);
+  }
+  if (waitUntil !== undefined && typeof waitUntil !== "function") {
+    throw new TypeError('createProxyHandler: waitUntil must be a function that keeps a promise\'s work alive, such as waitUntil from "cloudflare:workers"');
   }
   if (onTaskDone !== undefined && (typeof onTaskDone !== "function" || !urls)) {
     throw new TypeError("createProxyHandler: onTaskDone must be a function of (task, principal), and needs callbacks");
@@ -412,8 +417,17 @@ export function createProxyHandler({
 
     // A poll is let go when the browser goes; a create is not: once sent, it may make a task
     // all the same, and the proxy must read its answer to give back a refused one's credits
-    // and to record whose task it is.
-    const sent = await toUpstream(target, init, route === "task" ? request.signal : null);
+    // and to record whose task it is. Where the runtime ends a request's work when its client
+    // goes (Workers), `waitUntil` keeps the create's alive.
+    if (route === "task") return forward(target, init, request.signal, cors, null, principal, null);
+    const created = forward(target, init, null, cors, spend, principal, made);
+    waitUntil?.(created.catch(() => {}));
+    return created;
+  };
+
+  /** Sends the request and answers with what the API said, after the create's bookkeeping. */
+  async function forward(target, init, signal, cors, spend, principal, made) {
+    const sent = await toUpstream(target, init, signal);
     if (sent.failed) return apiError(...sent.failed, cors);
     const { answer, text } = sent;
     // A create the API did not take (a 4xx, a 429, or a refusal inside an HTTP 200) made no
@@ -433,7 +447,7 @@ export function createProxyHandler({
       }
     }
     return passOn(answer, text, cors);
-  };
+  }
 
   /**
    * Sends one request to the API, within the client's time limit for an answer and the

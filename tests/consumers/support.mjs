@@ -57,6 +57,8 @@ export async function bundleWorker(entry, wasm, dist) {
   await esbuild({
     entryPoints: [entry], bundle: true, format: "esm", platform: "neutral", target: "es2022",
     conditions: ["workerd", "worker", "browser"], mainFields: ["module", "main"], outfile: join(dist, "worker.js"), logLevel: "error",
+    // The runtime's own modules (`cloudflare:workers`), which workerd provides.
+    external: ["cloudflare:*"],
     plugins: [{ name: "wasm-module", setup(b) { b.onResolve({ filter: /\.wasm$/ }, () => ({ path: "./kling3_wasm_bg.wasm", external: true })); } }],
   });
   copyFileSync(wasm, join(dist, "kling3_wasm_bg.wasm"));

@@ -261,6 +261,42 @@ test("served by Node, a create whose browser hangs up is still read to its end: 
   }
 });
 
+test("a create's work is handed to waitUntil, and goes on to record the owner; a poll's is not", { timeout: 30_000 }, async () => {
+  const handed = [];
+  let release;
+  const answered = new Promise((r) => (release = r));
+  const fetchFn = async (url, init) => {
+    if (init.method === "POST") await answered;
+    return new Response('{"code":200,"data":{"task_id":"t_kept","status":"IN_PROGRESS"}}', { status: 200 });
+  };
+  const h = handler({ fetch: fetchFn, waitUntil: (work) => handed.push(work), authorize: async (r) => ({ id: r.headers.get("X-User") }) });
+  const answer = post(h, JSON.stringify({ prompt: "a cat" }), { "X-User": "alice" });
+  // The work is handed over before the API answers, while the browser may still go.
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(handed.length, 1);
+  release();
+  await handed[0];
+  assert.equal((await answer).status, 200);
+  const poll = (user) => h(new Request("http://proxy.local/api/v1/tasks/t_kept", { headers: { "X-User": user } }));
+  assert.equal((await poll("alice")).status, 200, "the owner was recorded by the work handed over");
+  assert.equal((await poll("bob")).status, 404);
+  assert.equal(handed.length, 1, "polls are not handed over");
+  assert.throws(() => handler({ waitUntil: "later" }), /waitUntil must be a function/);
+});
+
+test("a body late where cancelling fails the waiting read (as on Workers) is still a 408", { timeout: 30_000 }, async () => {
+  let fail;
+  const reader = {
+    read: () => new Promise((_, reject) => (fail = reject)),
+    cancel: async () => fail(new Error("cancelled")),
+  };
+  const request = { url: "http://proxy.local/api/v1/videos/generations", method: "POST", headers: new Headers({ "Content-Type": "application/json" }), body: { getReader: () => reader }, signal: null };
+  const answer = await handler({ bodyTimeoutMs: 50 })(request);
+  assert.equal(answer.status, 408);
+  assert.equal((await answer.json()).error.type, "request_timeout");
+  assert.equal(upstream.seen.length, 0);
+});
+
 test("the proxy's own names: allowedHosts refuses any other host", { timeout: 30_000 }, async () => {
   const h = handler({ allowedHosts: ["app.example.com"] });
   const at = (host) => h(new Request(`http://${host}/api/v1/tasks/t1`));

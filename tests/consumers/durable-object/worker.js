@@ -4,6 +4,7 @@
 // store and authorize) and, for signed-in users, PROXY_USERS (bearer token → principal).
 // `POST /store-rpc` { name, op, args } runs one operation of `durableObjectStore(…, { name })`
 // and answers { value } (or { error }, a 500), for the store's contract tests.
+import { waitUntil } from "cloudflare:workers";
 import { createProxyHandler, durableObjectStore } from "kling3-wasm/proxy";
 
 export { KlingProxyStore } from "kling3-wasm/proxy";
@@ -29,6 +30,8 @@ export default {
         upstream: env.UPSTREAM,
         authorize,
         store: durableObjectStore(env.KLING_STORE),
+        // A create's work goes on if the browser goes, as docs/proxy.md sets it up.
+        waitUntil,
       });
     }
     return handle(request);

@@ -176,6 +176,9 @@ function refusal({ key, amount, limit, windowMs }, { spent, retryAfterMs }, cors
  * `publicUrl`, signed with `secret`; a callback is checked, not believed (the task is read
  * again, once), recorded in the store, and handed to `onTaskDone(task, principal)`; polls are
  * answered from the store, and a task that has not called back is read at most once a minute.
+ *
+ * `waitUntil(promise)` is handed each create's work, so that it goes on after the browser
+ * hangs up where the runtime would end it (Workers: `waitUntil` from "cloudflare:workers").
  */
 export function createProxyHandler({
   apiKey,

@@ -1,6 +1,8 @@
 // The proxy for signed-in users, as docs/proxy.md's Next.js recipe has it: the session cookie
 // names the user, each user reads only their tasks, and the API calls back instead of being
-// polled (KLING_PUBLIC_URL is where it reaches this route).
+// polled (KLING_PUBLIC_URL is where it reaches this route). Next's `after` keeps a create's
+// work going once the browser has gone, as on Vercel.
+import { after } from "next/server";
 import { createProxyHandler } from "kling3-wasm/proxy";
 
 // Stands in for a session store: session id → the signed-in user.
@@ -16,6 +18,7 @@ const handler = createProxyHandler({
     return user === undefined ? null : { id: user };
   },
   callbacks: { publicUrl: process.env.KLING_PUBLIC_URL, secret: process.env.KLING_CALLBACK_SECRET },
+  waitUntil: after,
 });
 export const GET = handler;
 export const POST = handler;

@@ -292,7 +292,7 @@ function proxySection(p) {
   const fal = p.contenders[FAL_PROXY];
   return `## Proxy throughput
 
-\`kling3-wasm/proxy\` beside \`@fal-ai/server-proxy\` ${fal.version}, in one run on ${p.date.slice(0, 10)}
+\`kling3-wasm/proxy\` beside \`@fal-ai/server-proxy\` ${fal.version}, ${p.runs ? `the median of ${p.runs} runs (by ours over fal's creates a second: ${p.ratios.map((x) => `${x.toFixed(2)}×`).join(", ")})` : "in one run"} on ${p.date.slice(0, 10)}
 with Node ${p.node} (\`bench/proxy-throughput.mjs\`; \`node bench/proxy-throughput.mjs --save\`
 measures this part alone and writes it here). Both are fetch handlers served by node:http
 through \`server/node-adapter.mjs\`, and both forward every create to the same local sink, a
@@ -310,8 +310,8 @@ built with the server's key, the answer read by the package's verdict, the task'
 and the key scrubbed from the answer. fal's checks the same token (\`isAuthenticated\`), checks
 its target-URL header against \`allowedUrlPatterns\` and \`allowedEndpoints\` (the sink allowed
 there), adds its key and passes the body and the answer through as they are. On a small machine
-shared with other work, the figures move by 20–30% from run to run; the rounds alternate so
-that noise falls on both alike.
+shared with other work, the figures move by 20–30% from run to run, and their ratio by about
+10%; the rounds alternate so that noise falls on both alike.
 
 `;
 }

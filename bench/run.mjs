@@ -19,7 +19,7 @@ import { measureFloor, measureSafeFloor, safeFloorPkg, wasmByCrate } from "./flo
 import { measurePageBundles } from "./bundlers.mjs";
 import { measureNextPages } from "./nextjs.mjs";
 import { ESBUILD_WASM_FILE } from "../tests/support/bundlers.mjs";
-import { measureProxyThroughput } from "./proxy-throughput.mjs";
+import { measureProxyThroughputMedian } from "./proxy-throughput.mjs";
 import { writeReport } from "./report.mjs";
 import { measureUpstreamRequests, schedules } from "./upstream.mjs";
 import { cargoTargetDir } from "../scripts/cargo-target.mjs";
@@ -249,7 +249,7 @@ results.floor = await measureFloor({ inputs, valid, opsPerSecond });
 
 // ---- proxy throughput ----------------------------------------------------------------------
 // kling3-wasm/proxy beside @fal-ai/server-proxy, forwarding to one local sink (bench/proxy-throughput.mjs).
-results.proxyThroughput = await measureProxyThroughput();
+results.proxyThroughput = await measureProxyThroughputMedian();
 
 // ---- polling -------------------------------------------------------------------------------
 // Seeded, so runs compare.

@@ -424,7 +424,12 @@ export function createProxyHandler({
     // goes (Workers), `waitUntil` keeps the create's alive.
     if (route === "task") return forward(target, init, request.signal, cors, null, principal, null);
     const created = forward(target, init, null, cors, spend, principal, made);
-    waitUntil?.(created.catch(() => {}));
+    try {
+      waitUntil?.(created.catch(() => {}));
+    } catch (error) {
+      // The create is on its way: its answer still reaches the browser.
+      logged("waitUntil threw, so this create's work goes on only while the browser waits", error);
+    }
     return created;
   };
 

@@ -282,6 +282,17 @@ test("a create's work is handed to waitUntil, and goes on to record the owner; a
   assert.equal((await poll("bob")).status, 404);
   assert.equal(handed.length, 1, "polls are not handed over");
   assert.throws(() => handler({ waitUntil: "later" }), /waitUntil must be a function/);
+  // A waitUntil that throws (Next's after, called outside a request) loses no answer.
+  const logged = [];
+  const error = console.error;
+  console.error = (line) => logged.push(line);
+  try {
+    const throwing = handler({ fetch: fetchFn, waitUntil: () => { throw new Error("outside a request"); } });
+    assert.equal((await post(throwing, JSON.stringify({ prompt: "a cat" }))).status, 200);
+  } finally {
+    console.error = error;
+  }
+  assert.match(logged.join("\n"), /waitUntil threw/);
 });
 
 test("a body late where cancelling fails the waiting read (as on Workers) is still a 408", { timeout: 30_000 }, async () => {

@@ -230,16 +230,24 @@ test("served by Node, a poll whose browser hangs up is let go upstream; an answe
   }
 });
 
-test("served by Node, a create whose browser hangs up is still read to its end: its owner is recorded", { timeout: 30_000 }, async () => {
+/**
+ * An API that answers every request with the task `taskId`, but a create only once `release()`
+ * is called; `signals` holds each request's signal.
+ */
+function heldCreates(taskId) {
   const signals = [];
   let release;
-  const answered = new Promise((r) => (release = r));
+  const released = new Promise((r) => (release = r));
   const fetchFn = async (url, init) => {
     signals.push(init.signal);
-    if (init.method !== "POST") return new Response('{"data":{"task_id":"t_late","status":"IN_PROGRESS"}}', { status: 200 });
-    await answered;
-    return new Response('{"code":200,"data":{"task_id":"t_late","status":"IN_PROGRESS"}}', { status: 200 });
+    if (init.method === "POST") await released;
+    return new Response(JSON.stringify({ code: 200, data: { task_id: taskId, status: "IN_PROGRESS" } }), { status: 200 });
   };
+  return { fetchFn, release, signals };
+}
+
+test("served by Node, a create whose browser hangs up is still read to its end: its owner is recorded", { timeout: 30_000 }, async () => {
+  const { fetchFn, release, signals } = heldCreates("t_late");
   const served = await serve(handler({ fetch: fetchFn, authorize: async (r) => (r.headers.get("X-User") ? { id: r.headers.get("X-User") } : null) }));
   try {
     const create = { method: "POST", headers: { "Content-Type": "application/json", "X-User": "alice" }, body: JSON.stringify({ prompt: "a cat" }), timeoutMs: 300 };
@@ -263,12 +271,7 @@ test("served by Node, a create whose browser hangs up is still read to its end: 
 
 test("a create's work is handed to waitUntil, and goes on to record the owner; a poll's is not", { timeout: 30_000 }, async () => {
   const handed = [];
-  let release;
-  const answered = new Promise((r) => (release = r));
-  const fetchFn = async (url, init) => {
-    if (init.method === "POST") await answered;
-    return new Response('{"code":200,"data":{"task_id":"t_kept","status":"IN_PROGRESS"}}', { status: 200 });
-  };
+  const { fetchFn, release } = heldCreates("t_kept");
   const h = handler({ fetch: fetchFn, waitUntil: (work) => handed.push(work), authorize: async (r) => ({ id: r.headers.get("X-User") }) });
   const answer = post(h, JSON.stringify({ prompt: "a cat" }), { "X-User": "alice" });
   // The work is handed over before the API answers, while the browser may still go.

@@ -18,6 +18,18 @@ export function launchChromium() {
   });
 }
 
+/**
+ * `promise`, or a failure naming `what` if it has not settled within `ms`: a step that hangs
+ * says which it was, instead of the whole test running out of time.
+ */
+export function within(ms, what, promise) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: still pending after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 export async function openBrowser() {
   const browser = await launchChromium();
   const server = await startDevServer({ port: 0, mounts: [["/tests/", testsDir]] });

@@ -5,7 +5,7 @@
 import { after, before, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
 import { startDevServer } from "../../server/dev-server.mjs";
-import { launchChromium } from "../browser/helpers.mjs";
+import { launchChromium, within } from "../browser/helpers.mjs";
 
 const KEY = "aio_resend_key";
 let srv;
@@ -27,8 +27,8 @@ const post = async (body, headers = {}) => {
 };
 /** Queues a fault over HTTP, then lets this process see the idle connections the server closed. */
 async function queue(fault) {
-  const answer = await fetch(`${srv.url}/_sandbox/faults`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(fault) });
-  await answer.arrayBuffer();
+  const answer = await within(10_000, `queueing ${fault.fault}`, fetch(`${srv.url}/_sandbox/faults`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(fault) }));
+  await within(10_000, `reading the answer to queueing ${fault.fault}`, answer.arrayBuffer());
   await new Promise((r) => setTimeout(r, 50));
 }
 
@@ -37,34 +37,35 @@ async function queue(fault) {
  * once, and the sandbox see that one POST and create nothing (the browser did not send it again).
  */
 async function clickCreateAgainstDrop(page) {
-  const outcome = await page.evaluate(async (key) => {
+  // A POST that neither fails nor is answered within 10 s is reported as such (a page would hang).
+  const outcome = await within(20_000, "the page's POST", page.evaluate(async (key) => {
     try {
-      const r = await fetch("/api/v1/videos/generations", { method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: JSON.stringify({ prompt: "x" }) });
+      const r = await fetch("/api/v1/videos/generations", { method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: JSON.stringify({ prompt: "x" }), signal: AbortSignal.timeout(10_000) });
       return `answered ${r.status}`;
     } catch (e) {
-      return `failed: ${e.message}`;
+      return e.name === "TimeoutError" ? "hung: no answer and no failure within 10 s" : `failed: ${e.message}`;
     }
-  }, KEY);
+  }, KEY));
   assert.match(outcome, /^failed/);
   assert.deepEqual([srv.sandbox.counts.posts, srv.sandbox.counts.created], [1, 0], "the browser did not send it again");
 }
 
 test("one click against the drop fault is one POST that fails, not a silent second POST", { timeout: 60_000 }, async () => {
-  const browser = await launchChromium();
+  const browser = await within(30_000, "launching Chromium", launchChromium());
   try {
     const page = await browser.newPage();
     await page.goto(`${srv.url}/`);
     // The page's kept-alive connections are warm; the fault is queued from elsewhere, as a developer does.
-    await page.evaluate(() => fetch("/_server").then((r) => r.text()));
+    await within(10_000, "the page's warm-up GET", page.evaluate(() => fetch("/_server").then((r) => r.text())));
     await queue({ fault: "drop", route: "create" });
     await clickCreateAgainstDrop(page);
   } finally {
-    await browser.close();
+    await within(20_000, "closing Chromium", browser.close());
   }
 });
 
 test("an answer still on its way when a drop is queued does not leave its connection for the next POST", { timeout: 60_000 }, async () => {
-  const browser = await launchChromium();
+  const browser = await within(30_000, "launching Chromium", launchChromium());
   try {
     const page = await browser.newPage();
     await page.goto(`${srv.url}/`);
@@ -79,7 +80,7 @@ test("an answer still on its way when a drop is queued does not leave its connec
     await page.evaluate(() => window.slowPoll);
     await clickCreateAgainstDrop(page);
   } finally {
-    await browser.close();
+    await within(20_000, "closing Chromium", browser.close());
   }
 });
 

@@ -5,6 +5,8 @@
 // package `redis` (node-redis), loaded only when a Redis store is made, so that the proxy needs
 // nothing more without one.
 
+import { fitsAfterMs } from "./proxy-store.js";
+
 /**
  * How much longer than its last entry Redis keeps a window key (and an ownership record):
  * entries are timed by the proxies' clocks, the keys' expiry by Redis's, and this covers a
@@ -16,7 +18,9 @@ const SLACK_MS = 60_000;
  * One script per reservation. KEYS: the window keys, then the entry counter. ARGV: now, then
  * amount, limit and windowMs per window. Each window is a sorted set of "id:amount" members
  * scored by the time they leave it. Drops what has left each window, checks every window, and
- * adds to all of them or to none. Answers {1, id} or {0, refused index, spent, retryAfterMs or -1}.
+ * adds to all of them or to none. Answers {1, id}, or {0, refused index, its live entries as
+ * ZRANGE WITHSCORES gives them}: the proxy reads when the amount would fit from those, by the
+ * one rule every store uses (fitsAfterMs), not a copy of it here.
  */
 const RESERVE = `
 local now = tonumber(ARGV[1])
@@ -31,18 +35,7 @@ for i = 1, windows do
     spent = spent + tonumber(string.match(entries[j], ':(%d+)$'))
   end
   if spent + amount > limit then
-    local retry = -1
-    if amount <= limit then
-      local left = spent
-      for j = 1, #entries, 2 do
-        left = left - tonumber(string.match(entries[j], ':(%d+)$'))
-        if left + amount <= limit then
-          retry = tonumber(entries[j + 1]) - now
-          break
-        end
-      end
-    end
-    return {0, i - 1, spent, retry}
+    return {0, i - 1, entries}
   end
 end
 local id = redis.call('INCR', KEYS[#KEYS])
@@ -182,8 +175,17 @@ export function redisStore({ url, prefix = "kling3:" } = {}) {
       const args = [now, ...counts.flatMap((c) => [c.amount, c.limit, c.windowMs])];
       const [ok, ...rest] = await run(RESERVE, keys, args);
       if (Number(ok) === 1) return { ok: true, entry: String(rest[0]) };
-      const [refused, spent, retry] = rest.map(Number);
-      return { ok: false, refused, spent, retryAfterMs: retry < 0 ? null : retry };
+      const [refused, flat] = rest;
+      const entries = [];
+      let spent = 0;
+      for (let j = 0; j < flat.length; j += 2) {
+        const member = String(flat[j]); // "id:amount"
+        const amount = Number(member.slice(member.indexOf(":") + 1));
+        entries.push({ until: Number(flat[j + 1]), amount });
+        spent += amount;
+      }
+      const { amount, limit } = counts[Number(refused)];
+      return { ok: false, refused: Number(refused), spent, retryAfterMs: fitsAfterMs(entries, spent, amount, limit, now) };
     },
     async refund(keys, entry) {
       if (keys.length > 0) await run(REFUND, keys.map(windowKey), [entry]);

@@ -16,8 +16,8 @@ export const CALLBACK_OPERATIONS = ["put", "get", "claim"];
 /**
  * In how long enough of a full window will have left it for `amount` to fit: the window's live
  * `entries` (`{ until, amount }`, in order of `until`) hold `spent`. Null (never) when the
- * amount exceeds the limit itself. The rule of the stores written in JS (the Redis script has
- * its own copy in Lua).
+ * amount exceeds the limit itself. Every store's rule: the Redis store reads it from the entries
+ * its script answers a refusal with.
  */
 export function fitsAfterMs(entries, spent, amount, limit, now) {
   if (amount > limit) return null;

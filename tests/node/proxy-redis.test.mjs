@@ -3,7 +3,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -242,12 +242,12 @@ test("a store whose Redis restarts refuses while it is down, then counts again, 
 });
 
 test("without the redis package, redisStore's first operation fails with an error naming the package to install", async () => {
-  // The shipped file alone in a folder with no node_modules above it.
+  // The shipped file and the one it imports, in a folder with no node_modules above it.
   const dir = mkdtempSync(join(tmpdir(), "kling3-no-redis-"));
   try {
-    const file = join(dir, "proxy-redis.mjs");
-    copyFileSync(fileURLToPath(new URL("proxy-redis.js", import.meta.resolve("kling3-wasm/proxy"))), file);
-    const { redisStore: alone } = await import(file);
+    writeFileSync(join(dir, "package.json"), '{ "type": "module" }');
+    for (const name of ["proxy-redis.js", "proxy-store.js"]) copyFileSync(fileURLToPath(new URL(name, import.meta.resolve("kling3-wasm/proxy"))), join(dir, name));
+    const { redisStore: alone } = await import(join(dir, "proxy-redis.js"));
     const store = alone({ url: redis.url });
     await assert.rejects(store.reserve([{ key: "credits", amount: 1, limit: 1, windowMs: 1000 }], 0), /npm install redis/);
     await store.close();

@@ -175,8 +175,10 @@ writeFileSync(
   ].join("\n"),
 );
 // One file for Node's loader to read instead of five (entry, glue, the wasm and the two
-// snippets): each module costs a fresh process its own resolve, read and compile.
-buildSync({ entryPoints: [join(pkg, "node.js")], bundle: true, format: "esm", platform: "node", target: "node20", minify: true, legalComments: "none", outfile: join(pkg, "node.js"), allowOverwrite: true, logLevel: "error" });
+// snippets): each module costs a fresh process its own resolve, read and compile. Its lines
+// are kept (only names and syntax are minified): Node prints the source line of an uncaught
+// error, and on one line with the base64 wasm that was 350 KB in the user's terminal.
+buildSync({ entryPoints: [join(pkg, "node.js")], bundle: true, format: "esm", platform: "node", target: "node20", minifySyntax: true, minifyIdentifiers: true, legalComments: "none", outfile: join(pkg, "node.js"), allowOverwrite: true, logLevel: "error" });
 if (/new URL\("[^"]*\.wasm"/.test(readFileSync(join(pkg, "node.js"), "utf8"))) throw new Error("build: pkg/node.js must name no wasm file by URL");
 // All of it is inside pkg/node.js now.
 rmSync(join(pkg, "node-web"), { recursive: true });

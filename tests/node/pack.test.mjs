@@ -67,4 +67,10 @@ console.log(JSON.stringify([estimateCost({ mode: "pro", duration: 5 }).credits, 
   assert.deepEqual(JSON.parse(esm.stdout), [400, "function", "function", "function", "function", "function", "function", "function"]);
   const cjs = await run(process.execPath, ["cjs.cjs"], { cwd: app });
   assert.equal(JSON.parse(cjs.stdout), "required");
+  // An uncaught error prints its stack and the source line it was thrown at: a line of the
+  // package's, not the 350 KB of base64 wasm the entry holds.
+  writeFileSync(join(app, "uncaught.mjs"), `import { normalizeRequest } from "kling3-wasm";\nnormalizeRequest({ duration: 20 });\n`);
+  const uncaught = await run(process.execPath, ["uncaught.mjs"], { cwd: app }).then(() => assert.fail("it should throw"), (e) => e);
+  assert.match(uncaught.stderr, /ValidationError: Invalid request: /);
+  assert.ok(uncaught.stderr.length < 10_000, `an uncaught error printed ${uncaught.stderr.length} characters`);
 });

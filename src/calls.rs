@@ -231,7 +231,8 @@ pub fn settings(options: &Input, has_global_fetch: bool) -> Result<Settings, Err
 }
 
 /// Reads a call's options, every problem at once: `callbackUrl` when the call creates a task,
-/// `timeoutMs`, `pollIntervalMs` and `onProgress` (a function: a hole) when it waits. Options
+/// `timeoutMs`, `pollIntervalMs` and `onProgress` (a function: a hole) when it waits, and
+/// `onCreated` (a function) when it does both. Options
 /// that are not an object are no options. `signal_ok` says whether `signal` is absent or an
 /// AbortSignal (only JS can tell).
 ///
@@ -257,6 +258,10 @@ pub fn call_options(options: &Input, signal_ok: bool, creates: bool, waits: bool
         out.poll_interval_ms = number_option(options, "pollIntervalMs", MAX_REQUEST_MS, &mut problems);
         if is_function_or_absent(options, "onProgress") == Some(false) {
             problems.push(issue("onProgress", Code::InvalidType, "onProgress must be a function".into()));
+        }
+        // generate's: told the task as soon as it exists, before the wait.
+        if creates && is_function_or_absent(options, "onCreated") == Some(false) {
+            problems.push(issue("onCreated", Code::InvalidType, "onCreated must be a function".into()));
         }
     }
     if creates {
@@ -527,6 +532,12 @@ mod tests {
             paths(call_options(&json(r#"{"onProgress":1}"#), false, false, true).unwrap_err()),
             ["onProgress", "signal"]
         );
+        let created = with_holes(r#"{"onCreated":null}"#, &[("onCreated", Unsendable::Function)]);
+        assert!(call_options(&created, true, true, true).is_ok());
+        let bad = json(r#"{"onCreated":"log"}"#);
+        assert_eq!(paths(call_options(&bad, true, true, true).unwrap_err()), ["onCreated"]);
+        assert!(call_options(&bad, true, true, false).is_ok(), "createTask has no onCreated");
+        assert!(call_options(&bad, true, false, true).is_ok(), "waitForTask has no onCreated");
         let d = call_options(&Input::default(), true, true, true).unwrap();
         assert_eq!((d.timeout_ms, d.poll_interval_ms, d.callback_url), (DEFAULT_WAIT_TIMEOUT_MS, None, None));
     }

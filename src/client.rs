@@ -22,7 +22,7 @@ use std::task::{Poll, Waker};
 use futures_util::future::{select, Either};
 use gloo_net::http::Response;
 use gloo_timers::future::TimeoutFuture;
-use js_sys::{Date, Function, Object, Promise};
+use js_sys::{Date, Function, Object};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -33,7 +33,7 @@ use crate::calls::{create_request, task_url, CallOptions, Settings, REQUEST_CACH
 use crate::error::Error;
 use crate::input::{Input, Value};
 use crate::interop::js::{call1, call_fetch, follow, genuine_response, global_fetch, reflect_get, set, to_promise};
-use crate::interop::to_js::progress_to_js;
+use crate::interop::to_js::{progress_to_js, task_to_js};
 use crate::schedule::{wait_asked, Method, PollSchedule, LAST_POLL_GRACE_MS};
 use crate::task::Task;
 use crate::text::redact_key;
@@ -77,6 +77,8 @@ pub struct Call {
     pub options: CallOptions,
     pub signal: Option<AbortSignal>,
     pub on_progress: Option<Function>,
+    /// `generate`'s: called with the created task before the wait.
+    pub on_created: Option<Function>,
 }
 
 /// A task, and the text of the answer it was read from (the caller gets it as `raw`).
@@ -159,7 +161,16 @@ impl Client {
         let watch = Watch::new(call.signal.clone());
         let created = self.create(input, call, &watch).await?;
         // A create answer always has an id (`read_answer` refuses one without).
-        let id = created.task.task_id.unwrap_or_default();
+        let id = created.task.task_id.clone().unwrap_or_default();
+        // Told before anything else can fail or be aborted, so the task is never lost; a
+        // promise it returns is waited for, within the wait's timeoutMs.
+        if let Some(on_created) = &call.on_created {
+            let returned = call1(on_created, &task_to_js(&created.task, &created.text)).map_err(Failure::Callback)?;
+            if !settled_in_time(returned, &watch, call.options.timeout_ms).await? {
+                let state = created.task.raw_status.as_deref();
+                return Err(wait_timeout(&id, state, call.options.timeout_ms).into());
+            }
+        }
         let (url, id) = self.task_url(&Value::String(id))?;
         self.wait(&url, &id, call, &watch).await
     }
@@ -202,17 +213,10 @@ impl Client {
             if let Some(on_progress) = &call.on_progress {
                 // A callback that returns a promise is waited for; its rejection, like a throw,
                 // rejects the wait.
-                if let Some(pending) = self.progress(on_progress, task_id, &answered, started, polls)? {
-                    let aborted = pin!(watch.aborted());
-                    match select(JsFuture::from(pending), select(aborted, timer(left()))).await {
-                        Either::Left((Err(reason), _)) => return Err(Failure::Callback(reason)),
-                        Either::Left((Ok(_), _)) => {}
-                        Either::Right((Either::Left(_), _)) => return Err(Failure::Aborted(watch.reason())),
-                        Either::Right((Either::Right(_), _)) => {
-                            let state = answered.task.raw_status.as_deref();
-                            return Err(wait_timeout(task_id, state, elapsed()).into());
-                        }
-                    }
+                let returned = self.progress(on_progress, task_id, &answered, started, polls)?;
+                if !settled_in_time(returned, watch, left()).await? {
+                    let state = answered.task.raw_status.as_deref();
+                    return Err(wait_timeout(task_id, state, elapsed()).into());
                 }
             }
             let elapsed = elapsed();
@@ -227,7 +231,7 @@ impl Client {
         }
     }
 
-    /// Reports a poll to `onProgress`: `Err` with what it threw, or the promise it returned.
+    /// Reports a poll to `onProgress`: `Err` with what it threw, else what it returned.
     #[inline(never)]
     fn progress(
         &self,
@@ -236,12 +240,10 @@ impl Client {
         answered: &Answered,
         started: f64,
         polls: u32,
-    ) -> Result<Option<Promise>, Failure> {
+    ) -> Result<JsValue, Failure> {
         let elapsed = (Date::now() - started).max(0.0);
         let progress = progress_to_js(task_id, &answered.task, &answered.text, elapsed.round(), polls);
-        let returned = call1(on_progress, &progress).map_err(Failure::Callback)?;
-        // Any thenable, as a promise made in JS where a throwing getter cannot reach the module.
-        Ok((!returned.is_undefined()).then(|| to_promise(&returned)))
+        call1(on_progress, &progress).map_err(Failure::Callback)
     }
 
     /// One request, tried again as the core's verdict says, and its answer read as a task.
@@ -443,6 +445,23 @@ fn describe_thrown(e: &JsValue) -> String {
 }
 
 /// Listens to a call's signal: one listener per call, on a signal derived with
+/// Waits for what a caller's callback returned: `Ok(true)` at once for `undefined`, or when the
+/// promise (any thenable, made a promise in JS, where a throwing getter cannot reach the module)
+/// fulfils; `Ok(false)` when `ms` pass first; `Err` with its reason when it rejects, or with the
+/// signal's when that aborts.
+async fn settled_in_time(returned: JsValue, watch: &Watch, ms: f64) -> Result<bool, Failure> {
+    if returned.is_undefined() {
+        return Ok(true);
+    }
+    let aborted = pin!(watch.aborted());
+    match select(JsFuture::from(to_promise(&returned)), select(aborted, timer(ms))).await {
+        Either::Left((Err(reason), _)) => Err(Failure::Callback(reason)),
+        Either::Left((Ok(_), _)) => Ok(true),
+        Either::Right((Either::Left(_), _)) => Err(Failure::Aborted(watch.reason())),
+        Either::Right((Either::Right(_), _)) => Ok(false),
+    }
+}
+
 /// `AbortSignal.any` where the runtime has it, so that sharing one signal across many calls
 /// adds no listener to it (Node warns past ten).
 struct Watch {

@@ -104,11 +104,18 @@ pub struct WaitOptions {
 
 /// Options of `generate`.
 #[derive(Tsify)]
+#[serde(rename_all = "camelCase")]
 pub struct GenerateOptions {
     #[serde(flatten)]
     pub wait: WaitOptions,
     #[serde(flatten)]
     pub create: CreateOptions,
+    /// Called with the created task (as `createTask` resolves it) before the wait, so that its
+    /// id is kept whatever happens next (an abort rejects with the signal's reason, which has
+    /// none). A promise it returns is waited for, within `timeoutMs`; a rejection (or a throw)
+    /// rejects `generate`.
+    #[tsify(optional, type = "(task: Task) => void | Promise<unknown>")]
+    pub on_created: Option<Value>,
 }
 
 /// What `onProgress` gets after each poll.

@@ -404,6 +404,47 @@ describe("abort and timeouts", () => {
     assert.ok(Date.now() - aborted < 100, `took ${Date.now() - aborted} ms`);
   });
 
+  test("generate tells onCreated the task before its first poll, so an abort after the create loses no task", async () => {
+    const controller = new AbortController();
+    const told = [];
+    const generating = client().generate({ prompt: "x", duration: 15 }, {
+      signal: controller.signal,
+      pollIntervalMs: 10_000,
+      onCreated: (task) => {
+        told.push({ ...task, getsSoFar: gets() });
+        controller.abort();
+      },
+    });
+    const error = await rejection(generating);
+    assert.equal(error.name, "AbortError");
+    assert.equal(told.length, 1);
+    assert.match(told[0].taskId, /^sbx[0-9a-f]+_kling3$/);
+    assert.ok(sandbox.tasks.has(told[0].taskId), "the task the sandbox made");
+    assert.deepEqual([told[0].status, told[0].raw.data.task_id, told[0].getsSoFar, gets(), posts()], ["running", told[0].taskId, 0, 0, 1]);
+  });
+
+  test("a promise onCreated returns is waited for before the first poll, and its rejection rejects generate", async () => {
+    let release;
+    let getsBefore = -1;
+    const generating = client().generate({ prompt: "x" }, { pollIntervalMs: 20, onCreated: () => new Promise((r) => (release = r)) });
+    await new Promise((r) => setTimeout(r, 200));
+    getsBefore = gets();
+    release();
+    assert.equal((await generating).status, "succeeded");
+    assert.equal(getsBefore, 0, "no poll while onCreated's promise was pending");
+    const saved = new Error("could not save the task id");
+    assert.equal(await rejection(client().generate({ prompt: "x" }, { onCreated: () => Promise.reject(saved) })), saved);
+    const late = await rejection(client().generate({ prompt: "x" }, { timeoutMs: 50, onCreated: () => new Promise(() => {}) }));
+    assert.ok(late instanceof TimeoutError && /^sbx/.test(late.taskId), String(late));
+  });
+
+  test("an onCreated that is not a function is refused before anything is sent", async () => {
+    const error = await rejection(client().generate({ prompt: "x" }, { onCreated: "log" }));
+    assert.ok(error instanceof ValidationError);
+    assert.deepEqual(error.errors.map((e) => [e.path, e.code]), [["onCreated", "invalid_type"]]);
+    assert.equal(posts(), 0);
+  });
+
   test("the wait's timeout rejects with TimeoutError carrying the task id, and polling can go on", async () => {
     // The longest task (about 0.9 s here) leaves room for a slow machine to poll it unfinished.
     const { taskId } = await client().createTask({ prompt: "x", duration: 15 });

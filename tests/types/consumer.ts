@@ -125,7 +125,7 @@ async function useTheClient(): Promise<string | null> {
   const onProgress = (p: Progress) => console.log(p.taskId, p.status, p.elapsedMs, p.polls);
   const waited = await client.waitForTask(polled.taskId ?? "", { timeoutMs: 60_000, pollIntervalMs: 2000, onProgress });
   try {
-    const task = await client.generate(request, { signal: controller.signal, onProgress });
+    const task = await client.generate(request, { signal: controller.signal, onProgress, onCreated: (t: Task) => console.log(t.taskId) });
     return task.videoUrl ?? waited.videoUrl;
   } catch (e) {
     if (e instanceof KlingError) {
@@ -223,12 +223,14 @@ attemptVerdict({ method: "GET", status: 200 });
 const keyProblem: Issue | null = checkIdempotencyKey("two words") ?? checkTaskId("..") ?? checkApiKey("aio x");
 const createOptions: CreateTaskOptions = { signal: new AbortController().signal, callbackUrl: "https://h.example/x", idempotencyKey: "k1" };
 const waitOptions: WaitOptions = { timeoutMs: 1000, pollIntervalMs: 100, onProgress: async (p) => void p.polls };
-const generateOptions: GenerateOptions = { ...createOptions, ...waitOptions };
+const generateOptions: GenerateOptions = { ...createOptions, ...waitOptions, onCreated: async (t) => void t.taskId };
+// @ts-expect-error: onCreated is a function
+const badCreated: GenerateOptions = { onCreated: "log" };
 // @ts-expect-error: pollIntervalMs is a number
 const badWait: WaitOptions = { pollIntervalMs: "1s" };
 const made = new KlingError("x", { code: "x", mayHaveCreated: true, retryable: false, hint: "look", taskId: "t1" });
 const madeFlags: boolean = made.mayHaveCreated && made.retryable;
-void [refund, wait, verdictTask, hintText, keyProblem, generateOptions, badWait, madeFlags];
+void [refund, wait, verdictTask, hintText, keyProblem, generateOptions, badCreated, badWait, madeFlags];
 void [useTheClient, handle, delays, inlineCredits, maxShots, waitMs, said, idOk, snippets];
 void [valid, firstCode, issues, mode, seconds, ratio, model, credits, headers, curl, status, url, raw];
 void [badMode, badRatio, badDuration, badShot, badStatus, notNull];

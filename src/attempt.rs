@@ -8,7 +8,7 @@
 use crate::calls::read_answer;
 use crate::calls::Refusal;
 use crate::response::ApiFailure;
-use crate::schedule::{is_retryable, next_retry_delay, Method, Outcome, MAX_RETRY_AFTER_MS};
+use crate::schedule::{is_retryable, next_retry_delay, Method, Outcome, LONGEST_MEANT_RETRY_AFTER_MS};
 use crate::task::Task;
 
 /// What came back from one attempt.
@@ -202,8 +202,9 @@ fn without_query(url: &str) -> &str {
 ///   200's envelope): no answer, a timeout, a 5xx, a redirect (a 303 after a POST often means
 ///   "made, see there"), an unreadable success.
 /// - A failure the client's retries were for (no answer, 429, a transient 5xx, an unreadable
-///   poll), once they ran out, is `retryable`, unless the server asked for a wait longer than
-///   the client sleeps through, or the call was a create that may have made the task.
+///   poll), once they ran out, is `retryable`, unless the call was a create that may have made
+///   the task; a wait the server asked for (longer than the client sleeps through, say) is
+///   `retry_after_ms`, and the hint names it.
 ///
 /// ```
 /// use kling3_wasm::attempt::{settle, Answer, Attempt, NoAnswer, Verdict};
@@ -263,12 +264,10 @@ pub fn settle(attempt: &Attempt<'_>, answer: Answer<'_>) -> Verdict {
     if post && !refused_by_api {
         failure.may_have_created = true;
         failure.hint = Some(Hint::LookBeforeSendingAgain);
-    } else if !success
-        && is_retryable(attempt.method, outcome)
-        && failure.retry_after_ms.is_none_or(|ms| ms <= MAX_RETRY_AFTER_MS)
-    {
+    } else if !success && is_retryable(attempt.method, outcome) {
         failure.retryable = true;
-        failure.hint = Some(Hint::TryAgainLater(failure.retry_after_ms));
+        let meant = failure.retry_after_ms.filter(|&ms| ms <= LONGEST_MEANT_RETRY_AFTER_MS);
+        failure.hint = Some(Hint::TryAgainLater(meant));
     }
     Verdict::Failure(Box::new(failure))
 }
@@ -427,10 +426,10 @@ mod tests {
                 "api_error, retryable",
             ),
             (
-                "a 429 asking for more than 60 s is not slept through, nor called retryable",
+                "a 429 asking for more than 60 s is not slept through, and is retryable then",
                 get(0),
                 waiting(429, 60_001, "{}"),
-                "api_error",
+                "api_error, retryable",
             ),
             ("a 429 asking for 60 s is slept through", get(0), waiting(429, 60_000, "{}"), "retry after 60000"),
             (
@@ -550,6 +549,17 @@ mod tests {
         assert_eq!(
             f.hint.map(|h| h.text()).as_deref(),
             Some("The same call may well succeed later: try it again in 7 s, as the server asked.")
+        );
+        // Over a minute: not slept through, for the caller to do; over a day: not meant.
+        let hour = failure(settle(&get(0), waiting(429, 3_600_000, "{}")));
+        assert_eq!(
+            (hour.retryable, hour.hint.map(|h| h.text()).as_deref()),
+            (true, Some("The same call may well succeed later: try it again in 3600 s, as the server asked."))
+        );
+        let years = failure(settle(&get(0), waiting(429, 999_999_999_000, "{}")));
+        assert_eq!(
+            (years.retryable, years.retry_after_ms, years.hint.map(|h| h.text()).as_deref()),
+            (true, Some(999_999_999_000), Some("The same call may well succeed later: try it again in a moment."))
         );
         let f = failure(settle(&get(2), Answer::None(NoAnswer::Network("refused"))));
         assert_eq!(

@@ -51,6 +51,9 @@ pub struct ClientDefaults {
     pub max_retries_limit: f64,
     /// The longest `Retry-After` the client sleeps through.
     pub max_retry_after_ms: u64,
+    /// The longest `Retry-After` taken as meant (a day): a longer one is the server's mistake,
+    /// and an error's hint names no wait then.
+    pub longest_meant_retry_after_ms: u64,
     /// The shortest wait between polls.
     pub min_poll_interval_ms: u64,
     /// The largest request body worth reading: far above any valid request (the longest prompt
@@ -94,6 +97,7 @@ pub const CLIENT_DEFAULTS: ClientDefaults = ClientDefaults {
     max_retries: DEFAULT_MAX_RETRIES,
     max_retries_limit: MAX_RETRIES,
     max_retry_after_ms: crate::schedule::MAX_RETRY_AFTER_MS,
+    longest_meant_retry_after_ms: crate::schedule::LONGEST_MEANT_RETRY_AFTER_MS,
     min_poll_interval_ms: crate::schedule::MIN_POLL_INTERVAL_MS,
     max_body_bytes: MAX_BODY_BYTES,
     base_path: crate::request::BASE_PATH,

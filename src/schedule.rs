@@ -29,6 +29,9 @@ pub const MAX_BACKOFF_MS: u64 = 20_000;
 /// A `Retry-After` longer than this is not waited out: the error goes to the caller, with
 /// the wait in it.
 pub const MAX_RETRY_AFTER_MS: u64 = 60_000;
+/// A `Retry-After` longer than this (a day; one of years is seen) is the server's mistake, not
+/// advice: the error is still retryable, but its hint names no wait.
+pub const LONGEST_MEANT_RETRY_AFTER_MS: u64 = 86_400_000;
 /// Retries after the first try, unless the caller says otherwise.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 

@@ -2,11 +2,11 @@
 // when it gives one; every decision is read from the error's fields (`mayHaveCreated`,
 // `retryable`, `code`, `status`, `retryAfterMs`, `taskId`). The page adds only its own short
 // sentences about what to do on this page.
-import { ApiError, KlingError, TaskFailedError, TimeoutError, ValidationError } from "/pkg/web.js";
+import { ApiError, clientDefaults, KlingError, TaskFailedError, TimeoutError, ValidationError } from "/pkg/web.js";
 import { span } from "./format.js";
 
 /** Waits longer than this (a Retry-After of years) are the server's mistake, not advice. */
-export const DAY_MS = 86_400_000;
+export const { longestMeantRetryAfterMs } = clientDefaults();
 
 /**
  * A create that failed this way may still have reached the API, created and charged a task: the
@@ -42,7 +42,7 @@ const LOOK_FIRST = "Do not send it again yet; if you have its id, look it up bel
 
 function retryAdvice(ms) {
   if (!ms) return "Try again in a moment.";
-  if (ms > DAY_MS) return `The API asks to wait ${span(ms)}, which cannot be meant; try again in a few minutes.`;
+  if (ms > longestMeantRetryAfterMs) return `The API asks to wait ${span(ms)}, which cannot be meant; try again in a few minutes.`;
   return `Try again in ${span(ms)}.`;
 }
 

@@ -1,6 +1,6 @@
 // Waiting for a task, in either task panel, with its progress drawn as the polls come.
 import { ApiError, TimeoutError, clientDefaults, nextPollDelay } from "/pkg/web.js";
-import { DAY_MS, passing } from "./errors.js";
+import { longestMeantRetryAfterMs, passing } from "./errors.js";
 import { seconds, span, statusPhrase } from "./format.js";
 
 const { tasksPath } = clientDefaults();
@@ -58,7 +58,7 @@ export async function watch(view, client, taskId, { signal, waitMs, started, onS
         const what = error instanceof ApiError ? `HTTP ${error.status}` : error.code === "network_error" ? "no answer" : error.code === "timeout" ? "no answer in time" : "an unreadable answer";
         view.line(`${seconds(performance.now() - started)} — ${what}; the task was not lost: still watching`);
         if (error instanceof ApiError) view.raw(`HTTP ${error.status}`, error.body);
-        const pause = Math.max(nextPollDelay(performance.now() - started), error.retryAfterMs && error.retryAfterMs <= DAY_MS ? error.retryAfterMs : 0);
+        const pause = Math.max(nextPollDelay(performance.now() - started), error.retryAfterMs && error.retryAfterMs <= longestMeantRetryAfterMs ? error.retryAfterMs : 0);
         await sleep(Math.min(pause, Math.max(0, deadline - performance.now())), signal);
       }
     }

@@ -257,12 +257,14 @@ describe("Retry-After on a GET", () => {
     assert.deepEqual(server.at(), [0, 1_500]);
   });
 
-  test("a wait up to 60 s is slept through; one over it is not, and the ApiError carries it", async () => {
+  test("a wait up to 60 s is slept through; one over it is not, and the ApiError carries it and is retryable", async () => {
     const sixty = await triesAfter(() => failure(429, { "Retry-After": "60" }));
     assert.deepEqual(sixty.server.at(), [0, 60_000]);
     const over = await triesAfter(() => failure(429, { "Retry-After": "61" }));
     assert.ok(over.got.error instanceof ApiError, String(over.got.error));
     assert.deepEqual([over.got.error.status, over.got.error.retryAfterMs], [429, 61_000]);
+    // The server did not take the call and said when it will: that is for the caller to do.
+    assert.deepEqual([over.got.error.retryable, over.got.error.hint], [true, "The same call may well succeed later: try it again in 61 s, as the server asked."]);
     assert.deepEqual(over.server.at(), [0], "not retried");
     assert.equal(over.server.elapsed(), 0, "the error comes at once");
     const overMs = await triesAfter(() => failure(503, { "retry-after-ms": "60001" }));

@@ -355,6 +355,8 @@ export const cases = [
       // The README's numbers: 30 s per request, 15 minutes of waiting, 2 retries, Retry-After up to 60 s, polls at least 100 ms apart.
       const d = k.clientDefaults();
       eq([d.baseUrl, d.requestTimeoutMs, d.waitTimeoutMs, d.maxRetries, d.maxRetryAfterMs, d.minPollIntervalMs], ["https://apiin.one/api/v1", 30000, 900000, 2, 60000, 100]);
+      // A Retry-After over a day is not taken as meant (docs/api.md).
+      eq(d.longestMeantRetryAfterMs, 86400000);
       // The servers' numbers (README, "The proxy"): mounted at /api/v1, 5 s for a body, budgets by the hour.
       eq([d.basePath, d.bodyTimeoutMs, d.spendWindowMs, d.maxBodyBytes], ["/api/v1", 5000, 3600000, 1000000]);
       eq(d.exposedHeaders, ["Retry-After", "retry-after-ms", "Idempotent-Replayed"]);

@@ -84,7 +84,8 @@ for (const [dir, [target, profile]] of Object.entries({ ...targets, types: ["exp
   // `[Symbol.dispose]()` is there at run time where the engine has it, but TypeScript knows the
   // symbol only with the esnext.disposable lib: declared, it breaks type checks on ES2022 libs.
   const glueTypes = readFileSync(dts, "utf8").replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, "");
-  writeFileSync(dts, glueTypes + "\n" + declarations);
+  // The options' callbacks name the error classes, declared beside: pkg/errors.d.ts.
+  writeFileSync(dts, 'import type { KlingError } from "../errors.js";\n' + glueTypes + "\n" + declarations);
   if (dir === "types") {
     for (const file of readdirSync(out)) if (file !== `${crate}.d.ts`) rmSync(join(out, file), { recursive: true });
     continue;

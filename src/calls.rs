@@ -235,7 +235,7 @@ pub fn settings(options: &Input, has_global_fetch: bool) -> Result<Settings, Err
 }
 
 /// Reads a call's options, every problem at once: `callbackUrl` when the call creates a task,
-/// `timeoutMs`, `pollIntervalMs` and `onProgress` (a function: a hole) when it waits, and
+/// `timeoutMs`, `pollIntervalMs`, `onProgress` and `onPollError` (functions: holes) when it waits, and
 /// `onCreated` (a function) when it does both. Options
 /// that are not an object are no options. `signal_ok` says whether `signal` is absent or an
 /// AbortSignal (only JS can tell).
@@ -262,6 +262,9 @@ pub fn call_options(options: &Input, signal_ok: bool, creates: bool, waits: bool
         out.poll_interval_ms = number_option(options, "pollIntervalMs", MAX_REQUEST_MS, &mut problems);
         if is_function_or_absent(options, "onProgress") == Some(false) {
             problems.push(issue("onProgress", Code::InvalidType, "onProgress must be a function".into()));
+        }
+        if is_function_or_absent(options, "onPollError") == Some(false) {
+            problems.push(issue("onPollError", Code::InvalidType, "onPollError must be a function".into()));
         }
         // generate's: told the task as soon as it exists, before the wait.
         if creates && is_function_or_absent(options, "onCreated") == Some(false) {
@@ -535,6 +538,10 @@ mod tests {
         assert_eq!(
             paths(call_options(&json(r#"{"onProgress":1}"#), false, false, true).unwrap_err()),
             ["onProgress", "signal"]
+        );
+        assert_eq!(
+            paths(call_options(&json(r#"{"onPollError":true}"#), true, false, true).unwrap_err()),
+            ["onPollError"]
         );
         let created = with_holes(r#"{"onCreated":null}"#, &[("onCreated", Unsendable::Function)]);
         assert!(call_options(&created, true, true, true).is_ok());

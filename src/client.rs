@@ -33,11 +33,11 @@ use crate::calls::{create_request, task_url, CallOptions, Settings, REQUEST_CACH
 use crate::error::Error;
 use crate::input::{Input, Value};
 use crate::interop::js::{call1, call_fetch, follow, genuine_response, global_fetch, reflect_get, set, to_promise};
-use crate::interop::to_js::{progress_to_js, task_to_js};
+use crate::interop::to_js::{attempt_failure_to_js, progress_to_js, task_to_js};
 use crate::schedule::{wait_asked, Method, PollSchedule, LAST_POLL_GRACE_MS};
 use crate::task::Task;
 use crate::text::redact_key;
-use crate::wait::{after_poll, task_failed, wait_timeout, AfterPoll};
+use crate::wait::{after_failed_poll, after_poll, task_failed, wait_timeout, AfterPoll};
 
 /// Whether the runtime refuses a `cache` field, once known: 0 not yet, 1 no, 2 yes.
 static CACHE_REFUSED: AtomicU8 = AtomicU8::new(0);
@@ -77,6 +77,8 @@ pub struct Call {
     pub options: CallOptions,
     pub signal: Option<AbortSignal>,
     pub on_progress: Option<Function>,
+    /// Called with each failed poll's error that the wait rides out.
+    pub on_poll_error: Option<Function>,
     /// `generate`'s: called with the created task before the wait.
     pub on_created: Option<Function>,
 }
@@ -206,7 +208,23 @@ impl Client {
             watch.check()?;
             let poll = self.exchange(Method::Get, url, None, Some(task_id), watch);
             let answered = match select(pin!(poll), timer(left().max(LAST_POLL_GRACE_MS))).await {
-                Either::Left((answered, _)) => answered?,
+                Either::Left((Ok(answered), _)) => answered,
+                // A poll that failed in a way a later one may not (an outage) is not the end.
+                Either::Left((Err(Failure::Failed(failure)), _)) => {
+                    let Some(ms) = after_failed_poll(&failure, elapsed(), call.options.timeout_ms, schedule) else {
+                        return Err(Failure::Failed(failure));
+                    };
+                    if let Some(on_poll_error) = &call.on_poll_error {
+                        let returned =
+                            call1(on_poll_error, &attempt_failure_to_js(&failure)).map_err(Failure::Callback)?;
+                        if !settled_in_time(returned, watch, left()).await? {
+                            return Err(Failure::Failed(failure));
+                        }
+                    }
+                    watch.sleep(ms as f64).await?;
+                    continue;
+                }
+                Either::Left((Err(other), _)) => return Err(other),
                 Either::Right(((), _)) => return Err(wait_timeout(task_id, None, elapsed()).into()),
             };
             polls += 1;

@@ -100,6 +100,11 @@ pub struct WaitOptions {
     /// rejects the wait.
     #[tsify(optional, type = "(progress: Progress) => void | Promise<unknown>")]
     pub on_progress: Option<Value>,
+    /// Called with the error of each poll that failed (its own retries spent) in a way a later
+    /// one may not (`retryable`): the wait goes on after it. A promise it returns is waited
+    /// for; a rejection (or a throw) rejects the wait.
+    #[tsify(optional, type = "(error: KlingError) => void | Promise<unknown>")]
+    pub on_poll_error: Option<Value>,
 }
 
 /// Options of `generate`.

@@ -40,6 +40,31 @@ pub fn after_poll(status: Status, elapsed_ms: f64, timeout_ms: f64, schedule: Po
     AfterPoll::PollIn(schedule.next_delay_ms(elapsed as u64).min(left.ceil() as u64))
 }
 
+/// What follows a poll that failed, its own retries spent, `elapsed_ms` into a wait of
+/// `timeout_ms`: `Some(ms)` to poll again after that long, or `None` to end the wait with that
+/// failure. A failure the same call may well get past later (`retryable`: no answer, a 429, a
+/// 5xx, an unreadable answer) does not end the wait before its deadline: a short outage is
+/// ridden out. The next poll comes after the schedule's delay, or the wait the server asked for
+/// when longer, and no later than the deadline. Anything else (a 401, a 404...) ends it at once.
+///
+/// ```
+/// use kling3_wasm::{attempt::{Failure, Kind}, wait::after_failed_poll, schedule::PollSchedule};
+/// let outage = Failure { retryable: true, ..Failure::new(Kind::Api, "HTTP 503".into()) };
+/// assert_eq!(after_failed_poll(&outage, 20_000.0, 900_000.0, PollSchedule::Adaptive), Some(10_000));
+/// assert_eq!(after_failed_poll(&outage, 900_000.0, 900_000.0, PollSchedule::Adaptive), None);
+/// let refused = Failure::new(Kind::Api, "HTTP 401".into());
+/// assert_eq!(after_failed_poll(&refused, 20_000.0, 900_000.0, PollSchedule::Adaptive), None);
+/// ```
+pub fn after_failed_poll(failure: &Failure, elapsed_ms: f64, timeout_ms: f64, schedule: PollSchedule) -> Option<u64> {
+    let elapsed = elapsed_ms.max(0.0);
+    let left = timeout_ms - elapsed;
+    if !failure.retryable || left <= 0.0 {
+        return None;
+    }
+    let asked = failure.retry_after_ms.unwrap_or(0);
+    Some(schedule.next_delay_ms(elapsed as u64).max(asked).min(left.ceil() as u64))
+}
+
 /// The wait's `TimeoutError`: the task was last seen `state` (not known when the deadline came
 /// during a poll), `elapsed_ms` after the wait began. The task may still finish: the hint says
 /// how to wait again.
@@ -142,6 +167,43 @@ mod tests {
         ];
         for (rule, status, elapsed, timeout, schedule, expected) in rows {
             assert_eq!(after_poll(status, elapsed, timeout, schedule), expected, "{rule}");
+        }
+    }
+
+    #[test]
+    fn a_failed_poll_ends_the_wait_only_when_it_would_not_pass_or_time_is_up() {
+        let adaptive = PollSchedule::Adaptive;
+        let retryable =
+            |retry_after_ms| Failure { retryable: true, retry_after_ms, ..Failure::new(Kind::Api, "HTTP 503".into()) };
+        let rows = [
+            ("an outage is ridden out on the schedule", retryable(None), 4_000.0, adaptive, Some(2_000)),
+            (
+                "a wait the server asks for is kept when longer",
+                retryable(Some(45_000)),
+                4_000.0,
+                adaptive,
+                Some(45_000),
+            ),
+            (
+                "the schedule, when longer than the server's wait",
+                retryable(Some(500)),
+                20_000.0,
+                adaptive,
+                Some(10_000),
+            ),
+            ("no later than the deadline", retryable(Some(3_600_000)), 890_000.0, adaptive, Some(10_000)),
+            ("a fixed interval is kept", retryable(None), 0.0, PollSchedule::Fixed(700), Some(700)),
+            ("at the deadline the wait ends with the failure", retryable(None), 900_000.0, adaptive, None),
+            (
+                "what would not pass (a 401) ends it at once",
+                Failure::new(Kind::Api, "HTTP 401".into()),
+                0.0,
+                adaptive,
+                None,
+            ),
+        ];
+        for (rule, failure, elapsed, schedule, expected) in rows {
+            assert_eq!(after_failed_poll(&failure, elapsed, 900_000.0, schedule), expected, "{rule}");
         }
     }
 

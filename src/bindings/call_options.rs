@@ -1,5 +1,5 @@
 //! A client call's options, read from JS and checked by the core: the signal and the
-//! `onProgress` and `onCreated` functions, which only JS can tell apart, are taken here as they are.
+//! `onProgress`, `onPollError` and `onCreated` functions, which only JS can tell apart, are taken here as they are.
 
 use js_sys::Function;
 use wasm_bindgen::{JsCast, JsValue};
@@ -24,13 +24,10 @@ pub(crate) fn read_call(options: &Option<JsValue>, creates: bool, waits: bool) -
     let checked = call_options(&input, signal_ok, creates, waits).map_err(Failure::Invalid)?;
     let function = |name: &str| field(name).and_then(|f| f.dyn_into::<Function>().ok());
     let on_progress = if waits { function("onProgress") } else { None };
+    let on_poll_error = if waits { function("onPollError") } else { None };
     let on_created = if creates && waits { function("onCreated") } else { None };
-    Ok(Call {
-        options: checked,
-        signal: signal.and_then(|s| s.dyn_into::<AbortSignal>().ok()),
-        on_progress,
-        on_created,
-    })
+    let signal = signal.and_then(|s| s.dyn_into::<AbortSignal>().ok());
+    Ok(Call { options: checked, signal, on_progress, on_poll_error, on_created })
 }
 
 /// A task id and a call's options, read and checked (a bad id is the rejection).

@@ -6,7 +6,8 @@ use js_sys::Object;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
-use super::js::{json_parse, set};
+use super::js::{json_parse, make_error, set};
+use crate::attempt::{Failure, Kind};
 use crate::task::Task;
 
 /// A result as a plain JS value: objects, arrays, numbers, strings and `null`.
@@ -56,4 +57,40 @@ pub(crate) fn progress_to_js(task_id: &str, task: &Task, text: &str, elapsed_ms:
         ("polls", JsValue::from(polls)),
         ("task", task_to_js(task, text)),
     ])
+}
+
+/// The package's JS error for the core's verdict on a failed call: every field a caller acts
+/// on (`mayHaveCreated`, `retryable`, `hint`, `taskId`...) set from the core's values.
+pub(crate) fn attempt_failure_to_js(failure: &Failure) -> JsValue {
+    let mut fields = vec![
+        ("mayHaveCreated", JsValue::from_bool(failure.may_have_created)),
+        ("retryable", JsValue::from_bool(failure.retryable)),
+        ("hint", failure.hint.as_ref().map_or(JsValue::NULL, |h| JsValue::from_str(&h.text()))),
+        ("taskId", text_or_null(failure.task_id.as_deref())),
+    ];
+    match failure.kind {
+        Kind::Api => {
+            let api = failure.api.as_ref();
+            fields.extend([
+                ("status", JsValue::from(failure.status.unwrap_or_default())),
+                ("code", api.map_or(JsValue::NULL, |a| to_js(&a.code))),
+                ("type", text_or_null(api.and_then(|a| a.error_type.as_deref()))),
+                ("body", failure.body.as_deref().map_or(JsValue::NULL, json_or_text)),
+                ("retryAfterMs", failure.retry_after_ms.map_or(JsValue::NULL, |ms| JsValue::from(ms as f64))),
+            ]);
+        }
+        Kind::TaskFailed => {
+            let task = match (&failure.task, &failure.body) {
+                (Some(task), body) => task_to_js(task, body.as_deref().unwrap_or("null")),
+                (None, _) => JsValue::NULL,
+            };
+            fields.push(("task", task));
+        }
+        _ => {
+            if let Some(cause) = &failure.cause {
+                fields.push(("cause", JsValue::from_str(cause)));
+            }
+        }
+    }
+    make_error(failure.kind.code(), &failure.message, &object(&fields))
 }

@@ -280,13 +280,40 @@ describe("errors", () => {
   }
 
   test("an error after the task was created names it, so it can be resumed", async () => {
-    sandbox.addFault({ fault: "html-502", route: "poll", times: 10 });
-    const error = await rejection(client({ maxRetries: 0 }).generate({ prompt: "x", duration: 3 }, { pollIntervalMs: 20 }));
+    sandbox.addFault({ fault: "html-502", route: "poll", times: 1000 });
+    const error = await rejection(client({ maxRetries: 0 }).generate({ prompt: "x", duration: 3 }, { pollIntervalMs: 20, timeoutMs: 300 }));
     assert.ok(error instanceof ApiError);
-    assert.equal(error.status, 502);
+    assert.deepEqual([error.status, error.retryable], [502, true]);
     assert.match(error.taskId, /^sbx/);
     assert.ok(sandbox.tasks.has(error.taskId), "the id is the created task's");
     sandbox.reset();
+  });
+
+  test("a wait rides out an outage: polls that fail after their retries do not end it", async () => {
+    const { taskId } = await client().createTask({ prompt: "x", duration: 3 });
+    // Four polls' worth of 503 pages (each poll tries three times), then the API is back.
+    sandbox.addFault({ fault: "html-503", route: "poll", times: 12 });
+    const before = gets();
+    const missed = [];
+    const task = await client().waitForTask(taskId, { pollIntervalMs: 20, onPollError: (e) => missed.push(e) });
+    assert.equal(task.status, "succeeded");
+    assert.ok(gets() - before > 12, `read ${gets() - before} times`);
+    // onPollError is told each poll the wait rode out: four, each tried three times.
+    assert.deepEqual(missed.map((e) => [e instanceof ApiError, e.status, e.retryable, e.taskId]), Array(4).fill([true, 503, true, taskId]));
+    sandbox.addFault({ fault: "html-503", route: "poll", times: 3 });
+    const stop = new Error("the page was closed");
+    const stopped = await rejection(client().waitForTask(taskId, { onPollError: () => { throw stop; } }));
+    assert.equal(stopped, stop, "a throw in onPollError ends the wait with it");
+    const refused = await rejection(client().waitForTask(taskId, { onPollError: 5 }));
+    assert.deepEqual(refused.errors.map((e) => e.path), ["onPollError"]);
+  });
+
+  test("a poll the API refuses (a 401) ends the wait at once, whatever time is left", async () => {
+    const { taskId } = await client().createTask({ prompt: "x", duration: 15 });
+    const before = gets();
+    const error = await rejection(new KlingClient({ baseUrl: base }).waitForTask(taskId, { pollIntervalMs: 20 }));
+    assert.ok(error instanceof ApiError, String(error));
+    assert.deepEqual([error.status, error.retryable, error.taskId, gets() - before], [401, false, taskId, 1]);
   });
 
   test("one AbortSignal shared by many calls adds no listener Node warns about", async () => {

@@ -222,7 +222,7 @@ attemptVerdict({ method: "PUT", status: 200, text: "" });
 attemptVerdict({ method: "GET", status: 200 });
 const keyProblem: Issue | null = checkIdempotencyKey("two words") ?? checkTaskId("..") ?? checkApiKey("aio x");
 const createOptions: CreateTaskOptions = { signal: new AbortController().signal, callbackUrl: "https://h.example/x", idempotencyKey: "k1" };
-const waitOptions: WaitOptions = { timeoutMs: 1000, pollIntervalMs: 100, onProgress: async (p) => void p.polls };
+const waitOptions: WaitOptions = { timeoutMs: 1000, pollIntervalMs: 100, onProgress: async (p) => void p.polls, onPollError: (e) => void [e.retryable, e.taskId] };
 const generateOptions: GenerateOptions = { ...createOptions, ...waitOptions, onCreated: async (t) => void t.taskId };
 // @ts-expect-error: onCreated is a function
 const badCreated: GenerateOptions = { onCreated: "log" };

@@ -2,7 +2,7 @@ import type { Issue, Task } from "./types/kling3_wasm.js";
 
 /** What the package's errors carry besides their message: what the caller can do. */
 export interface ErrorFields {
-  code?: string;
+  code?: string | number;
   cause?: unknown;
   mayHaveCreated?: boolean;
   retryable?: boolean;
@@ -11,12 +11,13 @@ export interface ErrorFields {
 }
 
 /**
- * Base of every error this package throws. `code` is a stable snake_case word. The message says
- * what happened; what the caller can do is in the fields, never in the message.
+ * Base of every error this package throws. `code` is a stable snake_case word, except an
+ * `ApiError`'s: the error body's own code (the API's is a number, such as 400). The message
+ * says what happened; what the caller can do is in the fields, never in the message.
  */
 export declare class KlingError extends Error {
   constructor(message: string, options?: ErrorFields);
-  code: string;
+  code: string | number;
   /**
    * The task the error is about, when known: set on errors raised after the task was created (a
    * network error or an unreadable answer while waiting...): look it up with `getTask`/`waitForTask`.
@@ -66,8 +67,8 @@ export declare class ApiError extends KlingError {
    * code is `code`). 0 for a redirect a browser does not show (a create is never redirected).
    */
   status: number;
-  /** The error body's code. */
-  code: any;
+  /** The error body's code as the API gave it (a number, such as 400, or a word), else "api_error". */
+  code: string | number;
   type: string | null;
   /** The response body, parsed when it was JSON. */
   body: unknown;

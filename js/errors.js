@@ -35,11 +35,12 @@ export class ValidationError extends KlingError {
 export class ApiError extends KlingError {
   static name = "ApiError";
   constructor(message, fields = {}) {
-    const { status = 0, code = "api_error", type = null, body = null, retryAfterMs = null } = fields;
+    const { status = 0, code, type = null, body = null, retryAfterMs = null } = fields;
     super(message, { ...fields, code: typeof code === "string" ? code : "api_error" });
     this.name = "ApiError";
     this.status = status;
-    this.code = code;
+    // The body's own code (the API's is a number, such as 400), else "api_error".
+    this.code = code ?? "api_error";
     this.type = type;
     this.body = body;
     this.retryAfterMs = retryAfterMs;

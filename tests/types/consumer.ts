@@ -104,7 +104,7 @@ try {
     const paths: string[] = e.errors.map((i) => i.path);
     void paths;
   } else if (e instanceof KlingError) {
-    const code: string = e.code;
+    const code: string | number = e.code; // an ApiError's is the API's own number
     void code;
   }
 }
@@ -129,6 +129,11 @@ async function useTheClient(): Promise<string | null> {
     return task.videoUrl ?? waited.videoUrl;
   } catch (e) {
     if (e instanceof KlingError) {
+      // An ApiError's code is the API's own, a number such as 400: not always a string.
+      // @ts-expect-error: code may be a number
+      void e.code.toUpperCase();
+      const code: string | number = e.code;
+      void code;
       // Every error says what the caller can do, in fields.
       const flags: [boolean, boolean] = [e.mayHaveCreated, e.retryable];
       const hint: string | null = e.hint;

@@ -448,21 +448,32 @@ impl Client {
     }
 }
 
-/// What a thrown value says, as text, whatever it is: its `message` when it has a string one,
-/// itself when it is a string. Read through imports that catch (a getter may throw).
+/// What a thrown value says, as text, whatever it is: its `message` when it has a string one
+/// (and its `cause`'s after it, in brackets), itself when it is a string. Read through imports
+/// that catch (a getter may throw).
 fn describe_thrown(e: &JsValue) -> String {
     if let Some(s) = e.as_string() {
         return s;
     }
-    if e.is_object() {
-        if let Some(m) = reflect_get(e, &JsValue::from_str("message")).ok().and_then(|m| m.as_string()) {
-            return m;
-        }
+    let Some(said) = message_of(e) else {
+        return "an error that cannot be shown".to_string();
+    };
+    // Node's fetch says only "fetch failed"; why (ECONNREFUSED, ENOTFOUND...) is its cause's.
+    let cause = reflect_get(e, &JsValue::from_str("cause")).ok();
+    match cause.as_ref().and_then(message_of) {
+        Some(why) if !why.is_empty() && why != said => format!("{said} ({why})"),
+        _ => said,
     }
-    "an error that cannot be shown".to_string()
 }
 
-/// Listens to a call's signal: one listener per call, on a signal derived with
+/// An object's `message`, when it is a string.
+fn message_of(e: &JsValue) -> Option<String> {
+    if !e.is_object() {
+        return None;
+    }
+    reflect_get(e, &JsValue::from_str("message")).ok()?.as_string()
+}
+
 /// Waits for what a caller's callback returned: `Ok(true)` at once for `undefined`, or when the
 /// promise (any thenable, made a promise in JS, where a throwing getter cannot reach the module)
 /// fulfils; `Ok(false)` when `ms` pass first; `Err` with its reason when it rejects, or with the
@@ -480,6 +491,7 @@ async fn settled_in_time(returned: JsValue, watch: &Watch, ms: f64) -> Result<bo
     }
 }
 
+/// Listens to a call's signal: one listener per call, on a signal derived with
 /// `AbortSignal.any` where the runtime has it, so that sharing one signal across many calls
 /// adds no listener to it (Node warns past ten).
 struct Watch {

@@ -5,6 +5,7 @@ import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as k from "kling3-wasm";
 import { ApiError, buildRequest, KlingClient, KlingError, TaskFailedError, TimeoutError, ValidationError } from "kling3-wasm";
+import { createServer } from "node:net";
 import { startDevServer } from "../../server/dev-server.mjs";
 
 const KEY = "aio_topsecret1234";
@@ -257,6 +258,20 @@ describe("errors", () => {
   test("404 for a task that does not exist", async () => {
     const error = await rejection(client().getTask("sbx123456789abc_kling3"));
     assert.deepEqual([error.status, error.type], [404, "not_found"]);
+  });
+
+  test("no answer says why, from the error's cause: a refused connection, an unknown host", async () => {
+    const closed = await new Promise((resolve) => {
+      const probe = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = probe.address();
+        probe.close(() => resolve(port));
+      });
+    });
+    const refused = await rejection(new KlingClient({ baseUrl: `http://127.0.0.1:${closed}/api/v1`, maxRetries: 0 }).getTask("t_1"));
+    assert.equal(refused.code, "network_error");
+    assert.match(refused.message, new RegExp(`failed before an answer came: fetch failed \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${closed}\\)$`));
+    const unknown = await rejection(new KlingClient({ baseUrl: "http://no-such-host.invalid/api/v1", maxRetries: 0 }).getTask("t_1"));
+    assert.match(unknown.message, /\(getaddrinfo (ENOTFOUND|EAI_AGAIN) no-such-host\.invalid\)$/);
   });
 
   test("malformed JSON is a KlingError, never a raw SyntaxError", async () => {

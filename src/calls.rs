@@ -182,17 +182,30 @@ fn number_option(options: &Input, key: &str, max: f64, problems: &mut Vec<Issue>
     None
 }
 
+/// What the runtime a client is made in offers it.
+#[derive(Clone, Copy, Debug)]
+pub struct Runtime {
+    /// A global fetch, to use when the options give none.
+    pub global_fetch: bool,
+    /// A page (`location`), which a path as `baseUrl` is relative to.
+    pub page: bool,
+}
+
 /// Reads `new KlingClient(options)`: `{ apiKey?, baseUrl?, fetch?, maxRetries?, timeoutMs? }`,
-/// every problem at once. `has_global_fetch` says whether the runtime has a fetch to use when
-/// the options give none; a given `fetch` is a function, which an [`Input`] holds as a hole.
+/// every problem at once, in `runtime`; a given `fetch` is a function, which an [`Input`] holds
+/// as a hole. A path as `baseUrl` needs a page, or a `fetch` of the caller's that takes paths.
 ///
 /// ```
-/// use kling3_wasm::{calls::settings, input::Input};
-/// let s = settings(&Input::default(), true).unwrap();
+/// use kling3_wasm::{calls::{settings, Runtime}, input::Input};
+/// let server = Runtime { global_fetch: true, page: false };
+/// let s = settings(&Input::default(), server).unwrap();
 /// assert_eq!((s.base_url.as_str(), s.max_retries, s.timeout_ms), ("https://apiin.one/api/v1", 2, 30_000.0));
-/// assert!(settings(&Input::default(), false).is_err());
+/// assert!(settings(&Input::default(), Runtime { global_fetch: false, page: false }).is_err());
+/// let path = Input::from(serde_json::json!({"baseUrl": "/api/v1"}));
+/// assert!(settings(&path, server).is_err());
+/// assert!(settings(&path, Runtime { page: true, ..server }).is_ok());
 /// ```
-pub fn settings(options: &Input, has_global_fetch: bool) -> Result<Settings, Error> {
+pub fn settings(options: &Input, runtime: Runtime) -> Result<Settings, Error> {
     // Also refuses options that are not an object.
     let mut problems = Vec::new();
     let opts = BuildOptions::read(options, &mut problems);
@@ -210,6 +223,14 @@ pub fn settings(options: &Input, has_global_fetch: bool) -> Result<Settings, Err
         number_option(options, "maxRetries", MAX_RETRIES, &mut problems).map_or(DEFAULT_MAX_RETRIES, |n| n as u32);
     let timeout_ms =
         number_option(options, "timeoutMs", MAX_REQUEST_MS, &mut problems).unwrap_or(DEFAULT_REQUEST_TIMEOUT_MS);
+    let own_fetch = is_function_or_absent(options, "fetch") == Some(true);
+    if base.starts_with('/') && !runtime.page && !own_fetch {
+        problems.push(issue(
+            "baseUrl",
+            Code::InvalidValue,
+            format!("baseUrl {base} is a path, and there is no page here for it to be relative to: give the whole URL (such as http://localhost:8080{base}), or a fetch that takes paths"),
+        ));
+    }
     match is_function_or_absent(options, "fetch") {
         Some(true) => {}
         Some(false) => problems.push(issue(
@@ -220,7 +241,7 @@ pub fn settings(options: &Input, has_global_fetch: bool) -> Result<Settings, Err
                 options.get("fetch").map_or_else(|| "nothing".to_string(), |v| options.kind_at("fetch", v))
             ),
         )),
-        None if has_global_fetch => {}
+        None if runtime.global_fetch => {}
         None => problems.push(issue(
             "fetch",
             Code::InvalidType,
@@ -482,17 +503,20 @@ mod tests {
         }
     }
 
+    const PAGE: Runtime = Runtime { global_fetch: true, page: true };
+    const BARE: Runtime = Runtime { global_fetch: false, page: false };
+
     #[test]
     fn client_options_report_every_problem() {
         let bad = json(r#"{"apiKey":"aio_a b","baseUrl":"apiin.one","maxRetries":-1,"timeoutMs":1.5,"fetch":42}"#);
-        assert_eq!(paths(settings(&bad, true).unwrap_err()), ["baseUrl", "apiKey", "maxRetries", "timeoutMs", "fetch"]);
-        let e = settings(&json(r#"{"maxRetries":11}"#), true).unwrap_err();
+        assert_eq!(paths(settings(&bad, PAGE).unwrap_err()), ["baseUrl", "apiKey", "maxRetries", "timeoutMs", "fetch"]);
+        let e = settings(&json(r#"{"maxRetries":11}"#), PAGE).unwrap_err();
         assert_eq!(e.message(), "Invalid request: maxRetries must be a whole number from 0 to 10, got 11");
-        let msg = settings(&bad, true).unwrap_err().message();
+        let msg = settings(&bad, PAGE).unwrap_err().message();
         assert!(!msg.contains("aio_a"), "the key stays out of messages: {msg}");
         // Options of the wrong type are reported with the others, not alone.
         let wrong_types = json(r#"{"apiKey":5,"baseUrl":5,"maxRetries":-1,"timeoutMs":"x","fetch":"x"}"#);
-        let e = settings(&wrong_types, true).unwrap_err();
+        let e = settings(&wrong_types, PAGE).unwrap_err();
         assert_eq!(paths(e.clone()), ["apiKey", "baseUrl", "maxRetries", "timeoutMs", "fetch"]);
         let message = |e: Error| match e {
             Error::Validation(v) => v.errors.last().map(|i| i.message.clone()).unwrap_or_default(),
@@ -500,7 +524,7 @@ mod tests {
         };
         assert_eq!(message(e), "fetch must be a function like the global fetch, got a string");
         assert_eq!(
-            message(settings(&Input::default(), false).unwrap_err()),
+            message(settings(&Input::default(), BARE).unwrap_err()),
             "fetch must be given: this runtime has no global fetch"
         );
     }
@@ -508,17 +532,26 @@ mod tests {
     #[test]
     fn a_given_fetch_function_replaces_the_global_one() {
         let with = with_holes(r#"{"fetch":null}"#, &[("fetch", Unsendable::Function)]);
-        assert!(settings(&with, false).is_ok());
-        assert!(settings(&Input::default(), false).is_err());
+        assert!(settings(&with, BARE).is_ok());
+        assert!(settings(&Input::default(), BARE).is_err());
         let not_a_function = with_holes(r#"{"fetch":null}"#, &[("fetch", Unsendable::Symbol)]);
-        assert!(settings(&not_a_function, true).is_err());
+        assert!(settings(&not_a_function, PAGE).is_err());
         let nan = with_holes(r#"{"timeoutMs":null}"#, &[("timeoutMs", Unsendable::NotFinite(f64::NAN))]);
         assert_eq!(
-            settings(&nan, true).unwrap_err().message(),
+            settings(&nan, PAGE).unwrap_err().message(),
             "Invalid request: timeoutMs must be a whole number from 0 to 3600000, got NaN"
         );
-        let s = settings(&json(r#"{"baseUrl":"/api/v1/","maxRetries":0,"timeoutMs":100}"#), true).unwrap();
+        let s = settings(&json(r#"{"baseUrl":"/api/v1/","maxRetries":0,"timeoutMs":100}"#), PAGE).unwrap();
         assert_eq!((s.base_url.as_str(), s.max_retries, s.timeout_ms), ("/api/v1", 0, 100.0));
+        // Outside a page a path reaches nothing, unless the caller's fetch takes paths.
+        let server = Runtime { global_fetch: true, page: false };
+        assert_eq!(
+            settings(&json(r#"{"baseUrl":"/api/v1"}"#), server).unwrap_err().message(),
+            "Invalid request: baseUrl /api/v1 is a path, and there is no page here for it to be relative to: give the whole URL (such as http://localhost:8080/api/v1), or a fetch that takes paths"
+        );
+        let own = with_holes(r#"{"baseUrl":"/api/v1","fetch":null}"#, &[("fetch", Unsendable::Function)]);
+        assert!(settings(&own, server).is_ok());
+        assert!(settings(&json(r#"{"baseUrl":"http://localhost:8080/api/v1"}"#), server).is_ok());
     }
 
     #[test]

@@ -155,7 +155,7 @@ impl Client {
     pub async fn wait_for_task(&self, task_id: &Value, call: &Call) -> Result<Answered, Failure> {
         let (url, id) = self.task_url(task_id)?;
         let watch = Watch::new(call.signal.clone());
-        self.wait(&url, &id, call, &watch).await
+        self.wait(&url, &id, call, &watch, false).await
     }
 
     /// Creates the task, then waits for it, with the same signal.
@@ -174,7 +174,8 @@ impl Client {
             }
         }
         let (url, id) = self.task_url(&Value::String(id))?;
-        self.wait(&url, &id, call, &watch).await
+        // The create was answered: the API is reached, and an outage after it is waited out.
+        self.wait(&url, &id, call, &watch, true).await
     }
 
     /// The create-task POST (nothing is sent when `input` is invalid).
@@ -195,7 +196,15 @@ impl Client {
     /// deadline (by more than [`LAST_POLL_GRACE_MS`]: a slow answer, a retry's wait) is given up,
     /// and so is an `onProgress` promise at the deadline; the wait rejects then. What each poll
     /// leads to is the core's ([`after_poll`]).
-    async fn wait(&self, url: &str, task_id: &str, call: &Call, watch: &Watch) -> Result<Answered, Failure> {
+    /// `reached`: whether a server was known to be there (a create was answered just before).
+    async fn wait(
+        &self,
+        url: &str,
+        task_id: &str,
+        call: &Call,
+        watch: &Watch,
+        mut reached: bool,
+    ) -> Result<Answered, Failure> {
         let started = Date::now();
         let schedule = match call.options.poll_interval_ms {
             Some(ms) => PollSchedule::Fixed(ms as u64),
@@ -211,7 +220,9 @@ impl Client {
                 Either::Left((Ok(answered), _)) => answered,
                 // A poll that failed in a way a later one may not (an outage) is not the end.
                 Either::Left((Err(Failure::Failed(failure)), _)) => {
-                    let Some(ms) = after_failed_poll(&failure, elapsed(), call.options.timeout_ms, schedule) else {
+                    let Some(ms) =
+                        after_failed_poll(&failure, &mut reached, elapsed(), call.options.timeout_ms, schedule)
+                    else {
                         return Err(Failure::Failed(failure));
                     };
                     if let Some(on_poll_error) = &call.on_poll_error {
@@ -228,6 +239,7 @@ impl Client {
                 Either::Right(((), _)) => return Err(wait_timeout(task_id, None, elapsed()).into()),
             };
             polls += 1;
+            reached = true;
             if let Some(on_progress) = &call.on_progress {
                 // A callback that returns a promise is waited for; its rejection, like a throw,
                 // rejects the wait.

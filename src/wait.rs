@@ -42,23 +42,40 @@ pub fn after_poll(status: Status, elapsed_ms: f64, timeout_ms: f64, schedule: Po
 
 /// What follows a poll that failed, its own retries spent, `elapsed_ms` into a wait of
 /// `timeout_ms`: `Some(ms)` to poll again after that long, or `None` to end the wait with that
-/// failure. A failure the same call may well get past later (`retryable`: no answer, a 429, a
-/// 5xx, an unreadable answer) does not end the wait before its deadline: a short outage is
-/// ridden out. The next poll comes after the schedule's delay, or the wait the server asked for
-/// when longer, and no later than the deadline. Anything else (a 401, a 404...) ends it at once.
+/// failure. Once a server is known to be there (`reached`: a poll of this wait, or the create
+/// before it, was answered; this failure is an HTTP answer, such as a 503 page, and `reached`
+/// is set for the polls after it), a failure the same call may well get past later (`retryable`: no answer, a 429, a
+/// 5xx, an unreadable answer) does not end the wait before its deadline: an outage is ridden
+/// out. The next poll comes after the schedule's delay, or the wait the server asked for when
+/// longer, and no later than the deadline. Anything else ends it at once: a 401 or a 404, and a
+/// first poll that gets no answer at all (a wrong host is not an outage to wait out for 15
+/// minutes).
 ///
 /// ```
 /// use kling3_wasm::{attempt::{Failure, Kind}, wait::after_failed_poll, schedule::PollSchedule};
 /// let outage = Failure { retryable: true, ..Failure::new(Kind::Api, "HTTP 503".into()) };
-/// assert_eq!(after_failed_poll(&outage, 20_000.0, 900_000.0, PollSchedule::Adaptive), Some(10_000));
-/// assert_eq!(after_failed_poll(&outage, 900_000.0, 900_000.0, PollSchedule::Adaptive), None);
+/// assert_eq!(after_failed_poll(&outage, &mut true, 20_000.0, 900_000.0, PollSchedule::Adaptive), Some(10_000));
+/// assert_eq!(after_failed_poll(&outage, &mut true, 900_000.0, 900_000.0, PollSchedule::Adaptive), None);
+/// let mut reached = false;
+/// assert_eq!(after_failed_poll(&outage, &mut reached, 0.0, 900_000.0, PollSchedule::Adaptive), None);
+/// let page_503 = Failure { status: Some(503), ..outage.clone() };
+/// assert_eq!(after_failed_poll(&page_503, &mut reached, 0.0, 900_000.0, PollSchedule::Adaptive), Some(2_000));
+/// assert_eq!(after_failed_poll(&outage, &mut reached, 2_000.0, 900_000.0, PollSchedule::Adaptive), Some(2_000));
 /// let refused = Failure::new(Kind::Api, "HTTP 401".into());
-/// assert_eq!(after_failed_poll(&refused, 20_000.0, 900_000.0, PollSchedule::Adaptive), None);
+/// assert_eq!(after_failed_poll(&refused, &mut true, 20_000.0, 900_000.0, PollSchedule::Adaptive), None);
 /// ```
-pub fn after_failed_poll(failure: &Failure, elapsed_ms: f64, timeout_ms: f64, schedule: PollSchedule) -> Option<u64> {
+pub fn after_failed_poll(
+    failure: &Failure,
+    reached: &mut bool,
+    elapsed_ms: f64,
+    timeout_ms: f64,
+    schedule: PollSchedule,
+) -> Option<u64> {
     let elapsed = elapsed_ms.max(0.0);
     let left = timeout_ms - elapsed;
-    if !failure.retryable || left <= 0.0 {
+    // An HTTP answer, whatever it says, is a server there.
+    *reached |= failure.status.is_some();
+    if !*reached || !failure.retryable || left <= 0.0 {
         return None;
     }
     let asked = failure.retry_after_ms.unwrap_or(0);
@@ -203,8 +220,19 @@ mod tests {
             ),
         ];
         for (rule, failure, elapsed, schedule, expected) in rows {
-            assert_eq!(after_failed_poll(&failure, elapsed, 900_000.0, schedule), expected, "{rule}");
+            assert_eq!(after_failed_poll(&failure, &mut true, elapsed, 900_000.0, schedule), expected, "{rule}");
         }
+        assert_eq!(
+            after_failed_poll(&retryable(None), &mut false, 4_000.0, 900_000.0, adaptive),
+            None,
+            "before the API was reached once, no answer is ridden out"
+        );
+        let answered = Failure { status: Some(502), ..retryable(None) };
+        assert_eq!(
+            after_failed_poll(&answered, &mut false, 4_000.0, 900_000.0, adaptive),
+            Some(2_000),
+            "a 502 page is a server there, whose outage is ridden out"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! `tests/properties.proptest-regressions`, which every later run replays first.
 #![cfg(not(target_arch = "wasm32"))]
 
-use kling3_wasm::calls::{call_options, create_request, read_answer, settings, task_id_of, task_url, Refusal};
+use kling3_wasm::calls::{call_options, create_request, read_answer, settings, task_id_of, task_url, Refusal, Runtime};
 use kling3_wasm::error::Error;
 use kling3_wasm::input::{join, Hole, Input, Map, Unsendable, Value};
 use kling3_wasm::json_text::stringify;
@@ -448,7 +448,7 @@ proptest! {
         creates in any::<bool>(),
         waits in any::<bool>(),
     ) {
-        match settings(&options, has_fetch) {
+        match settings(&options, Runtime { global_fetch: has_fetch, page: true }) {
             Ok(s) => {
                 prop_assert!(!s.base_url.ends_with('/'));
                 prop_assert!(s.max_retries <= 10);

@@ -9,7 +9,7 @@ use super::call_options::{read_call, read_task_call};
 use super::errors::{failure_to_js, to_js_error};
 use crate::client::{Answered, Call, Client, Failure};
 use crate::interop::from_js;
-use crate::interop::js::{has_global_fetch, reflect_get};
+use crate::interop::js::{has_global_fetch, has_page, reflect_get};
 use crate::interop::to_js::task_to_js;
 
 /// The HTTP client: `new KlingClient({ apiKey, baseUrl, fetch, maxRetries, timeoutMs })`.
@@ -40,7 +40,8 @@ impl KlingClient {
         #[wasm_bindgen(unchecked_optional_param_type = "ClientOptions")] options: Option<JsValue>,
     ) -> Result<KlingClient, JsValue> {
         let input = from_js::read_options(&options);
-        let settings = crate::calls::settings(&input, has_global_fetch()).map_err(to_js_error)?;
+        let runtime = crate::calls::Runtime { global_fetch: has_global_fetch(), page: has_page() };
+        let settings = crate::calls::settings(&input, runtime).map_err(to_js_error)?;
         let fetch = options
             .filter(JsValue::is_object)
             .and_then(|o| reflect_get(&o, &JsValue::from_str("fetch")).ok())

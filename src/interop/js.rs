@@ -116,6 +116,12 @@ pub(crate) fn has_global_fetch() -> bool {
     global_fetch().is_some()
 }
 
+/// Whether the runtime has a page's `location` (a browser, a worker, Deno with `--location`),
+/// which a path as a URL is relative to.
+pub(crate) fn has_page() -> bool {
+    reflect_get(&js_sys::global(), &JsValue::from_str("location")).is_ok_and(|l| l.is_object())
+}
+
 /// The runtime's global `fetch`, read at the time of the call (a page may replace it).
 pub(crate) fn global_fetch() -> Option<Function> {
     reflect_get(&js_sys::global(), &JsValue::from_str("fetch")).ok().and_then(|f| f.dyn_into::<Function>().ok())

@@ -175,7 +175,8 @@ describe("retries", () => {
         "envelope-error": "Internal error, please retry",
       }[fault];
       if (said) assert.equal(error.message, said);
-      else assert.equal(error.message, `POST ${base}/videos/generations failed before an answer came: fetch failed`);
+      // The connection cut: Node's fetch says so in its error's cause ("other side closed").
+      else assert.match(error.message, new RegExp(`^POST ${base.replace(/[.]/g, "\\.")}/videos/generations failed before an answer came: fetch failed \\(.+\\)$`));
     });
   }
 
@@ -305,22 +306,41 @@ describe("errors", () => {
   });
 
   test("a wait rides out an outage: polls that fail after their retries do not end it", async () => {
-    const { taskId } = await client().createTask({ prompt: "x", duration: 3 });
-    // Four polls' worth of 503 pages (each poll tries three times), then the API is back.
-    sandbox.addFault({ fault: "html-503", route: "poll", times: 12 });
-    const before = gets();
+    // Four polls' worth of 503 pages (each poll tries three times), from just after the create.
+    const outage = () => sandbox.addFault({ fault: "html-503", route: "poll", times: 12 });
     const missed = [];
-    const task = await client().waitForTask(taskId, { pollIntervalMs: 20, onPollError: (e) => missed.push(e) });
+    const task = await client().generate({ prompt: "x", duration: 3 }, { pollIntervalMs: 20, onCreated: outage, onPollError: (e) => missed.push(e) });
     assert.equal(task.status, "succeeded");
-    assert.ok(gets() - before > 12, `read ${gets() - before} times`);
+    assert.ok(gets() > 12, `read ${gets()} times`);
     // onPollError is told each poll the wait rode out: four, each tried three times.
-    assert.deepEqual(missed.map((e) => [e instanceof ApiError, e.status, e.retryable, e.taskId]), Array(4).fill([true, 503, true, taskId]));
-    sandbox.addFault({ fault: "html-503", route: "poll", times: 3 });
+    assert.deepEqual(missed.map((e) => [e instanceof ApiError, e.status, e.retryable, e.taskId]), Array(4).fill([true, 503, true, task.taskId]));
+    // waitForTask rides out an outage once it has read the task.
+    let polled = 0;
+    const again = await client().waitForTask(task.taskId, { onProgress: () => polled++ === 0 && outage() }).catch((e) => e);
+    assert.equal(again.status, "succeeded", String(again));
     const stop = new Error("the page was closed");
-    const stopped = await rejection(client().waitForTask(taskId, { onPollError: () => { throw stop; } }));
+    const stopped = await rejection(client().generate({ prompt: "x" }, { onCreated: outage, onPollError: () => { throw stop; } }));
     assert.equal(stopped, stop, "a throw in onPollError ends the wait with it");
-    const refused = await rejection(client().waitForTask(taskId, { onPollError: 5 }));
+    sandbox.reset();
+    const refused = await rejection(client().waitForTask(task.taskId, { onPollError: 5 }));
     assert.deepEqual(refused.errors.map((e) => e.path), ["onPollError"]);
+  });
+
+  test("a wait whose first poll gets no answer at all ends at once: a wrong host is no outage to wait out", async () => {
+    const closed = await new Promise((resolve) => {
+      const probe = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = probe.address();
+        probe.close(() => resolve(port));
+      });
+    });
+    const started = Date.now();
+    const error = await rejection(new KlingClient({ baseUrl: `http://127.0.0.1:${closed}/api/v1` }).waitForTask("t_1"));
+    assert.deepEqual([error.code, error.retryable, error.taskId], ["network_error", true, "t_1"]);
+    assert.ok(Date.now() - started < 10_000, "not the 15 minutes of the wait");
+    // A 503 page is a server there: its outage is ridden out, from the first poll on.
+    const { taskId } = await client().createTask({ prompt: "x", duration: 3 });
+    sandbox.addFault({ fault: "html-503", route: "poll", times: 6 });
+    assert.equal((await client().waitForTask(taskId, { pollIntervalMs: 20 })).status, "succeeded");
   });
 
   test("a poll the API refuses (a 401) ends the wait at once, whatever time is left", async () => {
@@ -361,6 +381,8 @@ describe("errors", () => {
     assert.throws(() => new KlingClient({ maxRetries: -1 }), (e) => e instanceof ValidationError && e.errors[0].path === "maxRetries");
     assert.throws(() => new KlingClient({ fetch: 42 }), (e) => e.errors[0].path === "fetch");
     assert.throws(() => new KlingClient({ baseUrl: "apiin.one" }), (e) => e.errors[0].path === "baseUrl");
+    // Node has no page for a path to be relative to: refused here, not at every call.
+    assert.throws(() => new KlingClient({ baseUrl: "/api/v1" }), (e) => e instanceof ValidationError && e.errors[0].path === "baseUrl" && e.errors[0].message.startsWith("baseUrl /api/v1 is a path"));
     assert.throws(() => new KlingClient({ apiKey: "aio_a b" }), (e) => e.errors[0].path === "apiKey" && !e.message.includes("aio_a"));
   });
 

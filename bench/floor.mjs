@@ -72,7 +72,7 @@ export const safeFloorPkg = join(safeTarget, "pkg");
 
 /** Builds target/bench-floor/pkg as scripts/build.mjs builds pkg/web (cargo skips what is built). */
 export function buildSafeFloor() {
-  run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "--lib", "--features", "bench-floor"], {
+  run("cargo", ["rustc", "--release", "--target", "wasm32-unknown-unknown", "--lib", "--crate-type", "cdylib", "--features", "bench-floor"], {
     env: { ...process.env, CARGO_TARGET_DIR: safeTarget },
   });
   bindForWeb(join(safeTarget, "wasm32-unknown-unknown/release/kling3_wasm.wasm"), safeFloorPkg);

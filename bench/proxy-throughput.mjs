@@ -1,7 +1,7 @@
 // Creates a second through `kling3-wasm/proxy` beside `@fal-ai/server-proxy`, in one run, both
 // forwarding to the same local sink (bench/proxy-sink.mjs, a node:http server in its own
 // thread that answers each create as the API does). Each proxy is a fetch handler served by
-// node:http through server/node-adapter.mjs, in this process, with the load sent from here
+// node:http through the package's Node adapter (toNodeHandler), in this process, with the load sent from here
 // over keep-alive connections at a fixed concurrency. The rounds alternate between the two
 // (ABBA), after a warm-up of each, so the machine's noise falls on both.
 //

@@ -295,7 +295,7 @@ function proxySection(p) {
 \`kling3-wasm/proxy\` beside \`@fal-ai/server-proxy\` ${fal.version}, ${p.runs ? `the median of ${p.runs} runs (by ours over fal's creates a second: ${p.ratios.map((x) => `${x.toFixed(2)}×`).join(", ")})` : "in one run"} on ${p.date.slice(0, 10)}
 with Node ${p.node} (\`bench/proxy-throughput.mjs\`; \`node bench/proxy-throughput.mjs --save\`
 measures this part alone and writes it here). Both are fetch handlers served by node:http
-through \`server/node-adapter.mjs\`, and both forward every create to the same local sink, a
+through the package's Node adapter (\`toNodeHandler\`), and both forward every create to the same local sink, a
 node:http server in its own thread that answers as the API does. The load comes from the same
 process over keep-alive connections, ${p.concurrency} creates at a time from ${p.users} users with bearer
 tokens, in ${p.rounds} rounds each that alternate between the two after ${p.warmup} creates each to

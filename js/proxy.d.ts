@@ -270,3 +270,30 @@ export declare class KlingProxyStore {
  * the sandbox honours it, the real API is not documented to.
  */
 export declare function createProxyHandler(options: ProxyOptions): (request: Request) => Promise<Response>;
+
+/** What the Node adapter reads of Node's (or Express's) request: `http.IncomingMessage` is one. */
+export interface NodeRequest {
+  method?: string;
+  url?: string;
+  /** Express's: the URL before a router took its mount path off `url`. */
+  originalUrl?: string;
+  headers: Record<string, string | string[] | undefined>;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+}
+
+/** What the Node adapter writes to: `http.ServerResponse` is one. */
+export interface NodeResponse {
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  end(body: Uint8Array): unknown;
+}
+
+/**
+ * A fetch handler (such as `createProxyHandler`'s) as a Node request listener:
+ * `http.createServer(toNodeHandler(handle)).listen(8080)`, or
+ * `app.all("/api/v1/*", toNodeHandler(handle))` in Express. The request's signal aborts when
+ * the client goes before its answer; a handler that throws is a 502 in the API's error shape.
+ */
+export declare function toNodeHandler(
+  handler: (request: Request) => Response | Promise<Response>,
+): (req: NodeRequest, res: NodeResponse) => Promise<void>;

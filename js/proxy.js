@@ -9,6 +9,7 @@ import { CALLBACK_PATH, callbackUrls, digest, MIN_SECRET_LENGTH } from "./proxy-
 export { memoryStore };
 export { redisStore } from "./proxy-redis.js";
 export { durableObjectStore, KlingProxyStore } from "./proxy-durable.js";
+export { toNodeHandler } from "./proxy-node.js";
 
 // Every number and path comes from the package, as do the rules and their messages (the key,
 // the Idempotency-Key and the task id checks, redactKey, and what an answer means through

@@ -58,13 +58,13 @@ test("the tarball installs into an empty project, as the README says, and import
   assert.deepEqual(args, ["install", tarball]);
   await run("npm", [...args, "--no-audit", "--no-fund", "--prefer-offline"], { cwd: app });
   writeFileSync(join(app, "esm.mjs"), `import { estimateCost, KlingClient, ValidationError } from "kling3-wasm";
-import { createProxyHandler, durableObjectStore, KlingProxyStore, memoryStore, redisStore } from "kling3-wasm/proxy";
-console.log(JSON.stringify([estimateCost({ mode: "pro", duration: 5 }).credits, typeof KlingClient, typeof ValidationError, typeof createProxyHandler, typeof memoryStore().reserve, typeof redisStore({ url: "redis://localhost:6379" }).reserve, typeof durableObjectStore({ idFromName() {}, get() {} }).reserve, typeof KlingProxyStore]));`);
+import { createProxyHandler, durableObjectStore, KlingProxyStore, memoryStore, redisStore, toNodeHandler } from "kling3-wasm/proxy";
+console.log(JSON.stringify([estimateCost({ mode: "pro", duration: 5 }).credits, typeof KlingClient, typeof ValidationError, typeof createProxyHandler, typeof memoryStore().reserve, typeof redisStore({ url: "redis://localhost:6379" }).reserve, typeof durableObjectStore({ idFromName() {}, get() {} }).reserve, typeof KlingProxyStore, typeof toNodeHandler(createProxyHandler({ apiKey: "aio_x" }))]));`);
   writeFileSync(join(app, "cjs.cjs"), `const { validateRequest } = require("kling3-wasm"); console.log(JSON.stringify(validateRequest({}).errors[0].code));`);
   const esm = await run(process.execPath, ["esm.mjs"], { cwd: app });
   // The Redis store is made without the redis package: it is loaded at the store's first
   // operation. The Durable Object store and its class load in Node: they import nothing of Cloudflare's.
-  assert.deepEqual(JSON.parse(esm.stdout), [400, "function", "function", "function", "function", "function", "function", "function"]);
+  assert.deepEqual(JSON.parse(esm.stdout), [400, "function", "function", "function", "function", "function", "function", "function", "function"]);
   const cjs = await run(process.execPath, ["cjs.cjs"], { cwd: app });
   assert.equal(JSON.parse(cjs.stdout), "required");
   // An uncaught error prints its stack and the source line it was thrown at: a line of the

@@ -4,7 +4,8 @@ import { after, before, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createProxyHandler } from "kling3-wasm/proxy";
+import { createServer } from "node:http";
+import { createProxyHandler, toNodeHandler } from "kling3-wasm/proxy";
 import { KlingClient, validateRequest } from "kling3-wasm";
 import { startDevServer } from "../../server/dev-server.mjs";
 
@@ -29,6 +30,36 @@ test("a task is created upstream with the server's key, and the answer does not 
   assert.equal(upstream.sandbox.tasks.get(data.task_id).key, KEY, "forwarded with the server's key, not the caller's");
   const read = await handler()(new Request(`http://proxy.local/api/v1/tasks/${data.task_id}`));
   assert.equal(read.status, 200);
+});
+
+test("toNodeHandler serves the proxy from Node's http server, and under an Express-style mount", async () => {
+  const handle = handler();
+  const listen = (listener) => new Promise((resolve) => {
+    const server = createServer(listener).listen(0, "127.0.0.1", () => resolve(server));
+  });
+  const plain = await listen(toNodeHandler(handle));
+  // A router that took its mount path off req.url, as Express's app.use does, keeps originalUrl.
+  const nodeHandle = toNodeHandler(handle);
+  const mounted = await listen((req, res) => {
+    req.originalUrl = req.url;
+    req.url = req.url.replace(/^\/api\/v1/, "") || "/";
+    nodeHandle(req, res);
+  });
+  try {
+    for (const server of [plain, mounted]) {
+      const base = `http://127.0.0.1:${server.address().port}/api/v1`;
+      const task = await new KlingClient({ baseUrl: base }).generate({ prompt: "a cat" }, { pollIntervalMs: 20 });
+      assert.equal(task.status, "succeeded");
+      const refused = await fetch(`${base}/videos/generations`, { method: "POST", headers: { "Content-Type": "application/json" }, body: '{"duration":20}' });
+      assert.equal(refused.status, 400);
+      assert.deepEqual((await refused.json()).error.details.map((d) => d.path), ["prompt", "duration"]);
+    }
+    assert.equal(upstream.sandbox.counts.created, 2, "one task through each");
+  } finally {
+    plain.close();
+    mounted.close();
+  }
+  assert.throws(() => toNodeHandler("handle"), /toNodeHandler: handler must be a function/);
 });
 
 test("a task over the credit cap is refused before reaching the API", async () => {

@@ -1,6 +1,6 @@
 // A strict TypeScript consumer of the package: it must compile with `tsc --noEmit`, and each
 // `@ts-expect-error` must meet a real type error, so the types cannot loosen to `any`.
-import { createProxyHandler, durableObjectStore, KlingProxyStore, type Principal, type ProxyOptions, type ProxyStore } from "kling3-wasm/proxy";
+import { createProxyHandler, durableObjectStore, KlingProxyStore, toNodeHandler, type NodeRequest, type NodeResponse, type Principal, type ProxyOptions, type ProxyStore } from "kling3-wasm/proxy";
 import { estimateCost as estimateInline } from "kling3-wasm/inline";
 import * as k from "kling3-wasm";
 import {
@@ -148,6 +148,10 @@ async function useTheClient(): Promise<string | null> {
 
 const proxyOptions: ProxyOptions = { apiKey: "aio_x", upstream: "https://apiin.one/api/v1", maxCreditsPerTask: 500, allowedOrigins: ["https://app.example"] };
 const handle: (request: Request) => Promise<Response> = createProxyHandler(proxyOptions);
+const listener: (req: NodeRequest, res: NodeResponse) => Promise<void> = toNodeHandler(handle);
+// @ts-expect-error: the handler is a function of a Request
+toNodeHandler("handle");
+void listener;
 createProxyHandler({
   apiKey: "aio_x",
   callbacks: { publicUrl: "https://app.example/api/v1", secret: "0123456789abcdef0123456789abcdef" },

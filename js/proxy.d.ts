@@ -1,7 +1,10 @@
 /** Options of `createProxyHandler`. */
 export interface ProxyOptions {
-  /** The API key (`aio_...`); it stays on the server. */
-  apiKey: string;
+  /**
+   * The API key (`aio_...`); it stays on the server. Required: `undefined` (such as
+   * `process.env.KLING_API_KEY` unset) throws when the handler is made, saying so.
+   */
+  apiKey: string | undefined;
   /** The API's base URL (default `https://apiin.one/api/v1`). */
   upstream?: string;
   /**

@@ -162,6 +162,28 @@ fn is_function_or_absent(options: &Input, key: &str) -> Option<bool> {
     }
 }
 
+/// A problem for each key of `options` that is one of `known` misspelt: in another case or
+/// with `_` (`baseurl`, `base_url`), or with two letters swapped (`sginal`). Such a typo left
+/// alone is an option silently not taken: `baseurl` would send to the real API, which charges.
+/// Other keys are let be (a spread config object may carry them).
+fn misspelt_options(options: &Input, known: &[&str], problems: &mut Vec<Issue>) {
+    let Some(map) = options.value.as_object() else { return };
+    let squash = |k: &str| k.chars().filter(|&c| c != '_').flat_map(char::to_lowercase).collect::<Vec<_>>();
+    let swapped = |a: &[char], b: &[char]| {
+        let differ: Vec<usize> = (0..a.len().min(b.len())).filter(|&i| a[i] != b[i]).collect();
+        a.len() == b.len() && matches!(differ[..], [i, j] if j == i + 1 && a[i] == b[j] && a[j] == b[i])
+    };
+    for key in map.keys().filter(|k| !known.contains(&k.as_str())) {
+        let typed = squash(key);
+        if let Some(meant) = known.iter().find(|k| {
+            let k = squash(k);
+            k == typed || swapped(&k, &typed)
+        }) {
+            problems.push(issue(key, Code::UnknownField, format!("{key} is not an option: did you mean {meant}?")));
+        }
+    }
+}
+
 /// A whole number option from 0 to `max`; `None` when absent.
 fn number_option(options: &Input, key: &str, max: f64, problems: &mut Vec<Issue>) -> Option<f64> {
     let got = match option(options, key)? {
@@ -209,6 +231,7 @@ pub fn settings(options: &Input, runtime: Runtime) -> Result<Settings, Error> {
     // Also refuses options that are not an object.
     let mut problems = Vec::new();
     let opts = BuildOptions::read(options, &mut problems);
+    misspelt_options(options, &["apiKey", "baseUrl", "fetch", "maxRetries", "timeoutMs"], &mut problems);
     let base = match base_url(opts.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL)) {
         Ok(b) => b.into(),
         Err(problem) => {
@@ -314,6 +337,17 @@ pub fn call_options(options: &Input, signal_ok: bool, creates: bool, waits: bool
     if !signal_ok {
         problems.push(issue("signal", Code::InvalidType, "signal must be an AbortSignal".into()));
     }
+    let mut known = vec!["signal"];
+    if waits {
+        known.extend(["timeoutMs", "pollIntervalMs", "onProgress", "onPollError"]);
+    }
+    if creates {
+        known.extend(["callbackUrl", "idempotencyKey"]);
+    }
+    if creates && waits {
+        known.push("onCreated");
+    }
+    misspelt_options(options, &known, &mut problems);
     if problems.is_empty() {
         Ok(out)
     } else {
@@ -527,6 +561,37 @@ mod tests {
             message(settings(&Input::default(), BARE).unwrap_err()),
             "fetch must be given: this runtime has no global fetch"
         );
+    }
+
+    #[test]
+    fn a_misspelt_option_is_refused_with_the_one_meant() {
+        let typos = json(r#"{"baseurl":"http://localhost:8080/api/v1","max_retries":1,"tiemoutMs":5,"region":"eu"}"#);
+        let e = settings(&typos, PAGE).unwrap_err();
+        let said: Vec<_> = match e {
+            Error::Validation(v) => v.errors.into_iter().map(|i| (i.path, i.code, i.message)).collect(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            said,
+            [
+                ("baseurl".into(), Code::UnknownField, "baseurl is not an option: did you mean baseUrl?".into()),
+                (
+                    "max_retries".into(),
+                    Code::UnknownField,
+                    "max_retries is not an option: did you mean maxRetries?".into()
+                ),
+                ("tiemoutMs".into(), Code::UnknownField, "tiemoutMs is not an option: did you mean timeoutMs?".into()),
+            ] as [(String, Code, String); 3],
+            "an unrelated key (region) is let be"
+        );
+        let call = json(r#"{"sginal":null,"callbackURL":"https://h.example/x","onprogress":null}"#);
+        assert_eq!(paths(call_options(&call, true, true, true).unwrap_err()), ["sginal", "callbackURL", "onprogress"]);
+        assert_eq!(
+            paths(call_options(&call, true, true, false).unwrap_err()),
+            ["sginal", "callbackURL"],
+            "createTask waits not"
+        );
+        assert!(call_options(&json(r#"{"signal":null,"timeoutMs":5}"#), true, true, true).is_ok());
     }
 
     #[test]

@@ -381,6 +381,8 @@ describe("errors", () => {
     assert.throws(() => new KlingClient({ maxRetries: -1 }), (e) => e instanceof ValidationError && e.errors[0].path === "maxRetries");
     assert.throws(() => new KlingClient({ fetch: 42 }), (e) => e.errors[0].path === "fetch");
     assert.throws(() => new KlingClient({ baseUrl: "apiin.one" }), (e) => e.errors[0].path === "baseUrl");
+    // A known option misspelt would be silently not taken (baseurl: the real API, which charges).
+    assert.throws(() => new KlingClient({ baseurl: base }), (e) => e instanceof ValidationError && e.message === "Invalid request: baseurl is not an option: did you mean baseUrl?");
     // Node has no page for a path to be relative to: refused here, not at every call.
     assert.throws(() => new KlingClient({ baseUrl: "/api/v1" }), (e) => e instanceof ValidationError && e.errors[0].path === "baseUrl" && e.errors[0].message.startsWith("baseUrl /api/v1 is a path"));
     assert.throws(() => new KlingClient({ apiKey: "aio_a b" }), (e) => e.errors[0].path === "apiKey" && !e.message.includes("aio_a"));
@@ -500,6 +502,15 @@ describe("abort and timeouts", () => {
     assert.equal(await rejection(client().generate({ prompt: "x" }, { onCreated: () => Promise.reject(saved) })), saved);
     const late = await rejection(client().generate({ prompt: "x" }, { timeoutMs: 50, onCreated: () => new Promise(() => {}) }));
     assert.ok(late instanceof TimeoutError && /^sbx/.test(late.taskId), String(late));
+  });
+
+  test("a misspelt call option is refused before anything is sent, naming the one meant", async () => {
+    const error = await rejection(client().generate({ prompt: "x" }, { sginal: new AbortController().signal, pollintervalMs: 20 }));
+    assert.deepEqual(error.errors.map((e) => [e.path, e.code, e.message]), [
+      ["sginal", "unknown_field", "sginal is not an option: did you mean signal?"],
+      ["pollintervalMs", "unknown_field", "pollintervalMs is not an option: did you mean pollIntervalMs?"],
+    ]);
+    assert.equal(posts(), 0);
   });
 
   test("an onCreated that is not a function is refused before anything is sent", async () => {

@@ -23,6 +23,14 @@ beforeEach(() => sandbox.reset());
 const client = (options = {}) => new KlingClient({ apiKey: KEY, baseUrl: base, ...options });
 const posts = () => sandbox.counts.posts;
 const gets = () => sandbox.counts.gets;
+/** A local port nothing listens on just now: a connection to it is refused. */
+const closedPort = () =>
+  new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
 async function rejection(promise) {
   try {
     await promise;
@@ -262,12 +270,7 @@ describe("errors", () => {
   });
 
   test("no answer says why, from the error's cause: a refused connection, an unknown host", async () => {
-    const closed = await new Promise((resolve) => {
-      const probe = createServer().listen(0, "127.0.0.1", () => {
-        const { port } = probe.address();
-        probe.close(() => resolve(port));
-      });
-    });
+    const closed = await closedPort();
     const refused = await rejection(new KlingClient({ baseUrl: `http://127.0.0.1:${closed}/api/v1`, maxRetries: 0 }).getTask("t_1"));
     assert.equal(refused.code, "network_error");
     assert.match(refused.message, new RegExp(`failed before an answer came: fetch failed \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${closed}\\)$`));
@@ -327,12 +330,7 @@ describe("errors", () => {
   });
 
   test("a wait whose first poll gets no answer at all ends at once: a wrong host is no outage to wait out", async () => {
-    const closed = await new Promise((resolve) => {
-      const probe = createServer().listen(0, "127.0.0.1", () => {
-        const { port } = probe.address();
-        probe.close(() => resolve(port));
-      });
-    });
+    const closed = await closedPort();
     const started = Date.now();
     const error = await rejection(new KlingClient({ baseUrl: `http://127.0.0.1:${closed}/api/v1` }).waitForTask("t_1"));
     assert.deepEqual([error.code, error.retryable, error.taskId], ["network_error", true, "t_1"]);

@@ -29,42 +29,58 @@ function bodyStream(req) {
   }, { highWaterMark: 65_536, size: (chunk) => chunk.byteLength });
 }
 
+/** An answer in the API's error shape. */
+const failure = (status, message, type) =>
+  new Response(JSON.stringify({ error: { code: status, message, type } }), { status, headers: { "Content-Type": "application/json" } });
+
 /**
  * Answers Node's `req` with `handler`, into `res`. The request's URL is the one the client
  * asked for (Express's `originalUrl` where a router took off its mount path); its signal aborts
- * when the client goes before its answer is sent. A handler that throws is a 502 in the API's
- * error shape.
+ * when the client goes before its answer is sent. Nothing a request brings can throw out of
+ * here (a listener's rejection would stop the process): a request that is no valid Request (a
+ * Host header with a space) is a 400, a handler that throws or answers with no Response a 502,
+ * and an answer whose body breaks after its head was sent ends the connection.
  */
 export async function serveFetchHandler(handler, req, res) {
   const controller = new AbortController();
   res.on("close", () => {
     if (!res.writableFinished) controller.abort();
   });
-  const scheme = req.socket?.encrypted ? "https" : "http";
-  const url = `${scheme}://${req.headers.host ?? "127.0.0.1"}${req.originalUrl ?? req.url}`;
-  const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  const request = new Request(url, {
-    method: req.method,
-    headers: Object.entries(req.headers).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]])),
-    body: hasBody ? bodyStream(req) : undefined,
-    duplex: hasBody ? "half" : undefined,
-    signal: controller.signal,
-  });
-  let response;
+  let request;
   try {
-    response = await handler(request);
-  } catch {
-    response = new Response(JSON.stringify({ error: { code: 502, message: "The proxy failed", type: "proxy_error" } }), {
-      status: 502,
-      headers: { "Content-Type": "application/json" },
+    const scheme = req.socket?.encrypted ? "https" : "http";
+    const url = `${scheme}://${req.headers.host ?? "127.0.0.1"}${req.originalUrl ?? req.url}`;
+    const hasBody = req.method !== "GET" && req.method !== "HEAD";
+    request = new Request(url, {
+      method: req.method,
+      headers: Object.entries(req.headers).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]])),
+      body: hasBody ? bodyStream(req) : undefined,
+      duplex: hasBody ? "half" : undefined,
+      signal: controller.signal,
     });
+  } catch {
+    request = null;
   }
-  const headers = Object.fromEntries(response.headers);
-  // A body the handler left unread (too large, too slow, or not needed) is not read here
-  // either: the connection is closed after the answer.
-  if (!req.complete) headers.connection = "close";
-  res.writeHead(response.status, headers);
-  res.end(new Uint8Array(await response.arrayBuffer()));
+  let response = failure(400, "The request could not be read", "invalid_request");
+  if (request !== null) {
+    try {
+      response = await handler(request);
+      if (typeof response?.arrayBuffer !== "function" || typeof response.status !== "number") throw new TypeError("not a Response");
+    } catch {
+      response = failure(502, "The proxy failed", "proxy_error");
+    }
+  }
+  try {
+    const headers = Object.fromEntries(response.headers);
+    // A body the handler left unread (too large, too slow, or not needed) is not read here
+    // either: the connection is closed after the answer.
+    if (!req.complete) headers.connection = "close";
+    const body = new Uint8Array(await response.arrayBuffer());
+    res.writeHead(response.status, headers);
+    res.end(body);
+  } catch (error) {
+    res.destroy(error);
+  }
 }
 
 /**

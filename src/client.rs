@@ -12,7 +12,7 @@
 //! through an import that catches (`crate::interop::js`), and answers are only read from a
 //! genuine `Response`.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::future::{poll_fn, Future};
 use std::pin::pin;
 use std::rc::Rc;
@@ -70,6 +70,9 @@ fn cache_refused() -> bool {
 pub struct Client {
     settings: Settings,
     fetch: Option<Function>,
+    /// Whether a server was found at the base URL by any call of this client (a task read, or a
+    /// 429 or 5xx): a wait rides out an outage then, not a wrong host.
+    reached: Cell<bool>,
 }
 
 /// One call's options: the checked numbers, the caller's signal, and its progress callback.
@@ -135,7 +138,7 @@ struct Http {
 
 impl Client {
     pub fn new(settings: Settings, fetch: Option<Function>) -> Client {
-        Client { settings, fetch }
+        Client { settings, fetch, reached: Cell::new(false) }
     }
 
     /// Validates `input` (sending nothing when it is invalid), then creates the task.
@@ -155,7 +158,7 @@ impl Client {
     pub async fn wait_for_task(&self, task_id: &Value, call: &Call) -> Result<Answered, Failure> {
         let (url, id) = self.task_url(task_id)?;
         let watch = Watch::new(call.signal.clone());
-        self.wait(&url, &id, call, &watch, false).await
+        self.wait(&url, &id, call, &watch, Date::now()).await
     }
 
     /// Creates the task, then waits for it, with the same signal.
@@ -164,6 +167,8 @@ impl Client {
         let created = self.create(input, call, &watch).await?;
         // A create answer always has an id (`read_answer` refuses one without).
         let id = created.task.task_id.clone().unwrap_or_default();
+        // The wait's timeoutMs counts from here, onCreated's time included.
+        let started = Date::now();
         // Told before anything else can fail or be aborted, so the task is never lost; a
         // promise it returns is waited for, within the wait's timeoutMs.
         if let Some(on_created) = &call.on_created {
@@ -174,8 +179,7 @@ impl Client {
             }
         }
         let (url, id) = self.task_url(&Value::String(id))?;
-        // The create was answered: the API is reached, and an outage after it is waited out.
-        self.wait(&url, &id, call, &watch, true).await
+        self.wait(&url, &id, call, &watch, started).await
     }
 
     /// The create-task POST (nothing is sent when `input` is invalid).
@@ -196,16 +200,15 @@ impl Client {
     /// deadline (by more than [`LAST_POLL_GRACE_MS`]: a slow answer, a retry's wait) is given up,
     /// and so is an `onProgress` promise at the deadline; the wait rejects then. What each poll
     /// leads to is the core's ([`after_poll`]).
-    /// `reached`: whether a server was known to be there (a create was answered just before).
+    /// `started`: when the wait's `timeoutMs` began (for `generate`, before `onCreated`).
     async fn wait(
         &self,
         url: &str,
         task_id: &str,
         call: &Call,
         watch: &Watch,
-        mut reached: bool,
+        started: f64,
     ) -> Result<Answered, Failure> {
-        let started = Date::now();
         let schedule = match call.options.poll_interval_ms {
             Some(ms) => PollSchedule::Fixed(ms as u64),
             None => PollSchedule::Adaptive,
@@ -220,9 +223,10 @@ impl Client {
                 Either::Left((Ok(answered), _)) => answered,
                 // A poll that failed in a way a later one may not (an outage) is not the end.
                 Either::Left((Err(Failure::Failed(failure)), _)) => {
-                    let Some(ms) =
-                        after_failed_poll(&failure, &mut reached, elapsed(), call.options.timeout_ms, schedule)
-                    else {
+                    let mut reached = self.reached.get();
+                    let next = after_failed_poll(&failure, &mut reached, elapsed(), call.options.timeout_ms, schedule);
+                    self.reached.set(reached);
+                    let Some(ms) = next else {
                         return Err(Failure::Failed(failure));
                     };
                     if let Some(on_poll_error) = &call.on_poll_error {
@@ -232,14 +236,14 @@ impl Client {
                             return Err(Failure::Failed(failure));
                         }
                     }
-                    watch.sleep(ms as f64).await?;
+                    // Within the deadline still, however long onPollError took.
+                    watch.sleep((ms as f64).min(left().max(0.0))).await?;
                     continue;
                 }
                 Either::Left((Err(other), _)) => return Err(other),
                 Either::Right(((), _)) => return Err(wait_timeout(task_id, None, elapsed()).into()),
             };
             polls += 1;
-            reached = true;
             if let Some(on_progress) = &call.on_progress {
                 // A callback that returns a promise is waited for; its rejection, like a throw,
                 // rejects the wait.
@@ -302,6 +306,7 @@ impl Client {
             };
             match settle(&attempt, self.answer_of(&result)) {
                 Verdict::Task(task) => {
+                    self.reached.set(true);
                     let text = result.map(|http| http.text).unwrap_or_default();
                     return Ok(Answered { task, text });
                 }
@@ -471,9 +476,13 @@ fn describe_thrown(e: &JsValue) -> String {
         return "an error that cannot be shown".to_string();
     };
     // Node's fetch says only "fetch failed"; why (ECONNREFUSED, ENOTFOUND...) is its cause's.
-    let cause = reflect_get(e, &JsValue::from_str("cause")).ok();
-    match cause.as_ref().and_then(message_of) {
-        Some(why) if !why.is_empty() && why != said => format!("{said} ({why})"),
+    let Some(cause) = reflect_get(e, &JsValue::from_str("cause")).ok().filter(JsValue::is_object) else {
+        return said;
+    };
+    // An AggregateError (both of localhost's addresses refused) has no message, but a code.
+    let code = || reflect_get(&cause, &JsValue::from_str("code")).ok()?.as_string();
+    match message_of(&cause).filter(|m| !m.is_empty()).or_else(code) {
+        Some(why) if why != said => format!("{said} ({why})"),
         _ => said,
     }
 }

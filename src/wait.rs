@@ -2,7 +2,7 @@
 //! its time limit) or the wait before the next poll; and the failures that end a wait.
 
 use crate::attempt::{Failure, Hint, Kind};
-use crate::schedule::PollSchedule;
+use crate::schedule::{PollSchedule, LONGEST_MEANT_RETRY_AFTER_MS};
 use crate::task::{Status, Task};
 
 /// What follows a poll.
@@ -42,14 +42,15 @@ pub fn after_poll(status: Status, elapsed_ms: f64, timeout_ms: f64, schedule: Po
 
 /// What follows a poll that failed, its own retries spent, `elapsed_ms` into a wait of
 /// `timeout_ms`: `Some(ms)` to poll again after that long, or `None` to end the wait with that
-/// failure. Once a server is known to be there (`reached`: a poll of this wait, or the create
-/// before it, was answered; this failure is an HTTP answer, such as a 503 page, and `reached`
-/// is set for the polls after it), a failure the same call may well get past later (`retryable`: no answer, a 429, a
+/// failure. Once a server is known to be there (`reached`: a call of this client read a task,
+/// or met a 429 or a 5xx; this failure is one, and `reached` is set for the polls after it), a
+/// failure the same call may well get past later (`retryable`: no answer, a 429, a
 /// 5xx, an unreadable answer) does not end the wait before its deadline: an outage is ridden
 /// out. The next poll comes after the schedule's delay, or the wait the server asked for when
-/// longer, and no later than the deadline. Anything else ends it at once: a 401 or a 404, and a
-/// first poll that gets no answer at all (a wrong host is not an outage to wait out for 15
-/// minutes).
+/// longer (up to a day: a longer one is not meant), and no later than the deadline. Anything
+/// else ends it at once: a 401 or a 404, and a poll of a client that never reached a server
+/// (no answer at all, or a 200 that is no task, such as a site's page at a wrong base URL: a
+/// wrong host is not an outage to wait out for 15 minutes).
 ///
 /// ```
 /// use kling3_wasm::{attempt::{Failure, Kind}, wait::after_failed_poll, schedule::PollSchedule};
@@ -73,12 +74,12 @@ pub fn after_failed_poll(
 ) -> Option<u64> {
     let elapsed = elapsed_ms.max(0.0);
     let left = timeout_ms - elapsed;
-    // An HTTP answer, whatever it says, is a server there.
-    *reached |= failure.status.is_some();
+    // A 429 or a 5xx is the API's or its gateway's: a server there, for now unwell.
+    *reached |= failure.status.is_some_and(|s| s == 429 || s >= 500);
     if !*reached || !failure.retryable || left <= 0.0 {
         return None;
     }
-    let asked = failure.retry_after_ms.unwrap_or(0);
+    let asked = failure.retry_after_ms.filter(|&ms| ms <= LONGEST_MEANT_RETRY_AFTER_MS).unwrap_or(0);
     Some(schedule.next_delay_ms(elapsed as u64).max(asked).min(left.ceil() as u64))
 }
 
@@ -232,6 +233,17 @@ mod tests {
             after_failed_poll(&answered, &mut false, 4_000.0, 900_000.0, adaptive),
             Some(2_000),
             "a 502 page is a server there, whose outage is ridden out"
+        );
+        let site = Failure { status: Some(200), ..retryable(None) };
+        assert_eq!(
+            after_failed_poll(&site, &mut false, 4_000.0, 900_000.0, adaptive),
+            None,
+            "a 200 that is no task (a site's page at a wrong base URL) is not the API"
+        );
+        assert_eq!(
+            after_failed_poll(&retryable(Some(999_999_999_000)), &mut true, 4_000.0, 900_000.0, adaptive),
+            Some(2_000),
+            "a wait of years is not meant: the schedule's is kept"
         );
     }
 

@@ -335,6 +335,11 @@ describe("errors", () => {
     const error = await rejection(new KlingClient({ baseUrl: `http://127.0.0.1:${closed}/api/v1` }).waitForTask("t_1"));
     assert.deepEqual([error.code, error.retryable, error.taskId], ["network_error", true, "t_1"]);
     assert.ok(Date.now() - started < 10_000, "not the 15 minutes of the wait");
+    // A client that has reached the API (its create was answered) rides out a first poll lost.
+    const c = client();
+    const made = await c.createTask({ prompt: "x", duration: 3 });
+    sandbox.addFault({ fault: "drop", route: "poll", times: 3 });
+    assert.equal((await c.waitForTask(made.taskId, { pollIntervalMs: 20 })).status, "succeeded");
     // A 503 page is a server there: its outage is ridden out, from the first poll on.
     const { taskId } = await client().createTask({ prompt: "x", duration: 3 });
     sandbox.addFault({ fault: "html-503", route: "poll", times: 6 });

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:http";
+import { connect } from "node:net";
 import { createProxyHandler, toNodeHandler } from "kling3-wasm/proxy";
 import { KlingClient, validateRequest } from "kling3-wasm";
 import { startDevServer } from "../../server/dev-server.mjs";
@@ -60,6 +61,39 @@ test("toNodeHandler serves the proxy from Node's http server, and under an Expre
     mounted.close();
   }
   assert.throws(() => toNodeHandler("handle"), /toNodeHandler: handler must be a function/);
+});
+
+test("toNodeHandler answers what a request or a handler breaks with an error, and the server lives on", async () => {
+  const handlers = [
+    () => { throw new Error("the handler broke"); },
+    async () => ({ not: "a Response" }),
+    async () => new Response(new ReadableStream({ pull(c) { c.error(new Error("the body broke")); } })),
+    handler(),
+  ];
+  let which = 0;
+  const server = await new Promise((resolve) => {
+    const s = createServer((req, res) => toNodeHandler(handlers[which])(req, res)).listen(0, "127.0.0.1", () => resolve(s));
+  });
+  const { port } = server.address();
+  // Raw HTTP, so that the Host header can be one no URL can hold.
+  const raw = (head) => new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1", () => socket.end(`${head}\r\nConnection: close\r\n\r\n`));
+    let text = "";
+    socket.on("data", (d) => (text += d)).on("close", () => resolve(text)).on("error", () => resolve(text));
+  });
+  try {
+    which = 3;
+    assert.match(await raw("GET /api/v1/tasks/t_1 HTTP/1.1\r\nHost: a b"), /^HTTP\/1\.1 400 /);
+    for (const [i, expected] of [[0, /^HTTP\/1\.1 502 /], [1, /^HTTP\/1\.1 502 /], [2, /^$/]]) {
+      which = i;
+      assert.match(await raw("GET /api/v1/tasks/t_1 HTTP/1.1\r\nHost: 127.0.0.1"), expected, `handler ${i}`);
+    }
+    which = 3;
+    const alive = await fetch(`http://127.0.0.1:${port}/api/v1/tasks/sbx0_kling3`);
+    assert.equal(alive.status, 404, "the server still answers");
+  } finally {
+    server.close();
+  }
 });
 
 test("a task over the credit cap is refused before reaching the API", async () => {

@@ -168,7 +168,7 @@ fn is_function_or_absent(options: &Input, key: &str) -> Option<bool> {
 /// Other keys are let be (a spread config object may carry them).
 fn misspelt_options(options: &Input, known: &[&str], problems: &mut Vec<Issue>) {
     let Some(map) = options.value.as_object() else { return };
-    let squash = |k: &str| k.chars().filter(|&c| c != '_').flat_map(char::to_lowercase).collect::<Vec<_>>();
+    let squash = |k: &str| k.chars().filter(|&c| c != '_').map(|c| c.to_ascii_lowercase()).collect::<Vec<_>>();
     let swapped = |a: &[char], b: &[char]| {
         let differ: Vec<usize> = (0..a.len().min(b.len())).filter(|&i| a[i] != b[i]).collect();
         a.len() == b.len() && matches!(differ[..], [i, j] if j == i + 1 && a[i] == b[j] && a[j] == b[i])

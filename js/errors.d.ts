@@ -33,8 +33,8 @@ export declare class KlingError extends Error {
   /**
    * `true` when the same call may well succeed later: no answer came, or the API answered 429
    * or a 5xx the client retries (or a poll's answer could not be read), and the client's own
-   * tries (`maxRetries`) ran out. `waitForTask` goes on polling through those by itself, once
-   * its client has reached the API. Always there: `false` unless true.
+   * tries (`maxRetries`) ran out. Given `onPollError`, `waitForTask` goes on polling through
+   * those by itself, once its client has reached the API. Always there: `false` unless true.
    */
   retryable: boolean;
   /**

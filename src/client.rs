@@ -221,20 +221,22 @@ impl Client {
             let poll = self.exchange(Method::Get, url, None, Some(task_id), watch);
             let answered = match select(pin!(poll), timer(left().max(LAST_POLL_GRACE_MS))).await {
                 Either::Left((Ok(answered), _)) => answered,
-                // A poll that failed in a way a later one may not (an outage) is not the end.
+                // With onPollError, a poll that failed in a way a later one may not (an
+                // outage) is told to it, and is not the end (the core says when it is);
+                // without, the wait ends with it, `maxRetries` bounding the tries.
                 Either::Left((Err(Failure::Failed(failure)), _)) => {
+                    let Some(on_poll_error) = &call.on_poll_error else {
+                        return Err(Failure::Failed(failure));
+                    };
                     let mut reached = self.reached.get();
                     let next = after_failed_poll(&failure, &mut reached, elapsed(), call.options.timeout_ms, schedule);
                     self.reached.set(reached);
                     let Some(ms) = next else {
                         return Err(Failure::Failed(failure));
                     };
-                    if let Some(on_poll_error) = &call.on_poll_error {
-                        let returned =
-                            call1(on_poll_error, &attempt_failure_to_js(&failure)).map_err(Failure::Callback)?;
-                        if !settled_in_time(returned, watch, left()).await? {
-                            return Err(Failure::Failed(failure));
-                        }
+                    let returned = call1(on_poll_error, &attempt_failure_to_js(&failure)).map_err(Failure::Callback)?;
+                    if !settled_in_time(returned, watch, left()).await? {
+                        return Err(Failure::Failed(failure));
                     }
                     // Within the deadline still, however long onPollError took.
                     watch.sleep((ms as f64).min(left().max(0.0))).await?;

@@ -100,9 +100,10 @@ pub struct WaitOptions {
     /// rejects the wait.
     #[tsify(optional, type = "(progress: Progress) => void | Promise<unknown>")]
     pub on_progress: Option<Value>,
-    /// Called with the error of each poll that failed (its own retries spent) in a way a later
-    /// one may not (`retryable`): the wait goes on after it. A promise it returns is waited
-    /// for; a rejection (or a throw) rejects the wait.
+    /// Given, a poll that failed (its own retries spent) in a way a later one may not
+    /// (`retryable`) does not end the wait: it is told here, and the wait goes on until
+    /// `timeoutMs` (once the client has reached a server). Without it, such a poll ends the
+    /// wait. A promise it returns is waited for; a rejection (or a throw) rejects the wait.
     #[tsify(optional, type = "(error: KlingError) => void | Promise<unknown>")]
     pub on_poll_error: Option<Value>,
 }

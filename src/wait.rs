@@ -41,7 +41,7 @@ pub fn after_poll(status: Status, elapsed_ms: f64, timeout_ms: f64, schedule: Po
 }
 
 /// What follows a poll that failed, its own retries spent, `elapsed_ms` into a wait of
-/// `timeout_ms`: `Some(ms)` to poll again after that long, or `None` to end the wait with that
+/// `timeout_ms`, when the caller asked to ride out outages (it gave `onPollError`): `Some(ms)` to poll again after that long, or `None` to end the wait with that
 /// failure. Once a server is known to be there (`reached`: a call of this client read a task,
 /// or met a 429 or a 5xx; this failure is one, and `reached` is set for the polls after it), a
 /// failure the same call may well get past later (`retryable`: no answer, a 429, a

@@ -308,7 +308,7 @@ describe("errors", () => {
     sandbox.reset();
   });
 
-  test("a wait rides out an outage: polls that fail after their retries do not end it", async () => {
+  test("with onPollError, a wait rides out an outage: polls that fail after their retries do not end it", async () => {
     // Four polls' worth of 503 pages (each poll tries three times), from just after the create.
     const outage = () => sandbox.addFault({ fault: "html-503", route: "poll", times: 12 });
     const missed = [];
@@ -319,7 +319,7 @@ describe("errors", () => {
     assert.deepEqual(missed.map((e) => [e instanceof ApiError, e.status, e.retryable, e.taskId]), Array(4).fill([true, 503, true, task.taskId]));
     // waitForTask rides out an outage once it has read the task.
     let polled = 0;
-    const again = await client().waitForTask(task.taskId, { onProgress: () => polled++ === 0 && outage() }).catch((e) => e);
+    const again = await client().waitForTask(task.taskId, { onProgress: () => polled++ === 0 && outage(), onPollError: () => {} }).catch((e) => e);
     assert.equal(again.status, "succeeded", String(again));
     const stop = new Error("the page was closed");
     const stopped = await rejection(client().generate({ prompt: "x" }, { onCreated: outage, onPollError: () => { throw stop; } }));
@@ -332,18 +332,23 @@ describe("errors", () => {
   test("a wait whose first poll gets no answer at all ends at once: a wrong host is no outage to wait out", async () => {
     const closed = await closedPort();
     const started = Date.now();
-    const error = await rejection(new KlingClient({ baseUrl: `http://127.0.0.1:${closed}/api/v1` }).waitForTask("t_1"));
+    const error = await rejection(new KlingClient({ baseUrl: `http://127.0.0.1:${closed}/api/v1` }).waitForTask("t_1", { onPollError: () => {} }));
     assert.deepEqual([error.code, error.retryable, error.taskId], ["network_error", true, "t_1"]);
     assert.ok(Date.now() - started < 10_000, "not the 15 minutes of the wait");
     // A client that has reached the API (its create was answered) rides out a first poll lost.
     const c = client();
     const made = await c.createTask({ prompt: "x", duration: 3 });
     sandbox.addFault({ fault: "drop", route: "poll", times: 3 });
-    assert.equal((await c.waitForTask(made.taskId, { pollIntervalMs: 20 })).status, "succeeded");
+    assert.equal((await c.waitForTask(made.taskId, { pollIntervalMs: 20, onPollError: () => {} })).status, "succeeded");
     // A 503 page is a server there: its outage is ridden out, from the first poll on.
     const { taskId } = await client().createTask({ prompt: "x", duration: 3 });
     sandbox.addFault({ fault: "html-503", route: "poll", times: 6 });
-    assert.equal((await client().waitForTask(taskId, { pollIntervalMs: 20 })).status, "succeeded");
+    assert.equal((await client().waitForTask(taskId, { pollIntervalMs: 20, onPollError: () => {} })).status, "succeeded");
+    // Without onPollError the wait ends with the first poll that fails, maxRetries bounding its tries.
+    sandbox.addFault({ fault: "html-503", route: "poll", times: 3 });
+    const before = gets();
+    const ended = await rejection(client().waitForTask(taskId, { pollIntervalMs: 20 }));
+    assert.deepEqual([ended.status, ended.retryable, ended.taskId, gets() - before], [503, true, taskId, 3]);
   });
 
   test("a poll the API refuses (a 401) ends the wait at once, whatever time is left", async () => {

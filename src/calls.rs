@@ -130,6 +130,9 @@ pub struct Settings {
     pub base_url: String,
     pub max_retries: u32,
     pub timeout_ms: f64,
+    /// Why no request can be sent from here (a path as `baseUrl` with no page, and no fetch of
+    /// the caller's that takes paths): each call is refused with it, sending nothing.
+    pub unsendable: Option<Issue>,
 }
 
 /// The options of one call (`createTask`, `getTask`, `waitForTask`, `generate`).
@@ -215,7 +218,8 @@ pub struct Runtime {
 
 /// Reads `new KlingClient(options)`: `{ apiKey?, baseUrl?, fetch?, maxRetries?, timeoutMs? }`,
 /// every problem at once, in `runtime`; a given `fetch` is a function, which an [`Input`] holds
-/// as a hole. A path as `baseUrl` needs a page, or a `fetch` of the caller's that takes paths.
+/// as a hole. A path as `baseUrl` needs a page, or a `fetch` of the caller's that takes paths:
+/// without, the client is made, but each call is refused (`unsendable`).
 ///
 /// ```
 /// use kling3_wasm::{calls::{settings, Runtime}, input::Input};
@@ -224,8 +228,8 @@ pub struct Runtime {
 /// assert_eq!((s.base_url.as_str(), s.max_retries, s.timeout_ms), ("https://apiin.one/api/v1", 2, 30_000.0));
 /// assert!(settings(&Input::default(), Runtime { global_fetch: false, page: false }).is_err());
 /// let path = Input::from(serde_json::json!({"baseUrl": "/api/v1"}));
-/// assert!(settings(&path, server).is_err());
-/// assert!(settings(&path, Runtime { page: true, ..server }).is_ok());
+/// assert!(settings(&path, server).unwrap().unsendable.is_some());
+/// assert!(settings(&path, Runtime { page: true, ..server }).unwrap().unsendable.is_none());
 /// ```
 pub fn settings(options: &Input, runtime: Runtime) -> Result<Settings, Error> {
     // Also refuses options that are not an object.
@@ -247,13 +251,13 @@ pub fn settings(options: &Input, runtime: Runtime) -> Result<Settings, Error> {
     let timeout_ms =
         number_option(options, "timeoutMs", MAX_REQUEST_MS, &mut problems).unwrap_or(DEFAULT_REQUEST_TIMEOUT_MS);
     let own_fetch = is_function_or_absent(options, "fetch") == Some(true);
-    if base.starts_with('/') && !runtime.page && !own_fetch {
-        problems.push(issue(
+    let unsendable = (base.starts_with('/') && !runtime.page && !own_fetch).then(|| {
+        issue(
             "baseUrl",
             Code::InvalidValue,
             format!("baseUrl {base} is a path, and there is no page here for it to be relative to: give the whole URL (such as http://localhost:8080{base}), or a fetch that takes paths"),
-        ));
-    }
+        )
+    });
     match is_function_or_absent(options, "fetch") {
         Some(true) => {}
         Some(false) => problems.push(issue(
@@ -272,7 +276,7 @@ pub fn settings(options: &Input, runtime: Runtime) -> Result<Settings, Error> {
         )),
     }
     if problems.is_empty() {
-        Ok(Settings { api_key: opts.api_key, base_url: base, max_retries, timeout_ms })
+        Ok(Settings { api_key: opts.api_key, base_url: base, max_retries, timeout_ms, unsendable })
     } else {
         Err(Error::invalid(problems))
     }
@@ -611,12 +615,13 @@ mod tests {
         // Outside a page a path reaches nothing, unless the caller's fetch takes paths.
         let server = Runtime { global_fetch: true, page: false };
         assert_eq!(
-            settings(&json(r#"{"baseUrl":"/api/v1"}"#), server).unwrap_err().message(),
-            "Invalid request: baseUrl /api/v1 is a path, and there is no page here for it to be relative to: give the whole URL (such as http://localhost:8080/api/v1), or a fetch that takes paths"
+            settings(&json(r#"{"baseUrl":"/api/v1"}"#), server).unwrap().unsendable.map(|i| i.message).as_deref(),
+            Some("baseUrl /api/v1 is a path, and there is no page here for it to be relative to: give the whole URL (such as http://localhost:8080/api/v1), or a fetch that takes paths")
         );
         let own = with_holes(r#"{"baseUrl":"/api/v1","fetch":null}"#, &[("fetch", Unsendable::Function)]);
-        assert!(settings(&own, server).is_ok());
-        assert!(settings(&json(r#"{"baseUrl":"http://localhost:8080/api/v1"}"#), server).is_ok());
+        assert!(settings(&own, server).unwrap().unsendable.is_none());
+        let whole = settings(&json(r#"{"baseUrl":"http://localhost:8080/api/v1"}"#), server).unwrap();
+        assert!(whole.unsendable.is_none());
     }
 
     #[test]

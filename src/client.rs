@@ -294,6 +294,9 @@ impl Client {
         task_id: Option<&str>,
         watch: &Watch,
     ) -> Result<Answered, Failure> {
+        if let Some(problem) = &self.settings.unsendable {
+            return Err(Failure::Invalid(Error::invalid(vec![problem.clone()])));
+        }
         let mut retries = 0u32;
         loop {
             watch.check()?;

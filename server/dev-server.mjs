@@ -61,12 +61,22 @@ export function startDevServer({ port = 8080, host = "127.0.0.1", allowedHosts =
   const serve = staticFiles([["/pkg/", join(root, "pkg")], ...mounts, ["/", join(root, "www")]]);
   const ourHost = hostCheck(host, allowedHosts);
   let server;
-  const sandbox = proxy ? null : createSandbox({ onDropQueued: () => server?.closeIdleConnections(), ...sandboxOptions });
+  // A browser sends a POST again, silently, when a connection it kept closes without an
+  // answer: one it used, or one it opened ahead and has not used yet. When a drop is queued,
+  // the idle ones are closed (Node's closeIdleConnections) and so are those that never carried
+  // a request (Node counts them busy), so that the dropped request comes on a fresh one.
+  const unused = new Set();
+  const closeKept = () => {
+    server.closeIdleConnections();
+    for (const socket of unused) socket.destroy();
+  };
+  const sandbox = proxy ? null : createSandbox({ onDropQueued: () => server && closeKept(), ...sandboxOptions });
   const forward = proxy ? createProxyHandler(proxy) : null;
   // Slow clients are cut off: headers within 10 s, a whole request within 30 s (the proxy and
   // the sandbox give bodies less: see their body timeouts), checked every second.
   const limits = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 };
   server = createServer(limits, async (req, res) => {
+    unused.delete(req.socket);
     try {
       if (!ourHost(req.headers.host)) return refuseHost(res, req.headers.host, ourHost.names);
       if (sandbox?.dropQueued()) res.setHeader("Connection", "close");
@@ -93,6 +103,10 @@ export function startDevServer({ port = 8080, host = "127.0.0.1", allowedHosts =
       if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
       res.end("Server error\n");
     }
+  });
+  server.on("connection", (socket) => {
+    unused.add(socket);
+    socket.once("close", () => unused.delete(socket));
   });
   return new Promise((resolvePromise, reject) => {
     server.once("error", reject);

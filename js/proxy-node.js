@@ -61,8 +61,10 @@ export async function serveFetchHandler(handler, req, res) {
   } catch {
     request = null;
   }
-  let response = failure(400, "The request could not be read", "invalid_request");
-  if (request !== null) {
+  let response;
+  if (request === null) {
+    response = failure(400, "The request could not be read", "invalid_request");
+  } else {
     try {
       response = await handler(request);
       if (typeof response?.arrayBuffer !== "function" || typeof response.status !== "number") throw new TypeError("not a Response");

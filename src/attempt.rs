@@ -266,8 +266,7 @@ pub fn settle(attempt: &Attempt<'_>, answer: Answer<'_>) -> Verdict {
         failure.hint = Some(Hint::LookBeforeSendingAgain);
     } else if !success && is_retryable(attempt.method, outcome) {
         failure.retryable = true;
-        let meant = failure.retry_after_ms.filter(|&ms| ms <= LONGEST_MEANT_RETRY_AFTER_MS);
-        failure.hint = Some(Hint::TryAgainLater(meant));
+        failure.hint = Some(Hint::TryAgainLater(failure.meant_retry_after_ms()));
     }
     Verdict::Failure(Box::new(failure))
 }
@@ -300,6 +299,12 @@ impl Failure {
     fn with_api(mut self, api: ApiFailure) -> Failure {
         self.api = Some(api);
         self
+    }
+
+    /// The wait the server asked for, when it can be meant (up to
+    /// [`LONGEST_MEANT_RETRY_AFTER_MS`]: one of years is the server's mistake).
+    pub fn meant_retry_after_ms(&self) -> Option<u64> {
+        self.retry_after_ms.filter(|&ms| ms <= LONGEST_MEANT_RETRY_AFTER_MS)
     }
 }
 

@@ -250,15 +250,15 @@ pub fn settings(options: &Input, runtime: Runtime) -> Result<Settings, Error> {
         number_option(options, "maxRetries", MAX_RETRIES, &mut problems).map_or(DEFAULT_MAX_RETRIES, |n| n as u32);
     let timeout_ms =
         number_option(options, "timeoutMs", MAX_REQUEST_MS, &mut problems).unwrap_or(DEFAULT_REQUEST_TIMEOUT_MS);
-    let own_fetch = is_function_or_absent(options, "fetch") == Some(true);
-    let unsendable = (base.starts_with('/') && !runtime.page && !own_fetch).then(|| {
+    let fetch = is_function_or_absent(options, "fetch");
+    let unsendable = (base.starts_with('/') && !runtime.page && fetch != Some(true)).then(|| {
         issue(
             "baseUrl",
             Code::InvalidValue,
             format!("baseUrl {base} is a path, and there is no page here for it to be relative to: give the whole URL (such as http://localhost:8080{base}), or a fetch that takes paths"),
         )
     });
-    match is_function_or_absent(options, "fetch") {
+    match fetch {
         Some(true) => {}
         Some(false) => problems.push(issue(
             "fetch",
@@ -283,9 +283,9 @@ pub fn settings(options: &Input, runtime: Runtime) -> Result<Settings, Error> {
 }
 
 /// Reads a call's options, every problem at once: `callbackUrl` when the call creates a task,
-/// `timeoutMs`, `pollIntervalMs`, `onProgress` and `onPollError` (functions: holes) when it waits, and
-/// `onCreated` (a function) when it does both. Options
-/// that are not an object are no options. `signal_ok` says whether `signal` is absent or an
+/// `timeoutMs`, `pollIntervalMs`, `onProgress` and `onPollError` (functions: holes) when it
+/// waits, and `onCreated` (a function) when it does both. Options that are not an object are
+/// no options. `signal_ok` says whether `signal` is absent or an
 /// AbortSignal (only JS can tell).
 ///
 /// ```
@@ -308,15 +308,13 @@ pub fn call_options(options: &Input, signal_ok: bool, creates: bool, waits: bool
         out.timeout_ms =
             number_option(options, "timeoutMs", MAX_WAIT_MS, &mut problems).unwrap_or(DEFAULT_WAIT_TIMEOUT_MS);
         out.poll_interval_ms = number_option(options, "pollIntervalMs", MAX_REQUEST_MS, &mut problems);
-        if is_function_or_absent(options, "onProgress") == Some(false) {
-            problems.push(issue("onProgress", Code::InvalidType, "onProgress must be a function".into()));
-        }
-        if is_function_or_absent(options, "onPollError") == Some(false) {
-            problems.push(issue("onPollError", Code::InvalidType, "onPollError must be a function".into()));
-        }
-        // generate's: told the task as soon as it exists, before the wait.
-        if creates && is_function_or_absent(options, "onCreated") == Some(false) {
-            problems.push(issue("onCreated", Code::InvalidType, "onCreated must be a function".into()));
+        // onCreated is generate's: told the task as soon as it exists, before the wait.
+        let callbacks: &[&str] =
+            if creates { &["onProgress", "onPollError", "onCreated"] } else { &["onProgress", "onPollError"] };
+        for &name in callbacks {
+            if is_function_or_absent(options, name) == Some(false) {
+                problems.push(issue(name, Code::InvalidType, format!("{name} must be a function")));
+            }
         }
     }
     if creates {

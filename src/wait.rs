@@ -2,7 +2,7 @@
 //! its time limit) or the wait before the next poll; and the failures that end a wait.
 
 use crate::attempt::{Failure, Hint, Kind};
-use crate::schedule::{PollSchedule, LONGEST_MEANT_RETRY_AFTER_MS};
+use crate::schedule::PollSchedule;
 use crate::task::{Status, Task};
 
 /// What follows a poll.
@@ -41,12 +41,12 @@ pub fn after_poll(status: Status, elapsed_ms: f64, timeout_ms: f64, schedule: Po
 }
 
 /// What follows a poll that failed, its own retries spent, `elapsed_ms` into a wait of
-/// `timeout_ms`, when the caller asked to ride out outages (it gave `onPollError`): `Some(ms)` to poll again after that long, or `None` to end the wait with that
-/// failure. Once a server is known to be there (`reached`: a call of this client read a task,
-/// or met a 429 or a 5xx; this failure is one, and `reached` is set for the polls after it), a
-/// failure the same call may well get past later (`retryable`: no answer, a 429, a
-/// 5xx, an unreadable answer) does not end the wait before its deadline: an outage is ridden
-/// out. The next poll comes after the schedule's delay, or the wait the server asked for when
+/// `timeout_ms`, when the caller asked to ride out outages (it gave `onPollError`): `Some(ms)`
+/// to poll again after that long, or `None` to end the wait with that failure. Once a server is
+/// known to be there (`reached`: a call of this client read a task, or met a 429 or a 5xx; this
+/// failure is one, and `reached` is set for the polls after it), a failure the same call may
+/// well get past later (`retryable`: no answer, a 429, a 5xx, an unreadable answer) does not end
+/// the wait before its deadline: an outage is ridden out. The next poll comes after the schedule's delay, or the wait the server asked for when
 /// longer (up to a day: a longer one is not meant), and no later than the deadline. Anything
 /// else ends it at once: a 401 or a 404, and a poll of a client that never reached a server
 /// (no answer at all, or a 200 that is no task, such as a site's page at a wrong base URL: a
@@ -79,7 +79,7 @@ pub fn after_failed_poll(
     if !*reached || !failure.retryable || left <= 0.0 {
         return None;
     }
-    let asked = failure.retry_after_ms.filter(|&ms| ms <= LONGEST_MEANT_RETRY_AFTER_MS).unwrap_or(0);
+    let asked = failure.meant_retry_after_ms().unwrap_or(0);
     Some(schedule.next_delay_ms(elapsed as u64).max(asked).min(left.ceil() as u64))
 }
 

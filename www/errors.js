@@ -6,7 +6,7 @@ import { ApiError, clientDefaults, KlingError, TaskFailedError, TimeoutError, Va
 import { span } from "./format.js";
 
 /** Waits longer than this (a Retry-After of years) are the server's mistake, not advice. */
-export const { longestMeantRetryAfterMs } = clientDefaults();
+const { longestMeantRetryAfterMs } = clientDefaults();
 
 /**
  * A create that failed this way may still have reached the API, created and charged a task: the
@@ -17,7 +17,7 @@ export function mayHaveCreated(error) {
   return error?.mayHaveCreated === true || error?.name === "AbortError";
 }
 
-/** Errors that say nothing about the task (the package's `retryable`): a watch goes on through them. */
+/** Errors that say nothing about the task (the package's `retryable`): a wait given onPollError goes on through them. */
 export function passing(error) {
   return error?.retryable === true;
 }

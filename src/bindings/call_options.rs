@@ -1,5 +1,6 @@
 //! A client call's options, read from JS and checked by the core: the signal and the
-//! `onProgress`, `onPollError` and `onCreated` functions, which only JS can tell apart, are taken here as they are.
+//! `onProgress`, `onPollError` and `onCreated` functions, which only JS can tell apart, are
+//! taken here as they are.
 
 use js_sys::Function;
 use wasm_bindgen::{JsCast, JsValue};
